@@ -1,0 +1,124 @@
+"""The `strikegraph` command: run the service, load the seed, manage the local Neo4j."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from api.neo4j_local import LauncherError, LocalNeo4j
+from api.settings import Settings
+
+app = typer.Typer(help="strikegraph: a GraphQL knowledge graph of labour disputes over Neo4j.", no_args_is_help=True)
+neo4j_app = typer.Typer(help="The local Neo4j that strikegraph downloads and runs for you.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+console = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=1)
+
+
+def _connected_settings(settings: Settings, local: LocalNeo4j) -> tuple[Settings, bool]:
+    """Settings pointing at NEO4J_URI, or at the local Neo4j (started if needed; True if we started it)."""
+    if settings.neo4j_uri is not None:
+        return settings, False
+    already = local.connection()
+    started_at = time.monotonic()
+    try:
+        running = already or local.start()
+    except LauncherError as error:
+        raise _fail(str(error)) from None
+    if already is None:
+        console.print(f"Started local Neo4j at {running.uri} in {time.monotonic() - started_at:.1f}s")
+    return settings.with_neo4j(running.uri, running.user, running.password), already is None
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="HTTP port.")] = None,
+) -> None:
+    """Serve GraphQL at /graphql (GraphiQL in a browser), starting the local Neo4j unless NEO4J_URI is set."""
+    from api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    local = LocalNeo4j.from_settings(settings)
+    settings, started_here = _connected_settings(settings, local)
+    try:
+        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    finally:
+        if started_here:
+            console.print("Stopping the local Neo4j this command started")
+            local.stop()
+
+
+@app.command()
+def seed(
+    paths: Annotated[list[Path] | None, typer.Argument(help="YAML files or folders (default: seed/data).")] = None,
+    prune: Annotated[bool, typer.Option(help="Remove seed-managed facts and nodes no longer in the files.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Validate only; touch nothing.")] = False,
+) -> None:
+    """Validate the curated seed files and load them into Neo4j in one transaction."""
+    from seed.cli import run_seed
+
+    settings = Settings()
+    if dry_run:
+        raise typer.Exit(code=run_seed(settings, paths, prune=prune, dry_run=True, console=console))
+    local = LocalNeo4j.from_settings(settings)
+    settings, started_here = _connected_settings(settings, local)
+    try:
+        code = run_seed(settings, paths, prune=prune, dry_run=False, console=console)
+    finally:
+        if started_here:
+            local.stop()
+    raise typer.Exit(code=code)
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema/schema.graphql"),
+) -> None:
+    """Write the GraphQL SDL generated from the code (committed as schema/schema.graphql)."""
+    from api.graphql_schema import schema_sdl
+
+    output.write_text(schema_sdl())
+    console.print(f"Wrote {output}")
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Download (once) and start the local Neo4j; prints the URI to use."""
+    local = LocalNeo4j.from_settings(Settings())
+    began = time.monotonic()
+    try:
+        running = local.start()
+    except LauncherError as error:
+        raise _fail(str(error)) from None
+    console.print(f"Neo4j running at {running.uri} (pid {running.pid}, {time.monotonic() - began:.1f}s)")
+    console.print(f"user {running.user}, password in {local.home / 'password'}")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j."""
+    local = LocalNeo4j.from_settings(Settings())
+    console.print("Stopped the local Neo4j" if local.stop() else "The local Neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j runs, where, and the URI to use."""
+    local = LocalNeo4j.from_settings(Settings())
+    running = local.connection()
+    if running is None:
+        console.print(f"The local Neo4j is not running (home {local.home})")
+        raise typer.Exit(code=3)
+    typer.echo(f"running pid={running.pid} uri={running.uri} user={running.user} home={running.home}")

@@ -1,0 +1,81 @@
+"""The one door to Neo4j: every statement a request sends goes through a `RequestGraph`, which runs it
+in a read or write transaction with a server-side timeout and counts it (the round-trip budget)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, Query, RoutingControl
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+from api.settings import Settings
+from schema.graph_model import graph_schema_statements
+
+Record = dict[str, Any]
+
+
+def create_driver(settings: Settings) -> AsyncDriver:
+    if settings.neo4j_uri is None:
+        raise ValueError("no Neo4j configured: set NEO4J_URI or let `strikegraph serve` start the local one")
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+    return AsyncGraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, password))
+
+
+@dataclass
+class RequestGraph:
+    """Neo4j as one request sees it."""
+
+    driver: AsyncDriver
+    database: str
+    timeout: float
+    statements: int = field(default=0)
+
+    async def read(self, cypher: LiteralString, **params: Any) -> list[Record]:
+        return await self._run(cypher, params, RoutingControl.READ)
+
+    async def write(self, cypher: LiteralString, **params: Any) -> list[Record]:
+        return await self._run(cypher, params, RoutingControl.WRITE)
+
+    async def _run(self, cypher: LiteralString, params: dict[str, Any], routing: RoutingControl) -> list[Record]:
+        self.statements += 1
+        result = await self.driver.execute_query(
+            Query(cypher, timeout=self.timeout),
+            parameters_=params,
+            routing_=routing,
+            database_=self.database,
+        )
+        return [record.data() for record in result.records]
+
+
+async def wait_until_reachable(driver: AsyncDriver, timeout: float) -> None:
+    """Retry until Neo4j answers (a compose stack may start us first); raise its last error on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            await driver.verify_connectivity()
+            return
+        except (ServiceUnavailable, OSError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+async def apply_graph_schema(driver: AsyncDriver, database: str) -> None:
+    """Create constraints and indexes (idempotent) and wait until they are online."""
+    for statement in graph_schema_statements():
+        await driver.execute_query(statement, database_=database)
+    await driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+
+
+async def neo4j_unavailable_reason(driver: AsyncDriver, database: str) -> str | None:
+    """None when Neo4j answers a trivial query within two seconds, else why not."""
+    try:
+        await driver.execute_query(
+            Query("RETURN 1", timeout=2.0), database_=database, routing_=RoutingControl.READ
+        )
+    except (Neo4jError, ServiceUnavailable, OSError) as error:
+        return f"{type(error).__name__}: {error}"
+    return None

@@ -1,0 +1,60 @@
+"""The service's settings: one pydantic-settings class, read once at start and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The Neo4j version the local launcher runs and docker-compose.yml pins; a test keeps the two in step.
+NEO4J_VERSION = "5.26.30"
+
+
+class Settings(BaseSettings):
+    """Everything configurable, from the environment (or a `.env` file).
+
+    The Neo4j connection uses the conventional `NEO4J_*` names so an existing server (Aura, a cluster)
+    is one `NEO4J_URI` away; the rest is prefixed `STRIKEGRAPH_`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="STRIKEGRAPH_", env_file=".env", extra="ignore")
+
+    neo4j_uri: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))
+    neo4j_user: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "NEO4J_USERNAME"))
+    neo4j_password: SecretStr | None = Field(default=None, validation_alias=AliasChoices("NEO4J_PASSWORD"))
+    neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    environment: Literal["development", "production"] = "development"
+
+    # The Neo4j that `strikegraph neo4j start` (and `serve` without NEO4J_URI) runs for you.
+    local_neo4j_dir: Path = PROJECT_ROOT / ".neo4j"
+    local_neo4j_port: int = 0  # 0: 7687 when free, else any free port (remembered across restarts)
+    local_neo4j_heap: str = "1g"
+    local_neo4j_pagecache: str = "512m"
+
+    seed_on_start: bool = True  # load seed/ when the graph is empty
+    query_timeout_seconds: float = 10.0
+    startup_timeout_seconds: float = 60.0
+
+    # Limits on what one GraphQL request may ask for.
+    max_page_size: int = 100
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    max_operations_per_batch: int = 10
+
+    # Writes: bearer API keys, stored hashed (see api/auth.py); reads can be made private too.
+    api_keys_file: Path | None = None
+    require_key_for_reads: bool = False
+
+    def with_neo4j(self, uri: str, user: str, password: str) -> Settings:
+        """A copy pointing at a concrete Neo4j server (e.g. the local one just started)."""
+        return self.model_copy(
+            update={"neo4j_uri": uri, "neo4j_user": user, "neo4j_password": SecretStr(password)}
+        )

@@ -1,0 +1,89 @@
+"""Dates with the precision the source gives: "1960", "2023-06" and "2023-08-10" stay what they are.
+
+Each partial date covers a span of days; Neo4j stores its ISO text plus the first and last day of the
+span, so "active on" and "as of" filters compare native dates and can use range indexes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+
+
+class DatePrecision(Enum):
+    YEAR = "YEAR"
+    MONTH = "MONTH"
+    DAY = "DAY"
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: Any) -> PartialDate:
+        """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD" (or a date / year int); ValueError says what is wrong."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.datetime):
+            raise ValueError(f"expected a date, not a date-time: {value.isoformat()}")
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(f"expected a date like 2023-08-10, 2023-06 or 1960, got {type(value).__name__}")
+        text = str(value).strip()
+        match = _PATTERN.match(text)
+        if match is None:
+            raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+        year = int(match["year"])
+        month = int(match["month"]) if match["month"] else None
+        day = int(match["day"]) if match["day"] else None
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"'{text}' has no month {month}")
+        if month is not None and day is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(f"'{text}' is impossible: {calendar.month_name[month]} {year} has {last} days")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> DatePrecision:
+        if self.day is not None:
+            return DatePrecision.DAY
+        return DatePrecision.MONTH if self.month is not None else DatePrecision.YEAR
+
+    @property
+    def earliest(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> dt.date:
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year, self.month, self.day or calendar.monthrange(self.year, self.month)[1])
+
+    def isoformat(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+def date_properties(name: str, value: PartialDate | None) -> dict[str, Any]:
+    """The stored form of one partial date: `name` (ISO text), `nameEarliest`, `nameLatest` (Neo4j dates)."""
+    if value is None:
+        return {name: None, f"{name}Earliest": None, f"{name}Latest": None}
+    return {name: value.isoformat(), f"{name}Earliest": value.earliest, f"{name}Latest": value.latest}

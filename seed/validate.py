@@ -1,0 +1,190 @@
+"""Turns seed files into validated records, or into every problem they have at once (file:line: field)."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from schema.graph_model import REL_RULES, Label, RelType
+from schema.records import FACT_SECTION, NODE_SECTIONS, Citation, FactRecord, NodeRecord
+from seed.problems import Problem, SeedValidationError
+from seed.yaml_reader import ParsedFile, PathKey, dotted, read_yaml
+
+DEFAULT_SEED_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a record is defined: its file and its path inside it (for the line of any of its fields)."""
+
+    file: str
+    at: PathKey
+    parsed: ParsedFile
+
+    @property
+    def line(self) -> int:
+        return self.parsed.line_of(self.at)
+
+    def problem(self, *sub: str | int, message: str) -> Problem:
+        here = (*self.at, *sub)
+        return Problem(self.file, self.parsed.line_of(here), dotted(here), message)
+
+
+@dataclass
+class SeedSet:
+    """The validated content of a set of seed files."""
+
+    nodes: dict[str, NodeRecord] = field(default_factory=dict)
+    facts: dict[str, FactRecord] = field(default_factory=dict)
+    where: dict[str, Located] = field(default_factory=dict)  # node or fact id -> where it is defined
+
+    def nodes_by_label(self) -> dict[Label, list[NodeRecord]]:
+        grouped: dict[Label, list[NodeRecord]] = defaultdict(list)
+        for node in self.nodes.values():
+            grouped[node.label].append(node)
+        return grouped
+
+    def facts_by_type(self) -> dict[RelType, list[FactRecord]]:
+        grouped: dict[RelType, list[FactRecord]] = defaultdict(list)
+        for fact in self.facts.values():
+            grouped[fact.type].append(fact)
+        return grouped
+
+
+def seed_files(paths: list[Path] | None) -> list[Path]:
+    """The YAML files named, with folders expanded (sorted); the curated seed when none are named."""
+    files: list[Path] = []
+    for path in paths or [DEFAULT_SEED_DIR]:
+        if path.is_dir():
+            files += sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+        else:
+            files.append(path)
+    return files
+
+
+def display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_seed(paths: list[Path] | None = None) -> SeedSet:
+    """Validate every file before anything touches the graph; raise SeedValidationError with all problems."""
+    problems: list[Problem] = []
+    seed = SeedSet()
+    for path in seed_files(paths):
+        display = display_name(path)
+        if not path.exists():
+            problems.append(Problem(display, 0, "", "no such file"))
+            continue
+        parsed, file_problems = read_yaml(path, display)
+        problems += file_problems
+        if parsed is not None:
+            problems += _collect_records(parsed, display, seed)
+    problems += _check_references(seed)
+    if problems:
+        raise SeedValidationError(problems)
+    return seed
+
+
+def _collect_records(parsed: ParsedFile, display: str, seed: SeedSet) -> list[Problem]:
+    problems: list[Problem] = []
+    if not isinstance(parsed.data, dict):
+        return [Problem(display, 1, "", "expected a mapping of sections (organizations:, facts:, ...)")]
+    known = [*NODE_SECTIONS, FACT_SECTION]
+    for section, items in parsed.data.items():
+        at: PathKey = (section,)
+        if section not in known:
+            hint = _did_you_mean(section, known)
+            problems.append(Problem(display, parsed.line_of(at), section, f"unknown section{hint}"))
+            continue
+        if not isinstance(items, list):
+            problems.append(Problem(display, parsed.line_of(at), section, "expected a list of entries"))
+            continue
+        for index, item in enumerate(items):
+            problems += _collect_one(parsed, display, seed, section, index, item)
+    return problems
+
+
+def _collect_one(
+    parsed: ParsedFile, display: str, seed: SeedSet, section: str, index: int, item: Any
+) -> list[Problem]:
+    at: PathKey = (section, index)
+    model = NODE_SECTIONS.get(section, FactRecord)
+    try:
+        record = model.model_validate(item)
+    except ValidationError as error:
+        return [_problem_from_pydantic(parsed, display, at, detail) for detail in error.errors()]
+    located = Located(display, at, parsed)
+    if isinstance(record, FactRecord):
+        key, registry = record.fact_id, seed.facts
+    else:
+        key, registry = record.id, seed.nodes
+    if key in registry:
+        first = seed.where[key]
+        kind = "fact" if isinstance(record, FactRecord) else "id"
+        hint = " (give each fact of the same pair and type its own id)" if kind == "fact" else ""
+        return [located.problem("id", message=f"duplicate {kind} '{key}', first defined at {first.file}:{first.line}{hint}")]
+    registry[key] = record  # type: ignore[assignment]
+    seed.where[key] = located
+    return []
+
+
+def _problem_from_pydantic(parsed: ParsedFile, display: str, at: PathKey, detail: Any) -> Problem:
+    loc = tuple(part for part in detail["loc"] if not str(part).startswith("function-"))
+    here = (*at, *loc)
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    if detail["type"] == "extra_forbidden":
+        message = "unknown field"
+    elif detail["type"] == "enum":
+        message = f"unknown value {detail['input']!r}: expected one of {detail['ctx']['expected']}"
+    elif detail["type"] == "string_pattern_mismatch":
+        message = f"{detail['input']!r} is not a valid id: use lowercase words joined by hyphens"
+    elif detail["type"] == "missing" and loc and loc[-1] == "cites":
+        message = "missing source: every entry must cite at least one source"
+    elif detail["type"] == "too_short" and loc and loc[-1] == "cites":
+        message = "missing source: cite at least one source"
+    elif detail["type"] in {"string_type", "list_type", "int_type", "bool_type", "model_type", "dict_type"}:
+        message = f"wrong type: {message.lower()}, got {type(detail['input']).__name__}"
+    return Problem(display, parsed.line_of(here), dotted(here), message)
+
+
+def _check_references(seed: SeedSet) -> list[Problem]:
+    """Ids that facts and citations name must exist, with the right kind for the relationship type."""
+    problems: list[Problem] = []
+    source_ids = [node_id for node_id, node in seed.nodes.items() if node.label is Label.SOURCE]
+    for node_id, node in seed.nodes.items():
+        problems += _check_citations(node.cites, seed.where[node_id], source_ids)
+    for fact_id, fact in seed.facts.items():
+        where = seed.where[fact_id]
+        rule = REL_RULES[fact.type]
+        for end, node_id, allowed in (("from", fact.from_, rule.sources), ("to", fact.to, rule.targets)):
+            node = seed.nodes.get(node_id)
+            if node is None:
+                hint = _did_you_mean(node_id, list(seed.nodes))
+                problems.append(where.problem(end, message=f"unknown id '{node_id}'{hint}"))
+            elif node.label not in allowed:
+                expected = " or ".join(sorted(label.value for label in allowed))
+                message = f"{fact.type.value} cannot {end} a {node.label.value} ('{node_id}'): expected {expected}"
+                problems.append(where.problem(end, message=message))
+        problems += _check_citations(fact.cites, where, source_ids)
+    return problems
+
+
+def _check_citations(cites: list[Citation], where: Located, source_ids: list[str]) -> list[Problem]:
+    return [
+        where.problem("cites", index, "source", message=f"unknown source '{c.source}'{_did_you_mean(c.source, source_ids)}")
+        for index, c in enumerate(cites)
+        if c.source not in source_ids
+    ]
+
+
+def _did_you_mean(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
