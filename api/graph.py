@@ -39,7 +39,9 @@ class RequestGraph:
     async def write(self, cypher: LiteralString, **params: Any) -> list[Record]:
         return await self._run(cypher, params, RoutingControl.WRITE)
 
-    async def _run(self, cypher: LiteralString, params: dict[str, Any], routing: RoutingControl) -> list[Record]:
+    async def _run(
+        self, cypher: LiteralString, params: dict[str, Any], routing: RoutingControl
+    ) -> list[Record]:
         self.statements += 1
         result = await self.driver.execute_query(
             Query(cypher, timeout=self.timeout),
@@ -72,10 +74,9 @@ async def apply_graph_schema(driver: AsyncDriver, database: str) -> None:
 
 async def neo4j_unavailable_reason(driver: AsyncDriver, database: str) -> str | None:
     """None when Neo4j answers a trivial query within two seconds, else why not."""
-    try:
-        await driver.execute_query(
-            Query("RETURN 1", timeout=2.0), database_=database, routing_=RoutingControl.READ
-        )
+    try:  # a plain session run: execute_query would retry for half a minute
+        async with driver.session(database=database, default_access_mode="READ") as session:
+            await (await session.run(Query("RETURN 1", timeout=2.0))).consume()
     except (Neo4jError, ServiceUnavailable, OSError) as error:
         return f"{type(error).__name__}: {error}"
     return None

@@ -1,18 +1,36 @@
-"""Builds the Strawberry schema with its extensions and limits from the settings."""
+"""Builds the Strawberry schema with its limits and extensions from the settings."""
 
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
 
+from api.extensions import ErrorCodes, StatementCount
+from api.read.queries import Query
 from api.settings import Settings
-
-
-@strawberry.type
-class Query:
-    @strawberry.field(description="The API's version.")
-    def api_version(self) -> str:
-        return "0.1.0"
+from schema.scalars import SCALAR_MAP
+from schema.types.nodes import NODE_TYPES
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(query=Query)
+    return strawberry.Schema(
+        query=Query,
+        types=list(NODE_TYPES.values()),
+        config=StrawberryConfig(
+            scalar_map=SCALAR_MAP,
+            batching_config={"max_operations": settings.max_operations_per_batch},
+        ),
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: ErrorCodes(suggestions=settings.environment == "development"),
+            StatementCount,
+        ],
+    )
+
+
+def schema_sdl() -> str:
+    """The SDL as committed in schema/schema.graphql (limits do not change it)."""
+    return build_schema(Settings(_env_file=None)).as_str() + "\n"  # type: ignore[call-arg]

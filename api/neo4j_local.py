@@ -90,10 +90,9 @@ class LocalNeo4j:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalNeo4j:
-        root = settings.local_neo4j_dir
         return cls(
-            cache_dir=root,
-            home=root / "server",
+            cache_dir=settings.neo4j_cache_dir,
+            home=settings.local_neo4j_home,
             port=settings.local_neo4j_port,
             heap=settings.local_neo4j_heap,
             pagecache=settings.local_neo4j_pagecache,
@@ -132,7 +131,9 @@ class LocalNeo4j:
                 return entries
         mvn = shutil.which("mvn")
         if mvn is None:
-            raise LauncherError("Maven (mvn) is not on PATH: it is needed once to download Neo4j from Maven Central")
+            raise LauncherError(
+                "Maven (mvn) is not on PATH: it is needed once to download Neo4j from Maven Central"
+            )
         cached.parent.mkdir(parents=True, exist_ok=True)
         command = [
             mvn, "-B", "-q", "-f", str(POM),
@@ -164,7 +165,9 @@ class LocalNeo4j:
         if pid is None:
             return None
         port = int(self._port_file.read_text())
-        return RunningNeo4j(f"bolt://127.0.0.1:{port}", USER, self._password_file.read_text().strip(), pid, self.home)
+        return RunningNeo4j(
+            f"bolt://127.0.0.1:{port}", USER, self._password_file.read_text().strip(), pid, self.home
+        )
 
     def start(self, timeout: float = 90.0) -> RunningNeo4j:
         """Start the server (or return the running one) and wait until Bolt accepts our credentials."""
@@ -173,7 +176,9 @@ class LocalNeo4j:
             return running
         java = shutil.which("java")
         if java is None:
-            raise LauncherError("Java is not on PATH: Neo4j 5 needs Java 17 (e.g. apt-get install openjdk-17-jre)")
+            raise LauncherError(
+                "Java is not on PATH: Neo4j 5 needs Java 17 (e.g. apt-get install openjdk-17-jre)"
+            )
         classpath = self.classpath()
         port = self._choose_port()
         self._write_config(port)
@@ -214,7 +219,9 @@ class LocalNeo4j:
     def _choose_port(self) -> int:
         if self.port:
             if not port_is_free(self.port):
-                raise LauncherError(f"port {self.port} on 127.0.0.1 is taken: set STRIKEGRAPH_LOCAL_NEO4J_PORT")
+                raise LauncherError(
+                    f"port {self.port} on 127.0.0.1 is taken: set STRIKEGRAPH_LOCAL_NEO4J_PORT"
+                )
             return self.port
         if self._port_file.exists():
             remembered = int(self._port_file.read_text())
@@ -241,6 +248,11 @@ class LocalNeo4j:
             "dbms.security.auth_enabled": "true",
             "dbms.usage_report.enabled": "false",
             "db.tx_log.rotation.retention_policy": "1 files",
+            # Bolt otherwise waits ~10s for idle connections and threads on shutdown.
+            "internal.server.bolt.connection_shutdown_wait_time": "1s",
+            "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",
+            "internal.dbms.bolt.netty_server_shutdown_quiet_period": "0",
+            "internal.dbms.bolt.netty_server_shutdown_timeout": "2s",
             "server.directories.data": str(self.home / "data"),
             "server.directories.logs": str(self.home / "logs"),
             "server.directories.run": str(self.home / "run"),
@@ -252,7 +264,7 @@ class LocalNeo4j:
         (self.home / "conf" / "neo4j.conf").write_text("\n".join(lines) + "\n")
 
     def _ensure_password(self, java: str, classpath: str) -> str:
-        """A generated password, set before the very first start and kept owner-only in the instance folder."""
+        """A generated password, set before the first start and kept owner-only in the instance folder."""
         if self._password_file.exists():
             return self._password_file.read_text().strip()
         password = secrets.token_urlsafe(24)
@@ -268,12 +280,16 @@ class LocalNeo4j:
             handle.write(password + "\n")
         return password
 
-    def _wait_for_bolt(self, process: subprocess.Popen[bytes], uri: str, password: str, timeout: float) -> None:
+    def _wait_for_bolt(
+        self, process: subprocess.Popen[bytes], uri: str, password: str, timeout: float
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 self._pid_file.unlink(missing_ok=True)
-                raise LauncherError(f"Neo4j exited during start-up: {self._log_tail()} (see {self.console_log})")
+                raise LauncherError(
+                    f"Neo4j exited during start-up: {self._log_tail()} (see {self.console_log})"
+                )
             try:
                 with GraphDatabase.driver(uri, auth=(USER, password)) as driver:
                     driver.verify_connectivity()
@@ -282,13 +298,17 @@ class LocalNeo4j:
                 time.sleep(0.25)
             except AuthError as error:
                 self.stop()
-                raise LauncherError(f"Neo4j rejected the stored password in {self._password_file}: {error}") from None
+                raise LauncherError(
+                    f"Neo4j rejected the stored password in {self._password_file}: {error}"
+                ) from None
         self.stop()
         raise LauncherError(f"Neo4j did not answer on {uri} within {timeout:.0f}s (see {self.console_log})")
 
     def _log_tail(self) -> str:
         try:
-            lines = [line for line in self.console_log.read_text(errors="replace").splitlines() if line.strip()]
+            lines = [
+                line for line in self.console_log.read_text(errors="replace").splitlines() if line.strip()
+            ]
         except OSError:
             return "no log"
         errors = [line for line in lines if "ERROR" in line or "Exception" in line]

@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
 
     # The Neo4j that `strikegraph neo4j start` (and `serve` without NEO4J_URI) runs for you.
-    local_neo4j_dir: Path = PROJECT_ROOT / ".neo4j"
+    neo4j_cache_dir: Path = PROJECT_ROOT / ".neo4j"  # downloaded jars, shared by every local instance
+    local_neo4j_home: Path = PROJECT_ROOT / ".neo4j" / "server"  # config, data, logs, password
     local_neo4j_port: int = 0  # 0: 7687 when free, else any free port (remembered across restarts)
     local_neo4j_heap: str = "1g"
     local_neo4j_pagecache: str = "512m"

@@ -105,7 +105,9 @@ REL_RULES: dict[RelType, RelRule] = {
     RelType.REQUESTED: _rule(PARTIES, {Label.NEGOTIATION}, "asked for the meeting to take place"),
     RelType.ANNOUNCED: _rule(PARTIES, {Label.NEGOTIATION, Label.STRIKE, Label.AGREEMENT}, "made it public"),
     RelType.ABOUT: _rule(
-        {Label.NEGOTIATION, Label.AGREEMENT}, {Label.STRIKE, Label.ISSUE, Label.AGREEMENT}, "what talks concern"
+        {Label.NEGOTIATION, Label.AGREEMENT},
+        {Label.STRIKE, Label.ISSUE, Label.AGREEMENT},
+        "what talks concern",
     ),
     RelType.PROPOSES: _rule(PARTIES, {Label.ISSUE}, "puts a bargaining topic on the table"),
     RelType.WILLING_TO_DISCUSS: _rule(PARTIES, {Label.ISSUE}, "is willing to talk about or move on a topic"),

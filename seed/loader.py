@@ -8,7 +8,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
@@ -30,7 +30,9 @@ class LoadSummary:
     @property
     def changes(self) -> int:
         return sum(
-            counts[outcome] for counts in (self.nodes, self.facts) for outcome in ("created", "updated", "removed")
+            counts[outcome]
+            for counts in (self.nodes, self.facts)
+            for outcome in ("created", "updated", "removed")
         )
 
 
@@ -52,16 +54,16 @@ def fact_rows(facts: list[FactRecord]) -> list[dict[str, Any]]:
     for fact in facts:
         properties = fact.properties()
         row_hash = _content_hash(properties, fact.type.value, fact.from_, fact.to)
-        rows.append({"id": fact.fact_id, "from": fact.from_, "to": fact.to, "props": properties, "hash": row_hash})
+        rows.append(
+            {"id": fact.fact_id, "from": fact.from_, "to": fact.to, "props": properties, "hash": row_hash}
+        )
     return rows
 
 
 def _node_upsert(label: Label) -> LiteralString:
     # Labels come from the Label enum only; a node whose kind changed loses its old label.
     other_labels = "".join(f":{other.value}" for other in Label if other is not label)
-    return cast(
-        LiteralString,
-        f"""
+    return f"""
         UNWIND $rows AS row
         MERGE (n:{ENTITY} {{id: row.id}})
         WITH n, row,
@@ -77,15 +79,12 @@ def _node_upsert(label: Label) -> LiteralString:
                 n.createdAt = coalesce(n.createdAt, datetime())
         }}
         RETURN outcome, count(*) AS count
-        """,
-    )
+        """
 
 
 def _fact_upsert(rel: RelType) -> LiteralString:
     # A fact whose ends changed is re-created between its new ends under the same id.
-    return cast(
-        LiteralString,
-        f"""
+    return f"""
         UNWIND $rows AS row
         MATCH (a:{ENTITY} {{id: row.from}})
         MATCH (b:{ENTITY} {{id: row.to}})
@@ -105,8 +104,7 @@ def _fact_upsert(rel: RelType) -> LiteralString:
                 r.createdAt = coalesce(r.createdAt, datetime())
         }}
         RETURN outcome, count(*) AS count
-        """,
-    )
+        """
 
 
 PRUNE_FACTS: LiteralString = f"""

@@ -122,16 +122,21 @@ def _collect_one(
     except ValidationError as error:
         return [_problem_from_pydantic(parsed, display, at, detail) for detail in error.errors()]
     located = Located(display, at, parsed)
-    if isinstance(record, FactRecord):
-        key, registry = record.fact_id, seed.facts
-    else:
-        key, registry = record.id, seed.nodes
-    if key in registry:
+    is_fact = isinstance(record, FactRecord)
+    key = record.fact_id if isinstance(record, FactRecord) else record.id
+    if key in (seed.facts if is_fact else seed.nodes):
         first = seed.where[key]
-        kind = "fact" if isinstance(record, FactRecord) else "id"
-        hint = " (give each fact of the same pair and type its own id)" if kind == "fact" else ""
-        return [located.problem("id", message=f"duplicate {kind} '{key}', first defined at {first.file}:{first.line}{hint}")]
-    registry[key] = record  # type: ignore[assignment]
+        kind = "fact" if is_fact else "id"
+        hint = " (give each fact of the same pair and type its own id)" if is_fact else ""
+        return [
+            located.problem(
+                "id", message=f"duplicate {kind} '{key}', first defined at {first.file}:{first.line}{hint}"
+            )
+        ]
+    if isinstance(record, FactRecord):
+        seed.facts[key] = record
+    else:
+        seed.nodes[key] = record
     seed.where[key] = located
     return []
 
@@ -165,13 +170,13 @@ def _check_references(seed: SeedSet) -> list[Problem]:
         where = seed.where[fact_id]
         rule = REL_RULES[fact.type]
         for end, node_id, allowed in (("from", fact.from_, rule.sources), ("to", fact.to, rule.targets)):
-            node = seed.nodes.get(node_id)
-            if node is None:
+            end_node = seed.nodes.get(node_id)
+            if end_node is None:
                 hint = _did_you_mean(node_id, list(seed.nodes))
                 problems.append(where.problem(end, message=f"unknown id '{node_id}'{hint}"))
-            elif node.label not in allowed:
+            elif end_node.label not in allowed:
                 expected = " or ".join(sorted(label.value for label in allowed))
-                message = f"{fact.type.value} cannot {end} a {node.label.value} ('{node_id}'): expected {expected}"
+                message = f"{fact.type.value} cannot {end} a {end_node.label.value} ('{node_id}'): expected {expected}"
                 problems.append(where.problem(end, message=message))
         problems += _check_citations(fact.cites, where, source_ids)
     return problems
@@ -179,7 +184,12 @@ def _check_references(seed: SeedSet) -> list[Problem]:
 
 def _check_citations(cites: list[Citation], where: Located, source_ids: list[str]) -> list[Problem]:
     return [
-        where.problem("cites", index, "source", message=f"unknown source '{c.source}'{_did_you_mean(c.source, source_ids)}")
+        where.problem(
+            "cites",
+            index,
+            "source",
+            message=f"unknown source '{c.source}'{_did_you_mean(c.source, source_ids)}",
+        )
         for index, c in enumerate(cites)
         if c.source not in source_ids
     ]

@@ -48,7 +48,9 @@ def read_yaml(path: Path, display: str) -> tuple[ParsedFile | None, list[Problem
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(display, line, "", f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded")]
+        return None, [
+            Problem(display, line, "", f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded")
+        ]
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -66,7 +68,12 @@ def read_yaml(path: Path, display: str) -> tuple[ParsedFile | None, list[Problem
 
 
 def _to_python(
-    node: yaml.Node, at: PathKey, lines: dict[PathKey, int], problems: list[Problem], display: str, loader: _Loader
+    node: yaml.Node,
+    at: PathKey,
+    lines: dict[PathKey, int],
+    problems: list[Problem],
+    display: str,
+    loader: _Loader,
 ) -> Any:
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Any] = {}

@@ -1,0 +1,33 @@
+"""Errors clients may see, each with a machine-readable `extensions.code`; anything else is masked."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class UserFacingError(Exception):
+    code: ClassVar[str] = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, **extensions: object) -> None:
+        super().__init__(message)
+        self.extensions = extensions
+
+
+class BadUserInput(UserFacingError):
+    code = "BAD_USER_INPUT"
+
+
+class NotFound(UserFacingError):
+    code = "NOT_FOUND"
+
+
+class Unauthenticated(UserFacingError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(UserFacingError):
+    code = "FORBIDDEN"
+
+
+class Conflict(UserFacingError):
+    code = "CONFLICT"

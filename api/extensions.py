@@ -1,0 +1,66 @@
+"""Schema extensions: error codes and masking, and the request's statement count in `extensions`."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from api.errors import UserFacingError
+
+log = logging.getLogger("strikegraph.graphql")
+_SUGGESTION = re.compile(r" Did you mean .*\?$")
+
+
+class ErrorCodes(SchemaExtension):
+    """Every error leaves with `extensions.code`; unexpected errors are masked and logged with the request
+    id; field suggestions ("Did you mean ...?") only in development."""
+
+    def __init__(self, *, suggestions: bool = True) -> None:
+        self.suggestions = suggestions
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            result.errors = [self._coded(error) for error in errors]  # type: ignore[union-attr]
+
+    def _coded(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, UserFacingError):
+            extensions = {"code": original.code, **original.extensions}
+            return _copy(error, str(original), extensions)
+        if original is None or isinstance(original, GraphQLError):
+            message = error.message if self.suggestions else _SUGGESTION.sub("", error.message)
+            code = (error.extensions or {}).get("code") or _code_for_message(message)
+            return _copy(error, message, {**(error.extensions or {}), "code": code})
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", "-")
+        log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
+        return _copy(error, "Internal server error", {"code": "INTERNAL", "requestId": request_id})
+
+
+def _code_for_message(message: str) -> str:
+    if "Expected value of type" in message or "Expected type" in message or "argument" in message:
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    return GraphQLError(
+        message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
+        original_error=None, extensions=extensions,
+    )  # fmt: skip
+
+
+class StatementCount(SchemaExtension):
+    """Reports how many Cypher statements the request sent, in the response's `extensions`."""
+
+    def get_results(self) -> dict[str, Any]:
+        graph = getattr(self.execution_context.context, "graph", None)
+        return {"cypherStatements": graph.statements} if graph is not None else {}

@@ -1,0 +1,128 @@
+"""Keyset pagination done in Cypher: orderings from enums, opaque cursors, `first/after` and `last/before`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Literal
+
+import strawberry
+
+from api.errors import BadUserInput
+
+MIN_DATE = "date('0001-01-01')"
+
+
+@dataclass(frozen=True)
+class SortKey:
+    expression: str  # over {n}; never null
+    kind: Literal["string", "date"]
+    descending: bool = False
+
+
+def _name(descending: bool = False) -> SortKey:
+    return SortKey("coalesce({n}.name, '')", "string", descending)
+
+
+def _date(prop: str, descending: bool = False) -> SortKey:
+    return SortKey(f"coalesce({{n}}.{prop}Earliest, {MIN_DATE})", "date", descending)
+
+
+@strawberry.enum(description="Orderings of organizations, people, agreements and issues.")
+class NameOrder(Enum):
+    NAME_ASC = "NAME_ASC"
+    NAME_DESC = "NAME_DESC"
+
+
+@strawberry.enum(description="Orderings of strikes.")
+class StrikeOrder(Enum):
+    START_DATE_ASC = "START_DATE_ASC"
+    START_DATE_DESC = "START_DATE_DESC"
+    NAME_ASC = "NAME_ASC"
+
+
+@strawberry.enum(description="Orderings of negotiations and sources.")
+class DateOrder(Enum):
+    DATE_ASC = "DATE_ASC"
+    DATE_DESC = "DATE_DESC"
+    NAME_ASC = "NAME_ASC"
+
+
+SORT_KEYS: dict[Enum, SortKey] = {
+    NameOrder.NAME_ASC: _name(),
+    NameOrder.NAME_DESC: _name(descending=True),
+    StrikeOrder.START_DATE_ASC: _date("startDate"),
+    StrikeOrder.START_DATE_DESC: _date("startDate", descending=True),
+    StrikeOrder.NAME_ASC: _name(),
+    DateOrder.DATE_ASC: _date("date"),
+    DateOrder.DATE_DESC: _date("date", descending=True),
+    DateOrder.NAME_ASC: _name(),
+}
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int
+    backward: bool  # `last/before`: read the ordering in reverse, then restore it
+    cursor: tuple[Any, str] | None
+    has_cursor: bool
+
+
+def page_request(
+    order: Enum,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    max_page_size: int,
+    default_page_size: int = 20,
+) -> PageRequest:
+    if first is not None and last is not None:
+        raise BadUserInput("pass `first` or `last`, not both", argument="first")
+    if after is not None and before is not None:
+        raise BadUserInput("pass `after` or `before`, not both", argument="after")
+    backward = last is not None or before is not None
+    size = last if backward else first
+    argument = "last" if backward else "first"
+    if size is None:
+        size = min(default_page_size, max_page_size)
+    if not 0 <= size <= max_page_size:
+        raise BadUserInput(f"{argument} must be between 0 and {max_page_size}, got {size}", argument=argument)
+    cursor_text = before if backward else after
+    cursor = decode_cursor(cursor_text, order) if cursor_text is not None else None
+    return PageRequest(size, backward, cursor, cursor is not None)
+
+
+def encode_cursor(order: Enum, key: Any, slug: str) -> str:
+    text = key.iso_format() if hasattr(key, "iso_format") else key
+    payload = json.dumps([order.name, text, slug], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode()
+
+
+def decode_cursor(cursor: str, order: Enum) -> tuple[Any, str]:
+    try:
+        order_name, key, slug = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise BadUserInput(f"malformed cursor {cursor!r}", argument="after/before") from None
+    if order_name != order.name or not isinstance(slug, str):
+        raise BadUserInput("this cursor belongs to another ordering", argument="after/before")
+    return key, slug
+
+
+def keyset_condition(sort: SortKey, page: PageRequest, key_param: str, slug_param: str) -> str:
+    """Rows strictly after (or, for `before`, before) the cursor in the requested ordering."""
+    forward_is_greater = not sort.descending
+    greater = forward_is_greater != page.backward
+    op = ">" if greater else "<"
+    key = sort.expression.format(n="n")
+    value = f"date({key_param})" if sort.kind == "date" else key_param
+    return f"({key} {op} {value} OR ({key} = {value} AND n.id {op} {slug_param}))"
+
+
+def order_by(sort: SortKey, reverse: bool) -> str:
+    descending = sort.descending != reverse
+    direction = "DESC" if descending else "ASC"
+    return f"sortKey {direction}, n.id {direction}"

@@ -1,0 +1,87 @@
+"""Shared pieces: the Relay `Node` interface, enums, citations and page info."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from schema.graph_model import NegotiationStatus, OrganizationKind, RelType, SourceKind
+from schema.scalars import Date
+
+OrganizationKindEnum = strawberry.enum(OrganizationKind, description="What kind of organization it is.")
+NegotiationStatusEnum = strawberry.enum(NegotiationStatus, description="Whether the talks took place yet.")
+SourceKindEnum = strawberry.enum(SourceKind, description="What kind of document a source is.")
+RelationshipType = strawberry.enum(RelType, name="RelationshipType", description="The closed set of fact types.")
+
+
+@strawberry.enum(description="Which way a relationship points, seen from the node asked about.")
+class Direction(Enum):
+    OUTGOING = "OUTGOING"
+    INCOMING = "INCOMING"
+    BOTH = "BOTH"
+
+
+def to_global_id(type_name: str, slug: str) -> str:
+    return base64.urlsafe_b64encode(f"{type_name}:{slug}".encode()).decode()
+
+
+def from_global_id(global_id: str) -> tuple[str, str] | None:
+    """(type name, slug) of a global id, or None if it is not one."""
+    try:
+        decoded = base64.urlsafe_b64decode(global_id.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    type_name, _, slug = decoded.partition(":")
+    return (type_name, slug) if type_name and slug else None
+
+
+def prefetched(root: Any, info: Info) -> Any:
+    """Fields with arguments read the value the compiled query fetched under their response key."""
+    return root._prefetched[info.path.key]
+
+
+def prefetched_as_of(root: Any, info: Info, as_of: Date | None = None) -> Any:
+    """`asOf`: only facts that held on that date (and were not yet retracted then)."""
+    return root._prefetched[info.path.key]
+
+
+@strawberry.interface(description="An object with a global id (Relay). `slug` is its readable, stable id.")
+class Node:
+    id: strawberry.ID
+    slug: str
+    name: str
+
+
+@strawberry.type(description="A source behind a fact, with the sentence the fact rests on.")
+class Citation:
+    quote: str | None
+    source: Source
+
+
+@strawberry.type(description="A document facts come from: an article, report, email or statement.")
+class Source(Node):
+    title: str
+    kind: SourceKindEnum
+    publisher: str | None
+    date: Date | None
+    url: str | None
+    file: str | None
+    aliases: list[str]
+    description: str | None
+    note: str | None
+    sources: list[Citation] = strawberry.field(
+        resolver=prefetched, description="Where this source itself is attested."
+    )
+
+
+@strawberry.type(description="Relay page information for keyset pagination.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None

@@ -1,0 +1,116 @@
+"""One throwaway Neo4j per test session (its own folder and free port, so it runs beside a developer's
+server), the real ASGI app over httpx, and a known graph at the start of every test that asks for it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from neo4j import AsyncDriver
+from starlette.applications import Starlette
+
+from api.app import create_app
+from api.graph import apply_graph_schema, create_driver
+from api.neo4j_local import LocalNeo4j, RunningNeo4j, free_port
+from api.settings import PROJECT_ROOT, Settings
+from seed.loader import load_seed
+from seed.validate import SeedSet, read_seed
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNeo4j]:
+    local = LocalNeo4j(
+        cache_dir=PROJECT_ROOT / ".neo4j",
+        home=tmp_path_factory.mktemp("neo4j"),
+        port=free_port(),
+        heap="512m",
+        pagecache="128m",
+    )
+    running = local.start()
+    yield running
+    local.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_server: RunningNeo4j) -> Settings:
+    base = Settings(_env_file=None, seed_on_start=False, environment="development")  # type: ignore[call-arg]
+    return base.with_neo4j(neo4j_server.uri, neo4j_server.user, neo4j_server.password)
+
+
+@pytest.fixture(scope="session")
+async def driver(settings: Settings) -> AsyncIterator[AsyncDriver]:
+    neo4j_driver = create_driver(settings)
+    await apply_graph_schema(neo4j_driver, settings.neo4j_database)
+    yield neo4j_driver
+    await neo4j_driver.close()
+
+
+@pytest.fixture(scope="session")
+def curated_seed() -> SeedSet:
+    return read_seed()
+
+
+async def reset_graph(driver: AsyncDriver, seed: SeedSet | None) -> None:
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    if seed is not None:
+        await load_seed(driver, "neo4j", seed)
+
+
+@pytest.fixture
+async def seeded(driver: AsyncDriver, curated_seed: SeedSet) -> AsyncDriver:
+    """The curated seed and nothing else."""
+    await reset_graph(driver, curated_seed)
+    return driver
+
+
+@pytest.fixture
+async def empty_graph(driver: AsyncDriver) -> AsyncDriver:
+    await reset_graph(driver, None)
+    return driver
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, driver: AsyncDriver) -> AsyncIterator[Starlette]:
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://strikegraph.test") as http:
+        yield http
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The `data` of a request that must succeed."""
+        body = await self(query, variables)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)
+
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed" / "data"
