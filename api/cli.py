@@ -14,12 +14,8 @@ from rich.console import Console
 from api.neo4j_local import LauncherError, LocalNeo4j
 from api.settings import Settings
 
-app = typer.Typer(
-    help="strikegraph: a GraphQL knowledge graph of labour disputes over Neo4j.", no_args_is_help=True
-)
-neo4j_app = typer.Typer(
-    help="The local Neo4j that strikegraph downloads and runs for you.", no_args_is_help=True
-)
+app = typer.Typer(help="strikegraph: a GraphQL knowledge graph of labour disputes over Neo4j.", no_args_is_help=True)
+neo4j_app = typer.Typer(help="The local Neo4j that strikegraph downloads and runs for you.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
 console = Console(stderr=True)
 
@@ -66,12 +62,8 @@ def serve(
 
 @app.command()
 def seed(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="YAML files or folders (default: seed/data).")
-    ] = None,
-    prune: Annotated[
-        bool, typer.Option(help="Remove seed-managed facts and nodes no longer in the files.")
-    ] = False,
+    paths: Annotated[list[Path] | None, typer.Argument(help="YAML files or folders (default: seed/data).")] = None,
+    prune: Annotated[bool, typer.Option(help="Remove seed-managed facts and nodes no longer in the files.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Validate only; touch nothing.")] = False,
 ) -> None:
     """Validate the curated seed files and load them into Neo4j in one transaction."""

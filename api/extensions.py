@@ -28,14 +28,15 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if result is not None and errors:
-            result.errors = [self._coded(error) for error in errors]  # type: ignore[union-attr]
+            result.errors = [self._coded(error) for error in errors]
 
     def _coded(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if isinstance(original, UserFacingError):
             extensions = {"code": original.code, **original.extensions}
             return _copy(error, str(original), extensions)
-        if original is None or isinstance(original, GraphQLError):
+        if original is None or isinstance(original, GraphQLError) or error.path is None:
+            # Parsing and validation (no path yet): the request itself is at fault.
             message = error.message if self.suggestions else _SUGGESTION.sub("", error.message)
             code = (error.extensions or {}).get("code") or _code_for_message(message)
             return _copy(error, message, {**(error.extensions or {}), "code": code})
@@ -45,10 +46,11 @@ class ErrorCodes(SchemaExtension):
         return _copy(error, "Internal server error", {"code": "INTERNAL", "requestId": request_id})
 
 
+_BAD_ARGUMENT = re.compile(r"Expected value of type|Expected type|does not exist in '\w+' enum|argument")
+
+
 def _code_for_message(message: str) -> str:
-    if "Expected value of type" in message or "Expected type" in message or "argument" in message:
-        return "BAD_USER_INPUT"
-    return "GRAPHQL_VALIDATION_FAILED"
+    return "BAD_USER_INPUT" if _BAD_ARGUMENT.search(message) else "GRAPHQL_VALIDATION_FAILED"
 
 
 def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

@@ -39,9 +39,7 @@ class RequestGraph:
     async def write(self, cypher: LiteralString, **params: Any) -> list[Record]:
         return await self._run(cypher, params, RoutingControl.WRITE)
 
-    async def _run(
-        self, cypher: LiteralString, params: dict[str, Any], routing: RoutingControl
-    ) -> list[Record]:
+    async def _run(self, cypher: LiteralString, params: dict[str, Any], routing: RoutingControl) -> list[Record]:
         self.statements += 1
         result = await self.driver.execute_query(
             Query(cypher, timeout=self.timeout),

@@ -33,4 +33,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 def schema_sdl() -> str:
     """The SDL as committed in schema/schema.graphql (limits do not change it)."""
-    return build_schema(Settings(_env_file=None)).as_str() + "\n"  # type: ignore[call-arg]
+    return build_schema(Settings(_env_file=None)).as_str() + "\n"

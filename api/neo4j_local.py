@@ -131,9 +131,7 @@ class LocalNeo4j:
                 return entries
         mvn = shutil.which("mvn")
         if mvn is None:
-            raise LauncherError(
-                "Maven (mvn) is not on PATH: it is needed once to download Neo4j from Maven Central"
-            )
+            raise LauncherError("Maven (mvn) is not on PATH: it is needed once to download Neo4j from Maven Central")
         cached.parent.mkdir(parents=True, exist_ok=True)
         command = [
             mvn, "-B", "-q", "-f", str(POM),
@@ -165,9 +163,7 @@ class LocalNeo4j:
         if pid is None:
             return None
         port = int(self._port_file.read_text())
-        return RunningNeo4j(
-            f"bolt://127.0.0.1:{port}", USER, self._password_file.read_text().strip(), pid, self.home
-        )
+        return RunningNeo4j(f"bolt://127.0.0.1:{port}", USER, self._password_file.read_text().strip(), pid, self.home)
 
     def start(self, timeout: float = 90.0) -> RunningNeo4j:
         """Start the server (or return the running one) and wait until Bolt accepts our credentials."""
@@ -176,9 +172,7 @@ class LocalNeo4j:
             return running
         java = shutil.which("java")
         if java is None:
-            raise LauncherError(
-                "Java is not on PATH: Neo4j 5 needs Java 17 (e.g. apt-get install openjdk-17-jre)"
-            )
+            raise LauncherError("Java is not on PATH: Neo4j 5 needs Java 17 (e.g. apt-get install openjdk-17-jre)")
         classpath = self.classpath()
         port = self._choose_port()
         self._write_config(port)
@@ -219,9 +213,7 @@ class LocalNeo4j:
     def _choose_port(self) -> int:
         if self.port:
             if not port_is_free(self.port):
-                raise LauncherError(
-                    f"port {self.port} on 127.0.0.1 is taken: set STRIKEGRAPH_LOCAL_NEO4J_PORT"
-                )
+                raise LauncherError(f"port {self.port} on 127.0.0.1 is taken: set STRIKEGRAPH_LOCAL_NEO4J_PORT")
             return self.port
         if self._port_file.exists():
             remembered = int(self._port_file.read_text())
@@ -280,16 +272,12 @@ class LocalNeo4j:
             handle.write(password + "\n")
         return password
 
-    def _wait_for_bolt(
-        self, process: subprocess.Popen[bytes], uri: str, password: str, timeout: float
-    ) -> None:
+    def _wait_for_bolt(self, process: subprocess.Popen[bytes], uri: str, password: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 self._pid_file.unlink(missing_ok=True)
-                raise LauncherError(
-                    f"Neo4j exited during start-up: {self._log_tail()} (see {self.console_log})"
-                )
+                raise LauncherError(f"Neo4j exited during start-up: {self._log_tail()} (see {self.console_log})")
             try:
                 with GraphDatabase.driver(uri, auth=(USER, password)) as driver:
                     driver.verify_connectivity()
@@ -298,17 +286,13 @@ class LocalNeo4j:
                 time.sleep(0.25)
             except AuthError as error:
                 self.stop()
-                raise LauncherError(
-                    f"Neo4j rejected the stored password in {self._password_file}: {error}"
-                ) from None
+                raise LauncherError(f"Neo4j rejected the stored password in {self._password_file}: {error}") from None
         self.stop()
         raise LauncherError(f"Neo4j did not answer on {uri} within {timeout:.0f}s (see {self.console_log})")
 
     def _log_tail(self) -> str:
         try:
-            lines = [
-                line for line in self.console_log.read_text(errors="replace").splitlines() if line.strip()
-            ]
+            lines = [line for line in self.console_log.read_text(errors="replace").splitlines() if line.strip()]
         except OSError:
             return "no log"
         errors = [line for line in lines if "ERROR" in line or "Exception" in line]

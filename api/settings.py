@@ -56,6 +56,4 @@ class Settings(BaseSettings):
 
     def with_neo4j(self, uri: str, user: str, password: str) -> Settings:
         """A copy pointing at a concrete Neo4j server (e.g. the local one just started)."""
-        return self.model_copy(
-            update={"neo4j_uri": uri, "neo4j_user": user, "neo4j_password": SecretStr(password)}
-        )
+        return self.model_copy(update={"neo4j_uri": uri, "neo4j_user": user, "neo4j_password": SecretStr(password)})

@@ -51,9 +51,7 @@ class PartialDate:
         if month is not None and day is not None:
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
-                raise ValueError(
-                    f"'{text}' is impossible: {calendar.month_name[month]} {year} has {last} days"
-                )
+                raise ValueError(f"'{text}' is impossible: {calendar.month_name[month]} {year} has {last} days")
         return cls(year, month, day)
 
     @property

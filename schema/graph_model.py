@@ -126,12 +126,9 @@ def graph_schema_statements() -> list[str]:
     ]
     for label in Label:
         statements.append(
-            f"CREATE CONSTRAINT {label.value.lower()}_id IF NOT EXISTS "
-            f"FOR (n:{label.value}) REQUIRE n.id IS UNIQUE"
+            f"CREATE CONSTRAINT {label.value.lower()}_id IF NOT EXISTS FOR (n:{label.value}) REQUIRE n.id IS UNIQUE"
         )
-        statements.append(
-            f"CREATE INDEX {label.value.lower()}_name IF NOT EXISTS FOR (n:{label.value}) ON (n.name)"
-        )
+        statements.append(f"CREATE INDEX {label.value.lower()}_name IF NOT EXISTS FOR (n:{label.value}) ON (n.name)")
     for rel in RelType:
         statements.append(
             f"CREATE CONSTRAINT rel_{rel.value.lower()}_id IF NOT EXISTS "

@@ -19,9 +19,7 @@ Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse)]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", arbitrary_types_allowed=True, frozen=True, populate_by_name=True
-    )
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True, populate_by_name=True)
 
 
 class Citation(Record):

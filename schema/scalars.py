@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from schema.dates import PartialDate
 
@@ -24,4 +25,4 @@ DATE_SCALAR = strawberry.scalar(
     serialize=_serialize,
     parse_value=lambda value: PartialDate.parse(value).isoformat(),
 )
-SCALAR_MAP = {Date: DATE_SCALAR}
+SCALAR_MAP: dict[object, ScalarDefinition] = {Date: DATE_SCALAR}

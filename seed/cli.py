@@ -18,15 +18,13 @@ from seed.validate import SeedSet, read_seed, seed_files
 PROGRESS_THRESHOLD = 10_000  # rows; below this a bar only flickers
 
 
-def run_seed(
-    settings: Settings, paths: list[Path] | None, *, prune: bool, dry_run: bool, console: Console
-) -> int:
+def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_run: bool, console: Console) -> int:
     """Returns the process exit code: 0 loaded (or valid), 1 invalid files or a failed load."""
     try:
         seed = read_seed(paths)
     except SeedValidationError as error:
         for problem in error.problems:
-            console.print(str(problem), markup=False, highlight=False)
+            console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
         console.print(f"[bold red]{len(error.problems)} problem(s); nothing was written.[/]")
         return 1
     files = len(seed_files(paths))

@@ -30,9 +30,7 @@ class LoadSummary:
     @property
     def changes(self) -> int:
         return sum(
-            counts[outcome]
-            for counts in (self.nodes, self.facts)
-            for outcome in ("created", "updated", "removed")
+            counts[outcome] for counts in (self.nodes, self.facts) for outcome in ("created", "updated", "removed")
         )
 
 
@@ -54,9 +52,7 @@ def fact_rows(facts: list[FactRecord]) -> list[dict[str, Any]]:
     for fact in facts:
         properties = fact.properties()
         row_hash = _content_hash(properties, fact.type.value, fact.from_, fact.to)
-        rows.append(
-            {"id": fact.fact_id, "from": fact.from_, "to": fact.to, "props": properties, "hash": row_hash}
-        )
+        rows.append({"id": fact.fact_id, "from": fact.from_, "to": fact.to, "props": properties, "hash": row_hash})
     return rows
 
 
@@ -169,9 +165,7 @@ async def load_seed(
 
 async def load_seed_if_empty(driver: AsyncDriver, database: str) -> LoadSummary | None:
     """Load the curated seed on a graph that has no nodes yet (first start of the service)."""
-    records, _, _ = await driver.execute_query(
-        f"MATCH (n:{ENTITY}) RETURN count(n) > 0 AS seeded", database_=database
-    )
+    records, _, _ = await driver.execute_query(f"MATCH (n:{ENTITY}) RETURN count(n) > 0 AS seeded", database_=database)
     if records[0]["seeded"]:
         return None
     return await load_seed(driver, database, read_seed())

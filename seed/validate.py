@@ -42,6 +42,7 @@ class SeedSet:
     nodes: dict[str, NodeRecord] = field(default_factory=dict)
     facts: dict[str, FactRecord] = field(default_factory=dict)
     where: dict[str, Located] = field(default_factory=dict)  # node or fact id -> where it is defined
+    invalid_ids: set[str] = field(default_factory=set)  # entries already reported; not "unknown" elsewhere
 
     def nodes_by_label(self) -> dict[Label, list[NodeRecord]]:
         grouped: dict[Label, list[NodeRecord]] = defaultdict(list)
@@ -112,14 +113,14 @@ def _collect_records(parsed: ParsedFile, display: str, seed: SeedSet) -> list[Pr
     return problems
 
 
-def _collect_one(
-    parsed: ParsedFile, display: str, seed: SeedSet, section: str, index: int, item: Any
-) -> list[Problem]:
+def _collect_one(parsed: ParsedFile, display: str, seed: SeedSet, section: str, index: int, item: Any) -> list[Problem]:
     at: PathKey = (section, index)
     model = NODE_SECTIONS.get(section, FactRecord)
     try:
         record = model.model_validate(item)
     except ValidationError as error:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            seed.invalid_ids.add(item["id"])
         return [_problem_from_pydantic(parsed, display, at, detail) for detail in error.errors()]
     located = Located(display, at, parsed)
     is_fact = isinstance(record, FactRecord)
@@ -129,9 +130,7 @@ def _collect_one(
         kind = "fact" if is_fact else "id"
         hint = " (give each fact of the same pair and type its own id)" if is_fact else ""
         return [
-            located.problem(
-                "id", message=f"duplicate {kind} '{key}', first defined at {first.file}:{first.line}{hint}"
-            )
+            located.problem("id", message=f"duplicate {kind} '{key}', first defined at {first.file}:{first.line}{hint}")
         ]
     if isinstance(record, FactRecord):
         seed.facts[key] = record
@@ -171,6 +170,8 @@ def _check_references(seed: SeedSet) -> list[Problem]:
         rule = REL_RULES[fact.type]
         for end, node_id, allowed in (("from", fact.from_, rule.sources), ("to", fact.to, rule.targets)):
             end_node = seed.nodes.get(node_id)
+            if node_id in seed.invalid_ids:
+                continue
             if end_node is None:
                 hint = _did_you_mean(node_id, list(seed.nodes))
                 problems.append(where.problem(end, message=f"unknown id '{node_id}'{hint}"))

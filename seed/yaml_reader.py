@@ -48,9 +48,7 @@ def read_yaml(path: Path, display: str) -> tuple[ParsedFile | None, list[Problem
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, [
-            Problem(display, line, "", f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded")
-        ]
+        return None, [Problem(display, line, "", f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded")]
     loader = _Loader(text)
     try:
         root = loader.get_single_node()

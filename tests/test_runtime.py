@@ -104,7 +104,7 @@ def test_serve_over_uvicorn_uses_neo4j_uri(neo4j_server: RunningNeo4j) -> None:
     try:
         _wait_for_http(f"http://127.0.0.1:{port}/readyz", process)
         answer = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ __typename }"}).json()
-        assert answer == {"data": {"__typename": "Query"}}
+        assert answer["data"] == {"__typename": "Query"}
     finally:
         assert _stop(process) == 0
 
@@ -161,9 +161,7 @@ def test_serve_starts_its_own_neo4j_seeds_it_and_stops_it_on_exit(tmp_path: Path
 
 def test_neo4j_status_says_when_it_is_not_running(tmp_path: Path) -> None:
     env = _clean_env() | {"STRIKEGRAPH_LOCAL_NEO4J_HOME": str(tmp_path)}
-    result = subprocess.run(
-        [STRIKEGRAPH, "neo4j", "status"], env=env, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([STRIKEGRAPH, "neo4j", "status"], env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 3
     assert "not running" in result.stderr
 
@@ -192,9 +190,7 @@ def test_launcher_says_when_maven_is_missing(tmp_path: Path, monkeypatch: pytest
 
 def test_launcher_says_when_the_download_fails(tmp_path: Path) -> None:
     local = LocalNeo4j(tmp_path / "cache", tmp_path / "home", version="0.0.0-no-such-version")
-    with pytest.raises(
-        LauncherError, match=re.escape("downloading Neo4j 0.0.0-no-such-version with Maven failed")
-    ):
+    with pytest.raises(LauncherError, match=re.escape("downloading Neo4j 0.0.0-no-such-version with Maven failed")):
         local.classpath()
 
 

@@ -8,23 +8,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from strawberry.types.nodes import FragmentSpread, InlineFragment, Selection, SelectedField
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 from strawberry.utils.str_converters import to_camel_case
 
 from api.errors import BadUserInput
+from api.read.specs import EDGE_SCALARS, NODE_SCALARS, RELATIONS, Relation
 from schema.dates import PartialDate
 from schema.graph_model import RelType
 from schema.types import base, nodes
 from schema.types.base import to_global_id
 from schema.types.nodes import NODE_TYPES
-from api.read.specs import EDGE_SCALARS, NODE_SCALARS, RELATIONS, Relation
 
 MAX_LIST = 500  # items per nested list: a guard against accidental fan-out
 INTERFACES = {"Node", "Fact"}
 
-ALL_TYPES: dict[str, type] = NODE_TYPES | {
-    name: getattr(nodes, name) for name in EDGE_SCALARS
-} | {"Citation": base.Citation, "SearchHit": nodes.SearchHit, "Path": nodes.Path}
+ALL_TYPES: dict[str, type] = (
+    NODE_TYPES
+    | {name: getattr(nodes, name) for name in EDGE_SCALARS}
+    | {"Citation": base.Citation, "SearchHit": nodes.SearchHit, "Path": nodes.Path}
+)
 
 
 def _python_names(cls: type) -> dict[str, str]:
@@ -56,7 +58,7 @@ def build(shape: Shape, value: Any) -> Any:
         return build(shape.variants[value["__type"]], value)
     assert shape.type_name is not None
     cls = ALL_TYPES[shape.type_name]
-    obj = cls.__new__(cls)
+    obj: Any = object.__new__(cls)
     attributes = obj.__dict__
     for name in shape.scalars:
         attributes[name] = value[name]

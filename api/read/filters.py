@@ -39,7 +39,12 @@ def organizations(kind: OrganizationKind | None, name_contains: str | None) -> F
 def people(name_contains: str | None, organization: str | None) -> Filters:
     filters = Filters()
     _name_contains(filters, name_contains)
-    _linked(filters, "(n)-[x:PRESIDES|LEADS|MEMBER_OF]->(:Organization {{id: {node}}})", organization, "organization")
+    _linked(
+        filters,
+        "(n)-[x:PRESIDES|LEADS|MEMBER_OF]->(:Organization {{id: {node}}})",
+        organization,
+        "organization",
+    )
     return filters
 
 
@@ -47,7 +52,9 @@ def strikes_active(filters: Filters, day: str, argument: str) -> None:
     """Strikes that may have been on during `day` (a partial date counts as its whole span)."""
     span = parse_date(day, argument)
     filters.add(
-        "n.startDateEarliest <= {hi} AND coalesce(n.endDateLatest, {hi}) >= {lo}", lo=span.earliest, hi=span.latest
+        "n.startDateEarliest <= {hi} AND coalesce(n.endDateLatest, {hi}) >= {lo}",
+        lo=span.earliest,
+        hi=span.latest,
     )
 
 

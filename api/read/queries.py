@@ -18,16 +18,9 @@ from api.read import filters as where
 from api.read import repository as repo
 from api.read.pagination import DateOrder, NameOrder, StrikeOrder, page_request
 from api.read.repository import Filters, slug_of
-from schema.graph_model import Label
+from schema.graph_model import Label, NegotiationStatus, OrganizationKind, SourceKind
 from schema.scalars import Date
-from schema.types.base import (
-    NegotiationStatusEnum,
-    Node,
-    OrganizationKindEnum,
-    Source,
-    SourceKindEnum,
-    from_global_id,
-)
+from schema.types.base import Node, Source, from_global_id
 from schema.types.nodes import (
     NODE_TYPES,
     Agreement,
@@ -41,7 +34,7 @@ from schema.types.nodes import (
     Strike,
 )
 
-NodeKind = strawberry.enum(Label, name="NodeKind", description="The kinds of node.")
+strawberry.enum(Label, name="NodeKind", description="The kinds of node.")
 
 First = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most the maximum).")]
 Cursor = Annotated[str | None, strawberry.argument(description="A cursor from a previous page.")]
@@ -53,9 +46,9 @@ def _selected(info: Info) -> SelectedField:
     return selected
 
 
-async def _list(info: Info, label: Label, filters: Filters, order: Enum, first: int | None) -> Any:
+async def _list(info: Info, label: Label, filters: Filters, order: Enum, first: int | None) -> list[Any]:
     page = page_request(order, first, None, None, None, info.context.settings.max_page_size)
-    return await repo.node_page(info.context.graph, _selected(info), label, filters, order, page, as_connection=False)
+    return await repo.node_list(info.context.graph, _selected(info), label, filters, order, page)
 
 
 async def _connection(
@@ -67,9 +60,9 @@ async def _connection(
     after: str | None,
     last: int | None,
     before: str | None,
-) -> Any:
+) -> Connection[Any]:
     page = page_request(order, first, after, last, before, info.context.settings.max_page_size)
-    return await repo.node_page(info.context.graph, _selected(info), label, filters, order, page, as_connection=True)
+    return await repo.node_connection(info.context.graph, _selected(info), label, filters, order, page)
 
 
 async def _lookup(info: Info, type_name: str, id: str | None, name: str | None) -> Any:
@@ -135,14 +128,14 @@ class Query:
 
     @strawberry.field(description="Organizations, by kind and name fragment (matches aliases too).")
     async def organizations(
-        self, info: Info, kind: OrganizationKindEnum | None = None, name_contains: str | None = None,
+        self, info: Info, kind: OrganizationKind | None = None, name_contains: str | None = None,
         order_by: NameOrder = NameOrder.NAME_ASC, first: First = None,
     ) -> list[Organization]:  # fmt: skip
         return await _list(info, Label.ORGANIZATION, where.organizations(kind, name_contains), order_by, first)
 
     @strawberry.field(description="Organizations as a Relay connection.")
     async def organizations_connection(
-        self, info: Info, kind: OrganizationKindEnum | None = None, name_contains: str | None = None,
+        self, info: Info, kind: OrganizationKind | None = None, name_contains: str | None = None,
         order_by: NameOrder = NameOrder.NAME_ASC,
         first: First = None, after: Cursor = None, last: First = None, before: Cursor = None,
     ) -> Connection[Organization]:  # fmt: skip
@@ -218,7 +211,7 @@ class Query:
 
     @strawberry.field(description="Meetings and rounds of talks, by party, status and date range.")
     async def negotiations(
-        self, info: Info, party: str | None = None, status: NegotiationStatusEnum | None = None,
+        self, info: Info, party: str | None = None, status: NegotiationStatus | None = None,
         date_from: Date | None = None, date_to: Date | None = None,
         order_by: DateOrder = DateOrder.DATE_ASC, first: First = None,
     ) -> list[Negotiation]:  # fmt: skip
@@ -227,7 +220,7 @@ class Query:
 
     @strawberry.field(description="Negotiations as a Relay connection.")
     async def negotiations_connection(
-        self, info: Info, party: str | None = None, status: NegotiationStatusEnum | None = None,
+        self, info: Info, party: str | None = None, status: NegotiationStatus | None = None,
         date_from: Date | None = None, date_to: Date | None = None, order_by: DateOrder = DateOrder.DATE_ASC,
         first: First = None, after: Cursor = None, last: First = None, before: Cursor = None,
     ) -> Connection[Negotiation]:  # fmt: skip
@@ -252,14 +245,14 @@ class Query:
 
     @strawberry.field(description="Sources, by kind and publisher.")
     async def sources(
-        self, info: Info, kind: SourceKindEnum | None = None, publisher_contains: str | None = None,
+        self, info: Info, kind: SourceKind | None = None, publisher_contains: str | None = None,
         order_by: DateOrder = DateOrder.DATE_ASC, first: First = None,
     ) -> list[Source]:  # fmt: skip
         return await _list(info, Label.SOURCE, where.sources(kind, publisher_contains), order_by, first)
 
     @strawberry.field(description="Sources as a Relay connection.")
     async def sources_connection(
-        self, info: Info, kind: SourceKindEnum | None = None, publisher_contains: str | None = None,
+        self, info: Info, kind: SourceKind | None = None, publisher_contains: str | None = None,
         order_by: DateOrder = DateOrder.DATE_ASC,
         first: First = None, after: Cursor = None, last: First = None, before: Cursor = None,
     ) -> Connection[Source]:  # fmt: skip
@@ -269,9 +262,7 @@ class Query:
     # -- exploring -------------------------------------------------------------------------------------
 
     @strawberry.field(description="Full-text search over names, aliases and descriptions, best first.")
-    async def search(
-        self, info: Info, text: str, kinds: list[NodeKind] | None = None, first: int = 10
-    ) -> list[SearchHit]:
+    async def search(self, info: Info, text: str, kinds: list[Label] | None = None, first: int = 10) -> list[SearchHit]:
         maximum = info.context.settings.max_page_size
         if not 1 <= first <= maximum:
             raise BadUserInput(f"first must be between 1 and {maximum}, got {first}", argument="first")

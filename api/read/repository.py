@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, LiteralString, cast
+from typing import Any
 
-from strawberry.types.nodes import Selection, SelectedField
+from strawberry.types.nodes import SelectedField, Selection
 
 from api.errors import BadUserInput, NotFound
 from api.graph import RequestGraph
-from api.read.compiler import Compiler, Shape, build, flatten, parse_date
+from api.read.compiler import Compiler, Shape, build, flatten
 from api.read.pagination import SORT_KEYS, PageRequest, encode_cursor, keyset_condition, order_by
 from schema.graph_model import FULLTEXT_INDEX, Label
 from schema.types.base import PageInfo, from_global_id
@@ -60,33 +60,32 @@ def _node_selections(connection: SelectedField) -> list[Selection]:
     return selections
 
 
-async def node_page(
-    graph: RequestGraph,
-    selected: SelectedField,
-    label: Label,
-    filters: Filters,
-    order: Enum,
-    page: PageRequest,
-    *,
-    as_connection: bool,
-) -> Any:
-    """A page of `label` nodes matching `filters`: a plain list, or a Relay connection."""
+@dataclass
+class _Page:
+    rows: list[dict[str, Any]]
+    shape: Shape
+    more: bool
+    total: int | None
+
+
+async def _fetch_page(
+    graph: RequestGraph, node_selections: list[Selection], label: Label, filters: Filters, order: Enum,
+    page: PageRequest, wants_total: bool,
+) -> _Page:  # fmt: skip
+    """One statement: the page of `label` nodes matching `filters` (plus one row to tell if more follow)."""
     compiler = filters.compiler
     sort = SORT_KEYS[order]
-    node_selections = _node_selections(selected) if as_connection else selected.selections
     projection, shape = compiler.node(label.value, "n", node_selections)
     keyset = []
     if page.cursor is not None:
         key_param, slug_param = compiler.param(page.cursor[0]), compiler.param(page.cursor[1])
         keyset.append(keyset_condition(sort, page, key_param, slug_param))
-    wants_total = as_connection and any(s.name == "totalCount" for s in flatten(selected.selections, "Connection"))
     total = (
         f"CALL () {{ MATCH (n:{label.value}) {filters.where()} RETURN count(n) AS total }}"
         if wants_total
         else "WITH null AS total"
     )
-    # One extra row tells whether another page follows; a backward page is read in reverse and put
-    # back in order before it leaves Neo4j.
+    # A backward page is read in reverse and put back in order before it leaves Neo4j.
     restore = f"WITH n, sortKey ORDER BY {order_by(sort, reverse=False)}" if page.backward else ""
     cypher = f"""
         {total}
@@ -99,25 +98,38 @@ async def node_page(
         }}
         RETURN total, rows
     """
-    record = (await graph.read(cast(LiteralString, cypher), **compiler.params))[0]
+    record = (await graph.read(cypher, **compiler.params))[0]
     rows: list[dict[str, Any]] = record["rows"]
     more = len(rows) > page.limit
     if more:
         rows = rows[1:] if page.backward else rows[:-1]
-    if not as_connection:
-        return [build(shape, row["node"]) for row in rows]
+    return _Page(rows, shape, more, record["total"])
+
+
+async def node_list(
+    graph: RequestGraph, selected: SelectedField, label: Label, filters: Filters, order: Enum, page: PageRequest
+) -> list[Any]:
+    fetched = await _fetch_page(graph, selected.selections, label, filters, order, page, wants_total=False)
+    return [build(fetched.shape, row["node"]) for row in fetched.rows]
+
+
+async def node_connection(
+    graph: RequestGraph, selected: SelectedField, label: Label, filters: Filters, order: Enum, page: PageRequest
+) -> Connection[Any]:
+    wants_total = any(s.name == "totalCount" for s in flatten(selected.selections, "Connection"))
+    fetched = await _fetch_page(graph, _node_selections(selected), label, filters, order, page, wants_total)
     edges = [
-        Edge(cursor=encode_cursor(order, row["sortKey"], row["slug"]), node=build(shape, row["node"]))
-        for row in rows
+        Edge(cursor=encode_cursor(order, row["sortKey"], row["slug"]), node=build(fetched.shape, row["node"]))
+        for row in fetched.rows
     ]
     page_info = PageInfo(
-        has_next_page=more if not page.backward else page.has_cursor,
-        has_previous_page=more if page.backward else page.has_cursor,
+        has_next_page=fetched.more if not page.backward else page.has_cursor,
+        has_previous_page=fetched.more if page.backward else page.has_cursor,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )
     nodes = [edge.node for edge in edges]
-    return Connection(edges=edges, nodes=nodes, page_info=page_info, total_count=record["total"])
+    return Connection(edges=edges, nodes=nodes, page_info=page_info, total_count=fetched.total)
 
 
 async def node_by_slug(graph: RequestGraph, selected: SelectedField, type_name: str | None, slug: str) -> Any:
@@ -125,7 +137,7 @@ async def node_by_slug(graph: RequestGraph, selected: SelectedField, type_name: 
     label = type_name or "Entity"
     projection, shape = compiler.node(type_name, "n", selected.selections)
     cypher = f"MATCH (n:{label} {{id: {compiler.param(slug)}}}) RETURN {projection} AS node"
-    records = await graph.read(cast(LiteralString, cypher), **compiler.params)
+    records = await graph.read(cypher, **compiler.params)
     return build(shape, records[0]["node"]) if records else None
 
 
@@ -139,11 +151,13 @@ async def node_by_name(graph: RequestGraph, selected: SelectedField, type_name: 
         WHERE n:{type_name} AND {compiler.param(name.strip().casefold())} IN n.nameKeys
         RETURN {projection} AS node ORDER BY n.id LIMIT 1
     """
-    records = await graph.read(cast(LiteralString, cypher), **compiler.params)
+    records = await graph.read(cypher, **compiler.params)
     return build(shape, records[0]["node"]) if records else None
 
 
-async def search(graph: RequestGraph, selected: SelectedField, text: str, labels: list[Label], first: int) -> list[SearchHit]:
+async def search(
+    graph: RequestGraph, selected: SelectedField, text: str, labels: list[Label], first: int
+) -> list[SearchHit]:
     terms = [_lucene_escape(term) for term in text.split()]
     if not terms:
         raise BadUserInput("text: give at least one word to search for", argument="text")
@@ -157,7 +171,7 @@ async def search(graph: RequestGraph, selected: SelectedField, text: str, labels
         WHERE true {kinds}
         RETURN score, {projection} AS node ORDER BY score DESC, n.id LIMIT {compiler.param(first)}
     """
-    records = await graph.read(cast(LiteralString, cypher), **compiler.params)
+    records = await graph.read(cypher, **compiler.params)
     node_key = next((f.alias or f.name for f in flatten(selected.selections, "SearchHit") if f.name == "node"), "node")
     hits = []
     for record in records:
@@ -167,7 +181,9 @@ async def search(graph: RequestGraph, selected: SelectedField, text: str, labels
     return hits
 
 
-async def shortest_path(graph: RequestGraph, selected: SelectedField, start: str, end: str, max_length: int) -> Path | None:
+async def shortest_path(
+    graph: RequestGraph, selected: SelectedField, start: str, end: str, max_length: int
+) -> Path | None:
     if not 1 <= max_length <= MAX_PATH_LENGTH:
         raise BadUserInput(f"maxLength must be between 1 and {MAX_PATH_LENGTH}, got {max_length}", argument="maxLength")
     if start == end:
@@ -178,7 +194,9 @@ async def shortest_path(graph: RequestGraph, selected: SelectedField, start: str
         if field_.name == "hops":
             forward = {"forward": "startNode(r) = x"}
             hop_key = field_.alias or field_.name
-            hop_projection, hop_shape = compiler.edge("PathHop", "r", {"from_": "x", "to": "y"}, field_.selections, forward)
+            hop_projection, hop_shape = compiler.edge(
+                "PathHop", "r", {"from_": "x", "to": "y"}, field_.selections, forward
+            )
     cypher = f"""
         OPTIONAL MATCH (a:Entity {{id: {compiler.param(start)}}})
         OPTIONAL MATCH (b:Entity {{id: {compiler.param(end)}}})
@@ -191,7 +209,7 @@ async def shortest_path(graph: RequestGraph, selected: SelectedField, start: str
                    RETURN {hop_projection} ORDER BY i
                }} AS hops
     """
-    record = (await graph.read(cast(LiteralString, cypher), **compiler.params))[0]
+    record = (await graph.read(cypher, **compiler.params))[0]
     for found, argument, slug in ((record["fromFound"], "from", start), (record["toFound"], "to", end)):
         if not found:
             raise NotFound(f"{argument}: no node with id {slug!r}", argument=argument)

@@ -13,10 +13,11 @@ from strawberry.types import Info
 from schema.graph_model import NegotiationStatus, OrganizationKind, RelType, SourceKind
 from schema.scalars import Date
 
-OrganizationKindEnum = strawberry.enum(OrganizationKind, description="What kind of organization it is.")
-NegotiationStatusEnum = strawberry.enum(NegotiationStatus, description="Whether the talks took place yet.")
-SourceKindEnum = strawberry.enum(SourceKind, description="What kind of document a source is.")
-RelationshipType = strawberry.enum(RelType, name="RelationshipType", description="The closed set of fact types.")
+# The graph model's enums are the GraphQL enums (registered here with their descriptions).
+strawberry.enum(OrganizationKind, description="What kind of organization it is.")
+strawberry.enum(NegotiationStatus, description="Whether the talks took place yet.")
+strawberry.enum(SourceKind, description="What kind of document a source is.")
+strawberry.enum(RelType, name="RelationshipType", description="The closed set of fact types.")
 
 
 @strawberry.enum(description="Which way a relationship points, seen from the node asked about.")
@@ -60,13 +61,13 @@ class Node:
 @strawberry.type(description="A source behind a fact, with the sentence the fact rests on.")
 class Citation:
     quote: str | None
-    source: Source
+    source: Source = strawberry.field(resolver=prefetched, description="The source document.")
 
 
 @strawberry.type(description="A document facts come from: an article, report, email or statement.")
 class Source(Node):
     title: str
-    kind: SourceKindEnum
+    kind: SourceKind
     publisher: str | None
     date: Date | None
     url: str | None
@@ -74,9 +75,7 @@ class Source(Node):
     aliases: list[str]
     description: str | None
     note: str | None
-    sources: list[Citation] = strawberry.field(
-        resolver=prefetched, description="Where this source itself is attested."
-    )
+    sources: list[Citation] = strawberry.field(resolver=prefetched, description="Where this source itself is attested.")
 
 
 @strawberry.type(description="Relay page information for keyset pagination.")

@@ -9,15 +9,13 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry.types import Info
 
+from schema.graph_model import NegotiationStatus, OrganizationKind, RelType
 from schema.scalars import Date
 from schema.types.base import (
     Citation,
     Direction,
-    NegotiationStatusEnum,
     Node,
-    OrganizationKindEnum,
     PageInfo,
-    RelationshipType,
     Source,
     prefetched,
     prefetched_as_of,
@@ -29,7 +27,7 @@ D = Date  # shorter annotations below
 def prefetched_relationships(
     root: Any,
     info: Info,
-    types: list[RelationshipType] | None = None,
+    types: list[RelType] | None = None,
     direction: Direction = Direction.BOTH,
     as_of: Date | None = None,
     first: int = 100,
@@ -83,7 +81,7 @@ class StanceKind(Enum):
 @strawberry.interface(description="A relationship between two nodes, with its sources.")
 class Fact:
     fact_id: str = strawberry.field(description="The fact's stable id.")
-    type: RelationshipType
+    type: RelType
     note: str | None = strawberry.field(description="How a date was resolved, or what the source leaves open.")
     retracted_at: str | None = strawberry.field(description="When the fact was retracted (ISO date-time), if it was.")
     sources: list[Citation] = strawberry.field(resolver=prefetched, description="The sources behind the fact.")
@@ -157,7 +155,7 @@ class Relationship(Fact):
 
 @strawberry.type(description="An organization: a union or guild, a trade association, a studio, a media outlet...")
 class Organization(Node):
-    kind: OrganizationKindEnum
+    kind: OrganizationKind
     aliases: list[str]
     description: str | None
     note: str | None
@@ -220,7 +218,7 @@ class Negotiation(Node):
     description: str | None
     note: str | None
     date: D | None
-    status: NegotiationStatusEnum
+    status: NegotiationStatus
     outcome: str | None
     sources: list[Citation] = _sources()
     participants: list[Participation] = _end("Who takes part.")
