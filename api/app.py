@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from api.auth import KeyRing, read_keys_file
 from api.context import Context
 from api.graph import (
     RequestGraph,
@@ -35,12 +36,14 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql")
         self.settings = settings
+        self.keys = KeyRing([*settings.api_keys, *read_keys_file(settings.api_keys_file)])
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         driver: AsyncDriver = request.app.state.driver
         graph = RequestGraph(driver, self.settings.neo4j_database, self.settings.query_timeout_seconds)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        return Context(request=request, graph=graph, settings=self.settings, request_id=request_id)
+        caller = self.keys.caller(request.headers.get("authorization"))
+        return Context(request=request, graph=graph, settings=self.settings, request_id=request_id, caller=caller)
 
 
 async def prepare_graph(driver: AsyncDriver, settings: Settings) -> None:

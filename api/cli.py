@@ -11,6 +11,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from api.auth import Role, add_key
 from api.neo4j_local import LauncherError, LocalNeo4j
 from api.settings import Settings
 
@@ -91,6 +92,24 @@ def export_schema(
 
     output.write_text(schema_sdl())
     console.print(f"Wrote {output}")
+
+
+keys_app = typer.Typer(help="API keys for writes (stored hashed, outside the repository).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("add")
+def keys_add(
+    name: Annotated[str, typer.Argument(help="Who holds the key; recorded in the audit trail.")],
+    role: Annotated[Role, typer.Option(help="reader, editor or admin.")] = Role.EDITOR,
+) -> None:
+    """Create a key (printed once) and store its hash in STRIKEGRAPH_API_KEYS_FILE."""
+    settings = Settings()
+    if settings.api_keys_file is None:
+        raise _fail("STRIKEGRAPH_API_KEYS_FILE is not set")
+    key = add_key(settings.api_keys_file, name, role)
+    console.print(f"Key for '{name}' ({role.value}) stored hashed in {settings.api_keys_file}. It is shown once:")
+    typer.echo(key)
 
 
 @neo4j_app.command("start")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
+from api.auth import Caller
 from api.graph import RequestGraph
 from api.settings import Settings
 
@@ -18,7 +18,7 @@ class Context:
     graph: RequestGraph
     settings: Settings
     request_id: str
-    caller: Any = field(default=None)  # the authenticated API key, if any (api/auth.py)
+    caller: Caller | None = field(default=None)  # who the API key says is calling (api/auth.py)
 
 
 Info = StrawberryInfo[Context, None]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
+from api.auth import Role, require_role
 from api.errors import UserFacingError
 
 log = logging.getLogger("strikegraph.graphql")
@@ -58,6 +61,41 @@ def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
         message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
         original_error=None, extensions=extensions,
     )  # fmt: skip
+
+
+class WriteTransaction(SchemaExtension):
+    """Commits the request's write transaction when every field succeeded, else rolls it back: several
+    mutations in one request are all or nothing."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        graph = getattr(self.execution_context.context, "graph", None)
+        if graph is None or not graph.writing:
+            return
+        result = self.execution_context.result
+        failed = bool(getattr(result, "errors", None))
+        try:
+            await graph.finish(commit=not failed)
+        except Exception:
+            log.exception("request %s: commit failed", getattr(self.execution_context.context, "request_id", "-"))
+            if result is not None:
+                result.data = None
+                result.errors = [GraphQLError("the change could not be saved", extensions={"code": "INTERNAL"})]
+
+
+class ReadAccess(SchemaExtension):
+    """With `require_key_for_reads`, queries need a valid key too (any role)."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if context.settings.require_key_for_reads and self.execution_context.operation_type == OperationType.QUERY:
+            try:
+                require_role(context.caller, Role.READER)
+            except UserFacingError as error:
+                self.execution_context.result = GraphQLExecutionResult(
+                    data=None, errors=[GraphQLError(str(error), extensions={"code": error.code})]
+                )
+        yield
 
 
 class StatementCount(SchemaExtension):

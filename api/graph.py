@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, Query, RoutingControl
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncSession, AsyncTransaction, Query, RoutingControl
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from api.settings import Settings
@@ -26,28 +26,61 @@ def create_driver(settings: Settings) -> AsyncDriver:
 
 @dataclass
 class RequestGraph:
-    """Neo4j as one request sees it."""
+    """Neo4j as one request sees it.
+
+    Reads run in read transactions. The first write opens one write transaction for the rest of the
+    request (later reads see its changes); `finish` commits it when the request had no error, so
+    several mutations in one request are all or nothing.
+    """
 
     driver: AsyncDriver
     database: str
     timeout: float
     statements: int = field(default=0)
+    _session: AsyncSession | None = field(default=None, repr=False)
+    _transaction: AsyncTransaction | None = field(default=None, repr=False)
 
     async def read(self, cypher: LiteralString, **params: Any) -> list[Record]:
-        return await self._run(cypher, params, RoutingControl.READ)
-
-    async def write(self, cypher: LiteralString, **params: Any) -> list[Record]:
-        return await self._run(cypher, params, RoutingControl.WRITE)
-
-    async def _run(self, cypher: LiteralString, params: dict[str, Any], routing: RoutingControl) -> list[Record]:
+        if self._transaction is not None:
+            return await self._run_in_transaction(cypher, params)
         self.statements += 1
         result = await self.driver.execute_query(
             Query(cypher, timeout=self.timeout),
             parameters_=params,
-            routing_=routing,
+            routing_=RoutingControl.READ,
             database_=self.database,
         )
         return [record.data() for record in result.records]
+
+    async def write(self, cypher: LiteralString, **params: Any) -> list[Record]:
+        if self._transaction is None:
+            self._session = self.driver.session(database=self.database, default_access_mode="WRITE")
+            self._transaction = await self._session.begin_transaction(timeout=self.timeout)
+        return await self._run_in_transaction(cypher, params)
+
+    async def _run_in_transaction(self, cypher: LiteralString, params: dict[str, Any]) -> list[Record]:
+        assert self._transaction is not None
+        self.statements += 1
+        result = await self._transaction.run(cypher, params)
+        return [record.data() async for record in result]
+
+    @property
+    def writing(self) -> bool:
+        return self._transaction is not None
+
+    async def finish(self, commit: bool) -> None:
+        """Commit (or roll back) the request's write transaction, if it opened one."""
+        transaction, session = self._transaction, self._session
+        self._transaction = self._session = None
+        try:
+            if transaction is not None:
+                if commit:
+                    await transaction.commit()
+                else:
+                    await transaction.rollback()
+        finally:
+            if session is not None:
+                await session.close()
 
 
 async def wait_until_reachable(driver: AsyncDriver, timeout: float) -> None:

@@ -6,9 +6,10 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
-from api.extensions import ErrorCodes, StatementCount
+from api.extensions import ErrorCodes, ReadAccess, StatementCount, WriteTransaction
 from api.read.queries import Query
 from api.settings import Settings
+from api.write.mutations import Mutation
 from schema.scalars import SCALAR_MAP
 from schema.types.nodes import NODE_TYPES
 
@@ -16,6 +17,7 @@ from schema.types.nodes import NODE_TYPES
 def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         types=list(NODE_TYPES.values()),
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP,
@@ -25,7 +27,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            ReadAccess,
             lambda: ErrorCodes(suggestions=settings.environment == "development"),
+            WriteTransaction,
             StatementCount,
         ],
     )

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.auth import ApiKeyRecord
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # The Neo4j version the local launcher runs and docker-compose.yml pins; a test keeps the two in step.
@@ -51,7 +53,8 @@ class Settings(BaseSettings):
     max_operations_per_batch: int = 10
 
     # Writes: bearer API keys, stored hashed (see api/auth.py); reads can be made private too.
-    api_keys_file: Path | None = None
+    api_keys_file: Path | None = Path.home() / ".config" / "strikegraph" / "api-keys.json"
+    api_keys: list[ApiKeyRecord] = []
     require_key_for_reads: bool = False
 
     def with_neo4j(self, uri: str, user: str, password: str) -> Settings:

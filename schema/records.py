@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import ErrorDetails
 
 from schema.dates import PartialDate, date_properties
 from schema.graph_model import Label, NegotiationStatus, OrganizationKind, RelType, SourceKind
@@ -14,6 +15,8 @@ Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120),
 ]
+# Fact ids may join slugs with "--", as the derived ones do ("wga--wages--wga-strike-2023").
+FactId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:--?[a-z0-9]+)*$", max_length=300)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse)]
 
@@ -134,7 +137,7 @@ class SourceRecord(NodeRecord):
 class FactRecord(Record):
     """A relationship between two nodes, with its qualifiers and the sources that support it."""
 
-    id: Slug | None = None  # defaults to "<from>--<type>--<to>"; give one when a pair has several
+    id: FactId | None = None  # defaults to "<from>--<type>--<to>"; give one when a pair has several
     type: RelType
     from_: Slug = Field(alias="from")
     to: Slug
@@ -181,3 +184,21 @@ NODE_SECTIONS: dict[str, type[NodeRecord]] = {
     "issues": IssueRecord,
 }
 FACT_SECTION = "facts"
+
+
+def explain(detail: ErrorDetails) -> str:
+    """A validation error in words a curator understands (the same for seed files and mutations)."""
+    loc = detail["loc"]
+    kind = detail["type"]
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "enum":
+        return f"unknown value {detail['input']!r}: expected one of {detail.get('ctx', {}).get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return f"{detail['input']!r} is not a valid id: use lowercase words joined by hyphens"
+    if kind in {"missing", "too_short"} and loc and loc[-1] == "cites":
+        return "missing source: every entry must cite at least one source"
+    if kind in {"string_type", "list_type", "int_type", "bool_type", "model_type", "dict_type"}:
+        return f"wrong type: {message.lower()}, got {type(detail['input']).__name__}"
+    return message

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from schema.graph_model import REL_RULES, Label, RelType
-from schema.records import FACT_SECTION, NODE_SECTIONS, Citation, FactRecord, NodeRecord
+from schema.records import FACT_SECTION, NODE_SECTIONS, Citation, FactRecord, NodeRecord, explain
 from seed.problems import Problem, SeedValidationError
 from seed.yaml_reader import ParsedFile, PathKey, dotted, read_yaml
 
@@ -140,23 +141,10 @@ def _collect_one(parsed: ParsedFile, display: str, seed: SeedSet, section: str, 
     return []
 
 
-def _problem_from_pydantic(parsed: ParsedFile, display: str, at: PathKey, detail: Any) -> Problem:
+def _problem_from_pydantic(parsed: ParsedFile, display: str, at: PathKey, detail: ErrorDetails) -> Problem:
     loc = tuple(part for part in detail["loc"] if not str(part).startswith("function-"))
     here = (*at, *loc)
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    if detail["type"] == "extra_forbidden":
-        message = "unknown field"
-    elif detail["type"] == "enum":
-        message = f"unknown value {detail['input']!r}: expected one of {detail['ctx']['expected']}"
-    elif detail["type"] == "string_pattern_mismatch":
-        message = f"{detail['input']!r} is not a valid id: use lowercase words joined by hyphens"
-    elif detail["type"] == "missing" and loc and loc[-1] == "cites":
-        message = "missing source: every entry must cite at least one source"
-    elif detail["type"] == "too_short" and loc and loc[-1] == "cites":
-        message = "missing source: cite at least one source"
-    elif detail["type"] in {"string_type", "list_type", "int_type", "bool_type", "model_type", "dict_type"}:
-        message = f"wrong type: {message.lower()}, got {type(detail['input']).__name__}"
-    return Problem(display, parsed.line_of(here), dotted(here), message)
+    return Problem(display, parsed.line_of(here), dotted(here), explain(detail))
 
 
 def _check_references(seed: SeedSet) -> list[Problem]:

@@ -14,6 +14,7 @@ from neo4j import AsyncDriver
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.auth import ApiKeyRecord, Role, hash_key
 from api.graph import apply_graph_schema, create_driver
 from api.neo4j_local import LocalNeo4j, RunningNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
@@ -35,9 +36,17 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNe
     local.stop()
 
 
+API_KEYS = {role: f"sg_test_{role.value}_key" for role in Role}
+
+
+def bearer(role: Role) -> dict[str, str]:
+    return {"Authorization": f"Bearer {API_KEYS[role]}"}
+
+
 @pytest.fixture(scope="session")
 def settings(neo4j_server: RunningNeo4j) -> Settings:
-    base = Settings(_env_file=None, seed_on_start=False, environment="development")  # type: ignore[call-arg]
+    keys = [ApiKeyRecord(name=f"test-{role.value}", role=role, sha256=hash_key(key)) for role, key in API_KEYS.items()]
+    base = Settings(_env_file=None, seed_on_start=False, environment="development", api_keys=keys, api_keys_file=None)  # type: ignore[call-arg]
     return base.with_neo4j(neo4j_server.uri, neo4j_server.user, neo4j_server.password)
 
 

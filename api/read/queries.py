@@ -6,6 +6,8 @@ connection with keyset cursors (`first/after`, `last/before`) and `totalCount`.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from enum import Enum
 from typing import Annotated, Any
 
@@ -18,9 +20,11 @@ from api.read import filters as where
 from api.read import repository as repo
 from api.read.pagination import DateOrder, NameOrder, StrikeOrder, page_request
 from api.read.repository import Filters, slug_of
+from api.write.repository import changes_since as audit_trail
 from schema.graph_model import Label, NegotiationStatus, OrganizationKind, SourceKind
 from schema.scalars import Date
 from schema.types.base import Node, Source, from_global_id
+from schema.types.changes import Change, ChangeAction
 from schema.types.nodes import (
     NODE_TYPES,
     Agreement,
@@ -267,6 +271,37 @@ class Query:
         if not 1 <= first <= maximum:
             raise BadUserInput(f"first must be between 1 and {maximum}, got {first}", argument="first")
         return await repo.search(info.context.graph, _selected(info), text, list(kinds or []), first)
+
+    @strawberry.field(description="The audit trail: writes through the API, newest first.")
+    async def changes(
+        self,
+        info: Info,
+        since: Annotated[str | None, strawberry.argument(description="ISO date or date-time (UTC).")] = None,
+        entity: Annotated[str | None, strawberry.argument(description="A node slug or fact id.")] = None,
+        first: int = 50,
+    ) -> list[Change]:
+        maximum = info.context.settings.max_page_size
+        if not 1 <= first <= maximum:
+            raise BadUserInput(f"first must be between 1 and {maximum}, got {first}", argument="first")
+        if since is not None:
+            try:
+                dt.datetime.fromisoformat(since)
+            except ValueError:
+                raise BadUserInput(f"since: {since!r} is not an ISO date or date-time", argument="since") from None
+        rows = await audit_trail(info.context.graph, since, entity, first)
+        return [
+            Change(
+                id=row["id"],
+                at=row["at"],
+                actor=row["actor"],
+                action=ChangeAction(row["action"]),
+                entity_type=row["entityType"],
+                entity=row["entity"],
+                before=json.loads(row["before"]) if row["before"] else None,
+                after=json.loads(row["after"]) if row["after"] else None,
+            )
+            for row in rows
+        ]
 
     @strawberry.field(description="The shortest connection between two nodes (slugs or global ids), hop by hop.")
     async def path(

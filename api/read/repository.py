@@ -14,11 +14,14 @@ from api.errors import BadUserInput, NotFound
 from api.graph import RequestGraph
 from api.read.compiler import Compiler, Shape, build, flatten
 from api.read.pagination import SORT_KEYS, PageRequest, encode_cursor, keyset_condition, order_by
-from schema.graph_model import FULLTEXT_INDEX, Label
+from schema.graph_model import FULLTEXT_INDEX, Label, RelType
 from schema.types.base import PageInfo, from_global_id
-from schema.types.nodes import NODE_TYPES, Connection, Edge, Path, SearchHit
+from schema.types.nodes import NODE_TYPES, Connection, Edge, Path, Relationship, SearchHit
 
 MAX_PATH_LENGTH = 6
+
+# Fact ids are unique per relationship type; one index seek per type finds any fact by id (`$id`).
+FIND_FACT = "CALL () { " + " UNION ".join(f"MATCH ()-[r:{t.value} {{id: $id}}]->() RETURN r" for t in RelType) + " } "
 
 
 @dataclass
@@ -222,3 +225,14 @@ async def shortest_path(
 
 def _lucene_escape(text: str) -> str:
     return re.sub(r'([+\-&|!(){}\[\]^"~*?:\\/])', r"\\\1", text)
+
+
+async def fact_by_id(graph: RequestGraph, selected: SelectedField, fact_id: str) -> Relationship | None:
+    """A fact seen from its start node (direction OUTGOING, `other` = its end)."""
+    compiler = Compiler()
+    outgoing = {"direction": "'OUTGOING'"}
+    projection, shape = compiler.edge("Relationship", "r", {"other": "m"}, selected.selections, outgoing)
+    cypher = FIND_FACT + f"WITH r MATCH ()-[r]->(m) RETURN {projection} AS fact"
+    records = await graph.read(cypher, id=fact_id, **compiler.params)
+    fact: Relationship | None = build(shape, records[0]["fact"]) if records else None
+    return fact

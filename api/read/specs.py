@@ -17,6 +17,8 @@ NODE_COMMON = {
     "aliases": "coalesce({v}.aliases, [])",
     "description": "{v}.description",
     "note": "{v}.note",
+    "version": "{v}.version",
+    "managed_by": "{v}.managedBy",
 }
 
 NODE_SCALARS: dict[str, dict[str, str]] = {
@@ -42,6 +44,9 @@ FACT_COMMON = {
     "type": "type({v})",
     "note": "{v}.note",
     "retracted_at": "toString({v}.retractedAt)",
+    "retracted_by": "{v}.retractedBy",
+    "version": "{v}.version",
+    "managed_by": "{v}.managedBy",
 }
 QUALIFIERS = {
     "title": "{v}.title",

@@ -56,6 +56,8 @@ class Node:
     id: strawberry.ID
     slug: str
     name: str
+    version: int | None = strawberry.field(description="Bumped by every change; updates must name it.")
+    managed_by: str | None = strawberry.field(description='"seed" (the curated files) or "api" (a curator).')
 
 
 @strawberry.type(description="A source behind a fact, with the sentence the fact rests on.")

@@ -84,6 +84,9 @@ class Fact:
     type: RelType
     note: str | None = strawberry.field(description="How a date was resolved, or what the source leaves open.")
     retracted_at: str | None = strawberry.field(description="When the fact was retracted (ISO date-time), if it was.")
+    retracted_by: str | None = strawberry.field(description="The API key that retracted it.")
+    version: int | None = strawberry.field(description="Bumped by every change; updates must name it.")
+    managed_by: str | None = strawberry.field(description='"seed" (the curated files) or "api" (a curator).')
     sources: list[Citation] = strawberry.field(resolver=prefetched, description="The sources behind the fact.")
 
 

@@ -1,0 +1,297 @@
+"""Write repository: every change runs in the request's write transaction, locks what it changes,
+checks the version the client based it on, and leaves a `Change` in the audit trail."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+from strawberry.utils.str_converters import to_camel_case
+
+from api.auth import Caller
+from api.errors import BadUserInput, Conflict, NotFound
+from api.graph import RequestGraph
+from api.read.repository import FIND_FACT
+from schema.graph_model import ENTITY, REL_RULES, Label
+from schema.records import NODE_SECTIONS, FactRecord, NodeRecord, explain
+from schema.types.changes import ChangeAction
+
+API = "api"
+NODE_RECORDS: dict[Label, type[NodeRecord]] = {model.label: model for model in NODE_SECTIONS.values()}
+STORED_AS = {"start_date": "startDate", "end_date": "endDate"}  # record field -> property, where they differ
+NODE_BOOKKEEPING = {"version", "managedBy", "seedHash", "createdAt", "updatedAt", "createdBy", "updatedBy"}
+
+
+# -- validation: the seed's rules ---------------------------------------------------------------------
+
+
+def _invalid(error: ValidationError, argument: str, renames: dict[str, str] | None = None) -> BadUserInput:
+    problems = []
+    for detail in error.errors():
+        parts = [to_camel_case((renames or {}).get(str(part), str(part))) for part in detail["loc"]]
+        where = ".".join([argument, *parts])
+        problems.append(f"{where}: {explain(detail)}")
+    first = ".".join([argument, *[str(p) for p in error.errors()[0]["loc"]]])
+    return BadUserInput("; ".join(problems), field=first)
+
+
+KIND_INPUTS = {Label.ORGANIZATION: "organization_kind", Label.SOURCE: "source_kind"}
+
+
+def validate_node(label: Label, fields: dict[str, Any]) -> NodeRecord:
+    """`fields` as the client named them (`organizationKind`/`sourceKind` become the record's `kind`)."""
+    fields = dict(fields)
+    kind_field = KIND_INPUTS.get(label, "kind")
+    if kind_field in fields:
+        fields["kind"] = fields.pop(kind_field)
+    try:
+        return NODE_RECORDS[label].model_validate(fields)
+    except ValidationError as error:
+        raise _invalid(error, "input", {"kind": kind_field}) from None
+
+
+def validate_fact(fields: dict[str, Any]) -> FactRecord:
+    try:
+        return FactRecord.model_validate(fields)
+    except ValidationError as error:
+        raise _invalid(error, "input") from None
+
+
+def node_fields(label: Label, props: dict[str, Any]) -> dict[str, Any]:
+    """A stored node back as record fields (what an update starts from)."""
+    model = NODE_RECORDS[label]
+    fields: dict[str, Any] = {}
+    for name in model.model_fields:
+        if name == "cites":
+            fields["cites"] = _citations(props)
+        elif props.get(STORED_AS.get(name, name)) is not None:
+            fields[name] = props[STORED_AS.get(name, name)]
+    return fields
+
+
+def fact_fields(rel_type: str, start: str, end: str, props: dict[str, Any]) -> dict[str, Any]:
+    fields = {"id": props["id"], "type": rel_type, "from": start, "to": end, "cites": _citations(props)}
+    for name in ("title", "role", "detail", "since", "until", "on", "by", "note"):
+        if props.get(name) is not None:
+            fields[name] = props[name]
+    return fields
+
+
+def _citations(props: dict[str, Any]) -> list[dict[str, Any]]:
+    quotes = props.get("quotes") or []
+    return [
+        {"source": source, "quote": (quotes[i] if i < len(quotes) else "") or None}
+        for i, source in enumerate(props.get("sources") or [])
+    ]
+
+
+# -- the audit trail ----------------------------------------------------------------------------------
+
+
+def _json(props: dict[str, Any] | None) -> str | None:
+    if props is None:
+        return None
+    return json.dumps({k: v for k, v in props.items() if k != "seedHash"}, sort_keys=True, default=str)
+
+
+async def record_change(
+    graph: RequestGraph,
+    caller: Caller,
+    action: ChangeAction,
+    entity_type: str,
+    entity: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    await graph.write(
+        "CREATE (:Change {id: randomUUID(), at: datetime(), actor: $actor, action: $action, "
+        "entityType: $type, entity: $entity, before: $before, after: $after})",
+        actor=caller.name, action=action.value, type=entity_type, entity=entity,
+        before=_json(before), after=_json(after),
+    )  # fmt: skip
+
+
+# -- nodes --------------------------------------------------------------------------------------------
+
+
+async def create_node(graph: RequestGraph, caller: Caller, record: NodeRecord) -> None:
+    label = record.label.value
+    properties = record.properties()
+    clash = await graph.write(
+        f"OPTIONAL MATCH (same:{ENTITY} {{id: $id}}) "
+        f"OPTIONAL MATCH (named:{label}) WHERE any(k IN named.nameKeys WHERE k IN $keys) "
+        "RETURN same.id AS sameId, named.id AS namedId, named.name AS namedName LIMIT 1",
+        id=record.id, keys=properties["nameKeys"],
+    )  # fmt: skip
+    if clash and clash[0]["sameId"] is not None:
+        raise Conflict(f"a node with id '{record.id}' already exists: update it instead", field="input.id")
+    if clash and clash[0]["namedId"] is not None:
+        raise Conflict(
+            f"'{record.name}' names the existing {label} '{clash[0]['namedId']}' ({clash[0]['namedName']})",
+            field="input.name",
+        )
+    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    rows = await graph.write(
+        f"CREATE (n:{ENTITY}:{label}) SET n = $props, n.managedBy = '{API}', n.version = 1, "
+        "n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $actor RETURN properties(n) AS after",
+        props=properties, actor=caller.name,
+    )  # fmt: skip
+    await record_change(graph, caller, ChangeAction.CREATE_NODE, label, record.id, None, rows[0]["after"])
+
+
+async def _locked_node(graph: RequestGraph, slug: str, expected_version: int) -> tuple[Label, dict[str, Any]]:
+    """Lock the node for this transaction, then read it; the version must be the one the client saw."""
+    locked = await graph.write(
+        f"MATCH (n:{ENTITY} {{id: $id}}) SET n._lock = true REMOVE n._lock "
+        f"RETURN [l IN labels(n) WHERE l <> '{ENTITY}'][0] AS label",
+        id=slug,
+    )
+    if not locked:
+        raise NotFound(f"no node with id '{slug}'", field="id")
+    rows = await graph.write(f"MATCH (n:{ENTITY} {{id: $id}}) RETURN properties(n) AS props", id=slug)
+    props: dict[str, Any] = rows[0]["props"]
+    _check_version(props, expected_version, f"node '{slug}'")
+    return Label(locked[0]["label"]), props
+
+
+def _check_version(props: dict[str, Any], expected: int, what: str) -> None:
+    current = props.get("version")
+    if current != expected:
+        raise Conflict(
+            f"{what} is at version {current}, not {expected}: someone changed it; reload and retry",
+            currentVersion=current,
+        )
+
+
+async def update_node(
+    graph: RequestGraph, caller: Caller, slug: str, expected_version: int, changes: dict[str, Any]
+) -> Label:
+    label, before = await _locked_node(graph, slug, expected_version)
+    if changes.get("id", slug) != slug:
+        raise BadUserInput("input.id: a node's id cannot change", field="input.id")
+    record = validate_node(label, node_fields(label, before) | changes)
+    properties = record.properties()
+    if before.get("managedBy") == "seed" and (properties["sources"], properties["quotes"]) != (
+        before.get("sources"), before.get("quotes")
+    ):  # fmt: skip
+        raise Conflict(
+            f"'{slug}' is managed by the seed files: change its sources there, not through the API",
+            field="input.cites",
+        )
+    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    # A curator's edit takes the node out of the seed's hands: re-seeding will not undo it.
+    rows = await graph.write(
+        f"MATCH (n:{ENTITY} {{id: $id}}) SET n += $props, n.version = n.version + 1, n.managedBy = '{API}', "
+        "n.updatedAt = datetime(), n.updatedBy = $actor RETURN properties(n) AS after",
+        id=slug, props=properties, actor=caller.name,
+    )  # fmt: skip
+    await record_change(graph, caller, ChangeAction.UPDATE_NODE, label.value, slug, before, rows[0]["after"])
+    return label
+
+
+async def delete_node(graph: RequestGraph, caller: Caller, slug: str, expected_version: int) -> None:
+    label, before = await _locked_node(graph, slug, expected_version)
+    await graph.write(f"MATCH (n:{ENTITY} {{id: $id}}) DETACH DELETE n", id=slug)
+    await record_change(graph, caller, ChangeAction.DELETE_NODE, label.value, slug, before, None)
+
+
+async def _check_sources(graph: RequestGraph, source_ids: list[str], field: str) -> None:
+    if not source_ids:
+        return
+    rows = await graph.write("MATCH (s:Source) WHERE s.id IN $ids RETURN collect(s.id) AS found", ids=source_ids)
+    missing = [source for source in source_ids if source not in rows[0]["found"]]
+    if missing:
+        raise BadUserInput(f"{field}: unknown source '{missing[0]}'", field=field)
+
+
+# -- facts --------------------------------------------------------------------------------------------
+
+
+async def assert_fact(graph: RequestGraph, caller: Caller, record: FactRecord) -> str:
+    ends = await graph.write(
+        f"MATCH (n:{ENTITY}) WHERE n.id IN [$from, $to] "
+        f"RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY}'][0] AS label",
+        **{"from": record.from_, "to": record.to},
+    )
+    labels = {row["id"]: Label(row["label"]) for row in ends}
+    rule = REL_RULES[record.type]
+    for end, slug, allowed in (("from", record.from_, rule.sources), ("to", record.to, rule.targets)):
+        if slug not in labels:
+            raise BadUserInput(f"input.{end}: unknown id '{slug}'", field=f"input.{end}")
+        if labels[slug] not in allowed:
+            expected = " or ".join(sorted(label.value for label in allowed))
+            raise BadUserInput(
+                f"input.{end}: {record.type.value} cannot {end} a {labels[slug].value}: expected {expected}",
+                field=f"input.{end}",
+            )
+    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    if await graph.write(FIND_FACT + "RETURN r.id AS id", id=record.fact_id):
+        raise Conflict(f"a fact with id '{record.fact_id}' already exists: update or retract it", field="input.id")
+    rows = await graph.write(
+        f"MATCH (a:{ENTITY} {{id: $from}}) MATCH (b:{ENTITY} {{id: $to}}) "
+        f"CREATE (a)-[r:{record.type.value}]->(b) SET r = $props, r.managedBy = '{API}', r.version = 1, "
+        "r.createdAt = datetime(), r.updatedAt = datetime(), r.createdBy = $actor RETURN properties(r) AS after",
+        props=record.properties(), actor=caller.name, **{"from": record.from_, "to": record.to},
+    )  # fmt: skip
+    after = rows[0]["after"]
+    await record_change(graph, caller, ChangeAction.ASSERT_FACT, record.type.value, record.fact_id, None, after)
+    return record.fact_id
+
+
+async def _locked_fact(graph: RequestGraph, fact_id: str, expected_version: int) -> dict[str, Any]:
+    locked = await graph.write(FIND_FACT + "SET r._lock = true REMOVE r._lock RETURN r.id AS id", id=fact_id)
+    if not locked:
+        raise NotFound(f"no fact with id '{fact_id}'", field="id")
+    rows = await graph.write(
+        FIND_FACT + "RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props",
+        id=fact_id,
+    )
+    _check_version(rows[0]["props"], expected_version, f"fact '{fact_id}'")
+    return rows[0]
+
+
+async def update_fact(
+    graph: RequestGraph, caller: Caller, fact_id: str, expected_version: int, changes: dict[str, Any]
+) -> None:
+    found = await _locked_fact(graph, fact_id, expected_version)
+    before = found["props"]
+    if before.get("managedBy") == "seed":
+        raise Conflict(f"'{fact_id}' is managed by the seed files: correct it there, or retract it here", field="id")
+    if before.get("retractedAt") is not None:
+        raise Conflict(f"'{fact_id}' was retracted: assert a new fact instead", field="id")
+    record = validate_fact(fact_fields(found["type"], found["start"], found["end"], before) | changes)
+    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    rows = await graph.write(
+        FIND_FACT + "SET r += $props, r.version = r.version + 1, r.updatedAt = datetime(), r.updatedBy = $actor "
+        "RETURN properties(r) AS after",
+        id=fact_id, props=record.properties(), actor=caller.name,
+    )  # fmt: skip
+    await record_change(graph, caller, ChangeAction.UPDATE_FACT, found["type"], fact_id, before, rows[0]["after"])
+
+
+async def retract_fact(
+    graph: RequestGraph, caller: Caller, fact_id: str, expected_version: int, reason: str | None
+) -> None:
+    """Mark the fact retracted (when, by whom, why); it stays for as-of queries of earlier dates."""
+    found = await _locked_fact(graph, fact_id, expected_version)
+    if found["props"].get("retractedAt") is not None:
+        raise Conflict(f"'{fact_id}' is already retracted", field="id")
+    rows = await graph.write(
+        FIND_FACT + "SET r.retractedAt = datetime(), r.retractedBy = $actor, r.retractionReason = $reason, "
+        "r.version = r.version + 1, r.updatedAt = datetime() RETURN properties(r) AS after",
+        id=fact_id, actor=caller.name, reason=reason,
+    )  # fmt: skip
+    await record_change(
+        graph, caller, ChangeAction.RETRACT_FACT, found["type"], fact_id, found["props"], rows[0]["after"]
+    )
+
+
+async def changes_since(graph: RequestGraph, since: str | None, entity: str | None, limit: int) -> list[dict[str, Any]]:
+    return await graph.read(
+        "MATCH (c:Change) WHERE ($since IS NULL OR c.at >= datetime($since)) "
+        "AND ($entity IS NULL OR c.entity = $entity) "
+        "RETURN c.id AS id, toString(c.at) AS at, c.actor AS actor, c.action AS action, c.entityType AS entityType, "
+        "c.entity AS entity, c.before AS before, c.after AS after ORDER BY c.at DESC, c.id LIMIT $limit",
+        since=since, entity=entity, limit=limit,
+    )  # fmt: skip

@@ -1,0 +1,30 @@
+"""The audit trail: one `Change` per write, saying who, when, what, before and after."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.scalars import JSON
+
+
+@strawberry.enum(description="What a change did.")
+class ChangeAction(Enum):
+    CREATE_NODE = "CREATE_NODE"
+    UPDATE_NODE = "UPDATE_NODE"
+    DELETE_NODE = "DELETE_NODE"
+    ASSERT_FACT = "ASSERT_FACT"
+    UPDATE_FACT = "UPDATE_FACT"
+    RETRACT_FACT = "RETRACT_FACT"
+
+
+@strawberry.type(description="One write through the API.")
+class Change:
+    id: str
+    at: str = strawberry.field(description="When (ISO date-time, UTC).")
+    actor: str = strawberry.field(description="The name of the API key that made it.")
+    action: ChangeAction
+    entity_type: str = strawberry.field(description="The node label or relationship type.")
+    entity: str = strawberry.field(description="The node slug or fact id.")
+    before: JSON | None = strawberry.field(description="Stored properties before (null when created).")
+    after: JSON | None = strawberry.field(description="Stored properties after (null when deleted).")
