@@ -54,7 +54,8 @@ def serve(
     local = LocalNeo4j.from_settings(settings)
     settings, started_here = _connected_settings(settings, local)
     try:
-        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+        app = create_app(settings)
+        uvicorn.run(app, host=host or settings.host, port=port or settings.port, access_log=settings.access_log)
     finally:
         if started_here:
             console.print("Stopping the local Neo4j this command started")

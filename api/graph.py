@@ -8,7 +8,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncSession, AsyncTransaction, Query, RoutingControl
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncSession,
+    AsyncTransaction,
+    NotificationMinimumSeverity,
+    Query,
+    RoutingControl,
+)
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from api.settings import Settings
@@ -21,7 +29,13 @@ def create_driver(settings: Settings) -> AsyncDriver:
     if settings.neo4j_uri is None:
         raise ValueError("no Neo4j configured: set NEO4J_URI or let `strikegraph serve` start the local one")
     password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
-    return AsyncGraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, password))
+    # Notifications off: Neo4j would otherwise warn on every read that `retractedAt` is an unknown
+    # property until the first retraction, and the driver logs each warning.
+    return AsyncGraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, password),
+        notifications_min_severity=NotificationMinimumSeverity.OFF,
+    )
 
 
 @dataclass
@@ -50,7 +64,8 @@ class RequestGraph:
             routing_=RoutingControl.READ,
             database_=self.database,
         )
-        return [record.data() for record in result.records]
+        # dict(record), not record.data(): our results are plain maps, no graph objects to convert.
+        return [dict(record) for record in result.records]
 
     async def write(self, cypher: LiteralString, **params: Any) -> list[Record]:
         if self._transaction is None:
@@ -62,7 +77,7 @@ class RequestGraph:
         assert self._transaction is not None
         self.statements += 1
         result = await self._transaction.run(cypher, params)
-        return [record.data() async for record in result]
+        return [dict(record) async for record in result]
 
     @property
     def writing(self) -> bool:

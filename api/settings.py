@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     environment: Literal["development", "production"] = "development"
+    access_log: bool = True
 
     # The Neo4j that `strikegraph neo4j start` (and `serve` without NEO4J_URI) runs for you.
     neo4j_cache_dir: Path = PROJECT_ROOT / ".neo4j"  # downloaded jars, shared by every local instance

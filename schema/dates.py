@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -39,20 +40,7 @@ class PartialDate:
             return cls(value.year, value.month, value.day)
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValueError(f"expected a date like 2023-08-10, 2023-06 or 1960, got {type(value).__name__}")
-        text = str(value).strip()
-        match = _PATTERN.match(text)
-        if match is None:
-            raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
-        year = int(match["year"])
-        month = int(match["month"]) if match["month"] else None
-        day = int(match["day"]) if match["day"] else None
-        if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"'{text}' has no month {month}")
-        if month is not None and day is not None:
-            last = calendar.monthrange(year, month)[1]
-            if not 1 <= day <= last:
-                raise ValueError(f"'{text}' is impossible: {calendar.month_name[month]} {year} has {last} days")
-        return cls(year, month, day)
+        return _parse_text(str(value).strip())
 
     @property
     def precision(self) -> DatePrecision:
@@ -87,3 +75,20 @@ def date_properties(name: str, value: PartialDate | None) -> dict[str, Any]:
     if value is None:
         return {name: None, f"{name}Earliest": None, f"{name}Latest": None}
     return {name: value.isoformat(), f"{name}Earliest": value.earliest, f"{name}Latest": value.latest}
+
+
+@functools.lru_cache(maxsize=1 << 16)  # bulk loads repeat the same days many times
+def _parse_text(text: str) -> PartialDate:
+    match = _PATTERN.match(text)
+    if match is None:
+        raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+    year = int(match["year"])
+    month = int(match["month"]) if match["month"] else None
+    day = int(match["day"]) if match["day"] else None
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"'{text}' has no month {month}")
+    if month is not None and day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise ValueError(f"'{text}' is impossible: {calendar.month_name[month]} {year} has {last} days")
+    return PartialDate(year, month, day)

@@ -56,48 +56,62 @@ def fact_rows(facts: list[FactRecord]) -> list[dict[str, Any]]:
     return rows
 
 
+def _outcome(old: str) -> str:
+    """created / skipped (written through the API) / unchanged / updated, for the existing `old`."""
+    return f"""CASE WHEN {old} IS NULL THEN 'created'
+                  WHEN {old}.managedBy <> '{SEED}' THEN 'skipped'
+                  WHEN {old}.seedHash = row.hash THEN 'unchanged'
+                  ELSE 'updated' END"""
+
+
 def _node_upsert(label: Label) -> LiteralString:
-    # Labels come from the Label enum only; a node whose kind changed loses its old label.
+    # Labels come from the Label enum only. New nodes are CREATEd with both labels at once (cheaper for
+    # the indexes than adding a label later); a node whose kind changed loses its old label.
     other_labels = "".join(f":{other.value}" for other in Label if other is not label)
     return f"""
         UNWIND $rows AS row
-        MERGE (n:{ENTITY} {{id: row.id}})
-        WITH n, row,
-             CASE WHEN n.managedBy IS NULL THEN 'created'
-                  WHEN n.managedBy <> '{SEED}' THEN 'skipped'
-                  WHEN n.seedHash = row.hash THEN 'unchanged'
-                  ELSE 'updated' END AS outcome
-        CALL (n, row, outcome) {{
-            WITH n, row, outcome WHERE outcome IN ['created', 'updated']
-            REMOVE n{other_labels}
-            SET n:{label.value}, n += row.props, n.seedHash = row.hash, n.managedBy = '{SEED}',
-                n.version = coalesce(n.version, 0) + 1, n.updatedAt = datetime(),
-                n.createdAt = coalesce(n.createdAt, datetime())
+        OPTIONAL MATCH (old:{ENTITY} {{id: row.id}})
+        WITH row, old, {_outcome("old")} AS outcome
+        CALL (row, outcome) {{
+            WITH row, outcome WHERE outcome = 'created'
+            CREATE (n:{ENTITY}:{label.value})
+            SET n = row.props, n.seedHash = row.hash, n.managedBy = '{SEED}', n.version = 1,
+                n.createdAt = datetime(), n.updatedAt = datetime()
+        }}
+        CALL (row, old, outcome) {{
+            WITH row, old, outcome WHERE outcome = 'updated'
+            REMOVE old{other_labels}
+            SET old:{label.value}, old += row.props, old.seedHash = row.hash,
+                old.version = coalesce(old.version, 0) + 1, old.updatedAt = datetime()
         }}
         RETURN outcome, count(*) AS count
         """
 
 
 def _fact_upsert(rel: RelType) -> LiteralString:
-    # A fact whose ends changed is re-created between its new ends under the same id.
+    # New facts are CREATEd (the id lookup already proved them absent); a fact whose ends changed is
+    # re-created between its new ends under the same id, keeping its version history.
     return f"""
         UNWIND $rows AS row
-        MATCH (a:{ENTITY} {{id: row.from}})
-        MATCH (b:{ENTITY} {{id: row.to}})
         OPTIONAL MATCH ()-[old:{rel.value} {{id: row.id}}]->()
-        WITH a, b, row, old,
-             CASE WHEN old IS NULL THEN 'created'
-                  WHEN old.managedBy <> '{SEED}' THEN 'skipped'
-                  WHEN old.seedHash = row.hash THEN 'unchanged'
-                  ELSE 'updated' END AS outcome
-        CALL (a, b, row, old, outcome) {{
-            WITH a, b, row, old, outcome WHERE outcome IN ['created', 'updated']
-            FOREACH (_ IN CASE WHEN old IS NOT NULL AND (startNode(old) <> a OR endNode(old) <> b)
-                               THEN [1] ELSE [] END | DELETE old)
-            MERGE (a)-[r:{rel.value} {{id: row.id}}]->(b)
-            SET r += row.props, r.seedHash = row.hash, r.managedBy = '{SEED}',
-                r.version = coalesce(r.version, 0) + 1, r.updatedAt = datetime(),
-                r.createdAt = coalesce(r.createdAt, datetime())
+        WITH row, old, {_outcome("old")} AS outcome
+        WITH row, old, outcome,
+             outcome = 'updated' AND (startNode(old).id <> row.from OR endNode(old).id <> row.to) AS moved
+        CALL (row, old, outcome, moved) {{
+            WITH row, old, outcome WHERE outcome = 'created' OR moved
+            WITH row, old, coalesce(old.version, 0) AS version, coalesce(old.createdAt, datetime()) AS createdAt
+            FOREACH (_ IN CASE WHEN old IS NULL THEN [] ELSE [1] END | DELETE old)
+            WITH row, version, createdAt
+            MATCH (a:{ENTITY} {{id: row.from}})
+            MATCH (b:{ENTITY} {{id: row.to}})
+            CREATE (a)-[r:{rel.value}]->(b)
+            SET r = row.props, r.seedHash = row.hash, r.managedBy = '{SEED}', r.version = version + 1,
+                r.createdAt = createdAt, r.updatedAt = datetime()
+        }}
+        CALL (row, old, outcome, moved) {{
+            WITH row, old, outcome WHERE outcome = 'updated' AND NOT moved
+            SET old += row.props, old.seedHash = row.hash, old.version = old.version + 1,
+                old.updatedAt = datetime()
         }}
         RETURN outcome, count(*) AS count
         """
@@ -117,31 +131,37 @@ PRUNE_NODES: LiteralString = f"""
 """
 
 
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+def _planned_batches(seed: SeedSet, batch_rows: int) -> Iterator[tuple[LiteralString, list[dict[str, Any]], str]]:
+    """(statement, rows, "nodes" or "facts") in load order: every node before any fact."""
+    for label, nodes in seed.nodes_by_label().items():
+        rows = node_rows(nodes)
+        for start in range(0, len(rows), batch_rows):
+            yield _node_upsert(label), rows[start : start + batch_rows], "nodes"
+    for rel, facts in seed.facts_by_type().items():
+        rows = fact_rows(facts)
+        for start in range(0, len(rows), batch_rows):
+            yield _fact_upsert(rel), rows[start : start + batch_rows], "facts"
 
 
 def count_rows(seed: SeedSet) -> int:
     return len(seed.nodes) + len(seed.facts)
 
 
+async def _run_batch(tx: AsyncManagedTransaction, statement: LiteralString, rows: list[dict[str, Any]]) -> Counter[str]:
+    outcomes: Counter[str] = Counter()
+    async for record in await tx.run(statement, rows=rows):
+        outcomes[record["outcome"]] += record["count"]
+    return outcomes
+
+
 async def _write_all(
-    tx: AsyncManagedTransaction, seed: SeedSet, prune: bool, progress: ProgressCallback | None
+    tx: AsyncManagedTransaction, seed: SeedSet, prune: bool, batch_rows: int, progress: ProgressCallback | None
 ) -> LoadSummary:
     summary = LoadSummary()
-    for label, nodes in seed.nodes_by_label().items():
-        for batch in _batches(node_rows(nodes), BATCH_ROWS):
-            async for record in await tx.run(_node_upsert(label), rows=batch):
-                summary.nodes[record["outcome"]] += record["count"]
-            if progress:
-                progress(len(batch))
-    for rel, facts in seed.facts_by_type().items():
-        for batch in _batches(fact_rows(facts), BATCH_ROWS):
-            async for record in await tx.run(_fact_upsert(rel), rows=batch):
-                summary.facts[record["outcome"]] += record["count"]
-            if progress:
-                progress(len(batch))
+    for statement, rows, target in _planned_batches(seed, batch_rows):
+        getattr(summary, target).update(await _run_batch(tx, statement, rows))
+        if progress:
+            progress(len(rows))
     if prune:
         record = await (await tx.run(PRUNE_FACTS, keep=list(seed.facts))).single(strict=True)
         summary.facts["removed"] += record["count"]
@@ -157,10 +177,26 @@ async def load_seed(
     *,
     prune: bool = False,
     progress: ProgressCallback | None = None,
+    batch_rows: int = BATCH_ROWS,
+    commit_each_batch: bool = False,
 ) -> LoadSummary:
-    """Write the validated seed in one transaction (all or nothing)."""
+    """Write the validated seed in one transaction (all or nothing).
+
+    `commit_each_batch` is for bulk loads too large for one transaction's memory (the benchmark's
+    million-node graphs): each batch of `batch_rows` rows commits on its own, still one statement per
+    batch; a failure then keeps the batches before it, and `prune` is not available.
+    """
     async with driver.session(database=database) as session:
-        return await session.execute_write(_write_all, seed, prune, progress)
+        if not commit_each_batch:
+            return await session.execute_write(_write_all, seed, prune, batch_rows, progress)
+        if prune:
+            raise ValueError("prune needs the single-transaction load")
+        summary = LoadSummary()
+        for statement, rows, target in _planned_batches(seed, batch_rows):
+            getattr(summary, target).update(await session.execute_write(_run_batch, statement, rows))
+            if progress:
+                progress(len(rows))
+        return summary
 
 
 async def load_seed_if_empty(driver: AsyncDriver, database: str) -> LoadSummary | None:

@@ -79,7 +79,7 @@ def display_name(path: Path) -> str:
 def read_seed(paths: list[Path] | None = None) -> SeedSet:
     """Validate every file before anything touches the graph; raise SeedValidationError with all problems."""
     problems: list[Problem] = []
-    seed = SeedSet()
+    documents: list[ParsedFile] = []
     for path in seed_files(paths):
         display = display_name(path)
         if not path.exists():
@@ -88,7 +88,16 @@ def read_seed(paths: list[Path] | None = None) -> SeedSet:
         parsed, file_problems = read_yaml(path, display)
         problems += file_problems
         if parsed is not None:
-            problems += _collect_records(parsed, display, seed)
+            documents.append(parsed)
+    return validate_documents(documents, problems)
+
+
+def validate_documents(documents: list[ParsedFile], problems: list[Problem] | None = None) -> SeedSet:
+    """The checks behind `read_seed`, for documents already in memory (e.g. generated benchmark data)."""
+    problems = list(problems or [])
+    seed = SeedSet()
+    for parsed in documents:
+        problems += _collect_records(parsed, parsed.display, seed)
     problems += _check_references(seed)
     if problems:
         raise SeedValidationError(problems)
@@ -150,7 +159,7 @@ def _problem_from_pydantic(parsed: ParsedFile, display: str, at: PathKey, detail
 def _check_references(seed: SeedSet) -> list[Problem]:
     """Ids that facts and citations name must exist, with the right kind for the relationship type."""
     problems: list[Problem] = []
-    source_ids = [node_id for node_id, node in seed.nodes.items() if node.label is Label.SOURCE]
+    source_ids = {node_id for node_id, node in seed.nodes.items() if node.label is Label.SOURCE}
     for node_id, node in seed.nodes.items():
         problems += _check_citations(node.cites, seed.where[node_id], source_ids)
     for fact_id, fact in seed.facts.items():
@@ -171,13 +180,13 @@ def _check_references(seed: SeedSet) -> list[Problem]:
     return problems
 
 
-def _check_citations(cites: list[Citation], where: Located, source_ids: list[str]) -> list[Problem]:
+def _check_citations(cites: list[Citation], where: Located, source_ids: set[str]) -> list[Problem]:
     return [
         where.problem(
             "cites",
             index,
             "source",
-            message=f"unknown source '{c.source}'{_did_you_mean(c.source, source_ids)}",
+            message=f"unknown source '{c.source}'{_did_you_mean(c.source, sorted(source_ids))}",
         )
         for index, c in enumerate(cites)
         if c.source not in source_ids

@@ -28,10 +28,12 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
 
 
 class ParsedFile:
-    def __init__(self, path: Path, data: Any, lines: dict[PathKey, int]) -> None:
-        self.path = path
+    """A document's data, its name for messages, and the line of each key and item (if read from YAML)."""
+
+    def __init__(self, display: str, data: Any, lines: dict[PathKey, int] | None = None) -> None:
+        self.display = display
         self.data = data
-        self._lines = lines
+        self._lines = lines or {}
 
     def line_of(self, key: PathKey) -> int:
         """The line of `key`, or of its nearest enclosing key or item that has one."""
@@ -62,7 +64,7 @@ def read_yaml(path: Path, display: str) -> tuple[ParsedFile | None, list[Problem
     lines: dict[PathKey, int] = {}
     problems: list[Problem] = []
     data = _to_python(root, (), lines, problems, display, loader) if root is not None else {}
-    return ParsedFile(path, data, lines), problems
+    return ParsedFile(display, data, lines), problems
 
 
 def _to_python(

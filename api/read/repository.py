@@ -223,7 +223,13 @@ async def shortest_path(
     return path
 
 
+_OPERATORS = {"AND", "OR", "NOT", "TO"}
+
+
 def _lucene_escape(text: str) -> str:
+    """A word as a literal term: special characters escaped, bare operators (AND, OR, NOT) lowercased."""
+    if text in _OPERATORS:
+        return text.lower()
     return re.sub(r'([+\-&|!(){}\[\]^"~*?:\\/])', r"\\\1", text)
 
 
