@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import strawberry
+from graphql import GraphQLObjectType, GraphQLResolveInfo
 from graphql.validation import ASTValidationRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types.base import StrawberryObjectDefinition
 
 from api.extensions import ErrorCodes, ReadAccess, StatementCount, WriteTransaction
 from api.read.queries import Query
 from api.settings import Settings
 from api.write.mutations import Mutation
 from schema.scalars import SCALAR_MAP
+from schema.types.base import PREFETCHED_RESOLVERS
 from schema.types.nodes import NODE_TYPES
 
 
@@ -24,7 +30,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         depth_rule(settings.max_query_depth, None, None),
         aliases_rule(settings.max_aliases),
     ]
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         types=list(NODE_TYPES.values()),
@@ -44,6 +50,40 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             StatementCount,
         ],
     )
+    _plain_resolvers(schema)
+    return schema
+
+
+def _plain_resolvers(schema: strawberry.Schema) -> None:
+    """Resolve output fields of our object types straight from attributes, bypassing Strawberry's
+    per-field wrapper: on large results that wrapper, not Neo4j, dominated the time per request.
+
+    Plain fields read their attribute; fields with arguments read what the compiled query prefetched
+    under their response key. Root types keep Strawberry's resolvers (and their permissions).
+    """
+    for name, graphql_type in schema._schema.type_map.items():
+        if not isinstance(graphql_type, GraphQLObjectType) or name in {"Query", "Mutation"} or name.startswith("__"):
+            continue
+        definition = schema.get_type_by_name(name)
+        if not isinstance(definition, StrawberryObjectDefinition):
+            continue
+        for field in definition.fields:
+            graphql_field = graphql_type.fields[schema.config.name_converter.get_graphql_name(field)]
+            if field.base_resolver is None:
+                graphql_field.resolve = _attribute(field.python_name)
+            elif field.base_resolver.wrapped_func in PREFETCHED_RESOLVERS:
+                graphql_field.resolve = _from_prefetched
+
+
+def _attribute(python_name: str) -> Callable[..., Any]:
+    def resolve(source: Any, info: GraphQLResolveInfo[Any], **arguments: Any) -> Any:
+        return getattr(source, python_name)
+
+    return resolve
+
+
+def _from_prefetched(source: Any, info: GraphQLResolveInfo[Any], **arguments: Any) -> Any:
+    return source._prefetched[info.path.key]
 
 
 def schema_sdl() -> str:

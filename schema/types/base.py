@@ -51,6 +51,10 @@ def prefetched_as_of(root: Any, info: Info, as_of: Date | None = None) -> Any:
     return root._prefetched[info.path.key]
 
 
+# Set as the resolvers of fields whose values the compiled query fetched (see api/graphql_schema.py).
+PREFETCHED_RESOLVERS: set[Any] = {prefetched, prefetched_as_of}
+
+
 @strawberry.interface(description="An object with a global id (Relay). `slug` is its readable, stable id.")
 class Node:
     id: strawberry.ID

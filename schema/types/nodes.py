@@ -12,6 +12,7 @@ from strawberry.types import Info
 from schema.graph_model import NegotiationStatus, OrganizationKind, RelType
 from schema.scalars import Date
 from schema.types.base import (
+    PREFETCHED_RESOLVERS,
     Citation,
     Direction,
     Node,
@@ -34,6 +35,9 @@ def prefetched_relationships(
 ) -> Any:
     """Every fact touching this node, optionally of some types, one way, or as of a date (max 500)."""
     return root._prefetched[info.path.key]
+
+
+PREFETCHED_RESOLVERS.add(prefetched_relationships)
 
 
 def _relationships() -> Any:
