@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
@@ -26,6 +27,7 @@ ProgressCallback = Callable[[int], None]
 class LoadSummary:
     nodes: Counter[str] = field(default_factory=Counter)
     facts: Counter[str] = field(default_factory=Counter)
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # writing "nodes", "facts"
 
     @property
     def changes(self) -> int:
@@ -159,7 +161,9 @@ async def _write_all(
 ) -> LoadSummary:
     summary = LoadSummary()
     for statement, rows, target in _planned_batches(seed, batch_rows):
+        started = time.perf_counter()
         getattr(summary, target).update(await _run_batch(tx, statement, rows))
+        summary.seconds[target] += time.perf_counter() - started
         if progress:
             progress(len(rows))
     if prune:
@@ -193,7 +197,9 @@ async def load_seed(
             raise ValueError("prune needs the single-transaction load")
         summary = LoadSummary()
         for statement, rows, target in _planned_batches(seed, batch_rows):
+            started = time.perf_counter()
             getattr(summary, target).update(await session.execute_write(_run_batch, statement, rows))
+            summary.seconds[target] += time.perf_counter() - started
             if progress:
                 progress(len(rows))
         return summary

@@ -15,7 +15,7 @@ from api.errors import BadUserInput
 from api.read.specs import EDGE_SCALARS, NODE_SCALARS, RELATIONS, Relation
 from schema.dates import PartialDate
 from schema.graph_model import RelType
-from schema.types import base, nodes
+from schema.types import nodes
 from schema.types.base import to_global_id
 from schema.types.nodes import NODE_TYPES
 
@@ -25,7 +25,7 @@ INTERFACES = {"Node", "Fact"}
 ALL_TYPES: dict[str, type] = (
     NODE_TYPES
     | {name: getattr(nodes, name) for name in EDGE_SCALARS}
-    | {"Citation": base.Citation, "SearchHit": nodes.SearchHit, "Path": nodes.Path}
+    | {"Citation": nodes.Citation, "SearchHit": nodes.SearchHit, "Path": nodes.Path}
 )
 
 

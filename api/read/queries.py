@@ -23,7 +23,7 @@ from api.read.repository import Filters, slug_of
 from api.write.repository import changes_since as audit_trail
 from schema.graph_model import Label, NegotiationStatus, OrganizationKind, SourceKind
 from schema.scalars import Date
-from schema.types.base import Node, Source, from_global_id
+from schema.types.base import from_global_id
 from schema.types.changes import Change, ChangeAction
 from schema.types.nodes import (
     NODE_TYPES,
@@ -31,10 +31,12 @@ from schema.types.nodes import (
     Connection,
     Issue,
     Negotiation,
+    Node,
     Organization,
     Path,
     Person,
     SearchHit,
+    Source,
     Strike,
 )
 

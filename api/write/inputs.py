@@ -44,23 +44,6 @@ class NodeInput:
     file: str | None = UNSET
 
 
-@strawberry.input(description="A fact: a typed relationship with its qualifiers and at least one source.")
-class FactInput:
-    type: RelType
-    from_: str = strawberry.field(name="from")
-    to: str
-    cites: list[CitationInput]
-    id: str | None = UNSET
-    title: str | None = UNSET
-    role: str | None = UNSET
-    detail: str | None = UNSET
-    since: Date | None = UNSET
-    until: Date | None = UNSET
-    on: Date | None = UNSET
-    by: Date | None = UNSET
-    note: str | None = UNSET
-
-
 @strawberry.input(description="Corrections to a fact's qualifiers or sources; omitted fields stay, null clears.")
 class FactPatch:
     title: str | None = UNSET
@@ -72,6 +55,15 @@ class FactPatch:
     by: Date | None = UNSET
     note: str | None = UNSET
     cites: list[CitationInput] | None = UNSET
+
+
+@strawberry.input(description="A fact: a typed relationship with its qualifiers and at least one source.")
+class FactInput(FactPatch):
+    type: RelType
+    from_: str = strawberry.field(name="from")
+    to: str
+    cites: list[CitationInput]  # required here: every fact cites at least one source
+    id: str | None = UNSET
 
 
 _RENAMED = {"from_": "from"}

@@ -12,8 +12,7 @@ from api.read import repository as read
 from api.write import repository as write
 from api.write.inputs import FactInput, FactPatch, NodeInput, given_fields
 from schema.graph_model import Label
-from schema.types.base import Node
-from schema.types.nodes import Relationship
+from schema.types.nodes import Node, Relationship
 
 
 def _editor(info: Info) -> Caller:

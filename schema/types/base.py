@@ -1,4 +1,4 @@
-"""Shared pieces: the Relay `Node` interface, enums, citations and page info."""
+"""Shared pieces: enums, global ids, the resolvers of prefetched fields, page info."""
 
 from __future__ import annotations
 
@@ -53,35 +53,6 @@ def prefetched_as_of(root: Any, info: Info, as_of: Date | None = None) -> Any:
 
 # Set as the resolvers of fields whose values the compiled query fetched (see api/graphql_schema.py).
 PREFETCHED_RESOLVERS: set[Any] = {prefetched, prefetched_as_of}
-
-
-@strawberry.interface(description="An object with a global id (Relay). `slug` is its readable, stable id.")
-class Node:
-    id: strawberry.ID
-    slug: str
-    name: str
-    version: int | None = strawberry.field(description="Bumped by every change; updates must name it.")
-    managed_by: str | None = strawberry.field(description='"seed" (the curated files) or "api" (a curator).')
-
-
-@strawberry.type(description="A source behind a fact, with the sentence the fact rests on.")
-class Citation:
-    quote: str | None
-    source: Source = strawberry.field(resolver=prefetched, description="The source document.")
-
-
-@strawberry.type(description="A document facts come from: an article, report, email or statement.")
-class Source(Node):
-    title: str
-    kind: SourceKind
-    publisher: str | None
-    date: Date | None
-    url: str | None
-    file: str | None
-    aliases: list[str]
-    description: str | None
-    note: str | None
-    sources: list[Citation] = strawberry.field(resolver=prefetched, description="Where this source itself is attested.")
 
 
 @strawberry.type(description="Relay page information for keyset pagination.")

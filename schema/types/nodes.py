@@ -9,18 +9,9 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from schema.graph_model import NegotiationStatus, OrganizationKind, RelType
+from schema.graph_model import NegotiationStatus, OrganizationKind, RelType, SourceKind
 from schema.scalars import Date
-from schema.types.base import (
-    PREFETCHED_RESOLVERS,
-    Citation,
-    Direction,
-    Node,
-    PageInfo,
-    Source,
-    prefetched,
-    prefetched_as_of,
-)
+from schema.types.base import PREFETCHED_RESOLVERS, Direction, PageInfo, prefetched, prefetched_as_of
 
 D = Date  # shorter annotations below
 
@@ -40,17 +31,6 @@ def prefetched_relationships(
 PREFETCHED_RESOLVERS.add(prefetched_relationships)
 
 
-def _relationships() -> Any:
-    return strawberry.field(
-        resolver=prefetched_relationships,
-        description="Every fact touching this node: its type, direction, the other end, qualifiers and sources.",
-    )
-
-
-def _sources() -> Any:
-    return strawberry.field(resolver=prefetched, description="Where this node is attested.")
-
-
 def _edges(description: str) -> Any:
     """A list of facts or nodes, with `asOf`; its type is the class annotation."""
     return strawberry.field(resolver=prefetched_as_of, description=description)
@@ -59,6 +39,39 @@ def _edges(description: str) -> Any:
 def _end(description: str) -> Any:
     """A node or list fetched by the compiled query; its type is the class annotation."""
     return strawberry.field(resolver=prefetched, description=description)
+
+
+@strawberry.interface(description="An object with a global id (Relay). `slug` is its readable, stable id.")
+class Node:
+    id: strawberry.ID
+    slug: str
+    name: str
+    aliases: list[str]
+    description: str | None
+    note: str | None = strawberry.field(description="How a date was resolved, or what the sources leave open.")
+    version: int | None = strawberry.field(description="Bumped by every change; updates must name it.")
+    managed_by: str | None = strawberry.field(description='"seed" (the curated files) or "api" (a curator).')
+    sources: list[Citation] = strawberry.field(resolver=prefetched, description="Where this node is attested.")
+    relationships: list[Relationship] = strawberry.field(
+        resolver=prefetched_relationships,
+        description="Every fact touching this node: its type, direction, the other end, qualifiers and sources.",
+    )
+
+
+@strawberry.type(description="A source behind a fact, with the sentence the fact rests on.")
+class Citation:
+    quote: str | None
+    source: Source = strawberry.field(resolver=prefetched, description="The source document.")
+
+
+@strawberry.type(description="A document facts come from: an article, report, email or statement.")
+class Source(Node):
+    title: str
+    kind: SourceKind
+    publisher: str | None
+    date: D | None
+    url: str | None
+    file: str | None
 
 
 @strawberry.enum(description="Which side of a strike an organization is on.")
@@ -163,10 +176,6 @@ class Relationship(Fact):
 @strawberry.type(description="An organization: a union or guild, a trade association, a studio, a media outlet...")
 class Organization(Node):
     kind: OrganizationKind
-    aliases: list[str]
-    description: str | None
-    note: str | None
-    sources: list[Citation] = _sources()
     leaders: list[Leadership] = _edges("Who presides over or leads it.")
     members: list[Membership] = _edges("Its members.")
     member_of: list[Membership] = _edges("The organizations it is a member of.")
@@ -175,72 +184,46 @@ class Organization(Node):
     agreements: list[AgreementAction] = _edges("Agreements it reached, is party to or ratified.")
     negotiations: list[Participation] = _edges("Talks it took part in.")
     stances: list[Stance] = _edges("Its positions on bargaining issues.")
-    relationships: list[Relationship] = _relationships()
 
 
 @strawberry.type(description="A person.")
 class Person(Node):
-    aliases: list[str]
-    description: str | None
-    note: str | None
-    sources: list[Citation] = _sources()
     roles: list[Leadership] = _edges("Organizations they preside over or lead.")
     memberships: list[Membership] = _edges("Organizations they are a member of.")
     negotiations: list[Participation] = _edges("Talks they took part in.")
-    relationships: list[Relationship] = _relationships()
 
 
 @strawberry.type(description="A strike: who strikes, against whom, from when to when.")
 class Strike(Node):
-    aliases: list[str]
-    description: str | None
-    note: str | None
     start_date: D | None
     end_date: D | None = strawberry.field(description="Null while it goes on (or when unknown).")
-    sources: list[Citation] = _sources()
     strikers: list[Organization] = _edges("The organizations on strike.")
     against: list[Organization] = _edges("Whom the strike is against.")
     parties: list[StrikeParty] = _edges("Both sides, with dates and sources.")
     negotiations: list[Negotiation] = _end("Talks about this strike.")
     agreements: list[Agreement] = _end("Agreements about (e.g. ending) this strike.")
-    relationships: list[Relationship] = _relationships()
 
 
 @strawberry.type(description="A deal: who reached it, who is party to it, who ratified it.")
 class Agreement(Node):
-    aliases: list[str]
-    description: str | None
-    note: str | None
-    sources: list[Citation] = _sources()
     actions: list[AgreementAction] = _edges("Reached, party-to and ratified, with dates.")
     parties: list[Organization] = _edges("The organizations party to it.")
     ratified_by: list[AgreementAction] = _edges("Ratifications (as of a date).")
     strikes: list[Strike] = _end("Strikes it is about (e.g. ended).")
-    relationships: list[Relationship] = _relationships()
 
 
 @strawberry.type(description="A meeting or a round of talks.")
 class Negotiation(Node):
-    aliases: list[str]
-    description: str | None
-    note: str | None
     date: D | None
     status: NegotiationStatus
     outcome: str | None
-    sources: list[Citation] = _sources()
     participants: list[Participation] = _end("Who takes part.")
     strikes: list[Strike] = _end("Strikes the talks are about.")
-    relationships: list[Relationship] = _relationships()
 
 
 @strawberry.type(description="A bargaining topic: AI, residuals, writers' rooms...")
 class Issue(Node):
-    aliases: list[str]
-    description: str | None
-    note: str | None
-    sources: list[Citation] = _sources()
     stances: list[Stance] = _edges("Who proposes it, is willing to discuss it, refuses it...")
-    relationships: list[Relationship] = _relationships()
 
 
 @strawberry.type(description="A full-text match.")
