@@ -6,6 +6,7 @@ synthetic graphs, measures the four reads, prints the tables and writes them to 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -33,10 +34,10 @@ def main(
     settings = Settings()
     local = None
     if settings.neo4j_uri is None:
-        local = LocalNeo4j(
-            cache_dir=settings.neo4j_cache_dir, home=PROJECT_ROOT / "bench" / ".work" / "neo4j",
-            port=free_port(), heap="4g", pagecache="6g",
-        )  # fmt: skip
+        home = PROJECT_ROOT / "bench" / ".work" / "neo4j"
+        local = LocalNeo4j(cache_dir=settings.neo4j_cache_dir, home=home, port=free_port(), heap="4g", pagecache="6g")
+        local.stop()
+        shutil.rmtree(home, ignore_errors=True)  # a fresh store: emptying a million-node graph is slower
         running = local.start()
         uri, user, password = running.uri, running.user, running.password
     else:
