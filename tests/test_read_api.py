@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import base64
 
+import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from neo4j import AsyncDriver
 
+from api.app import create_app
+from api.settings import Settings
 from tests.conftest import GraphQLClient
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -358,3 +362,49 @@ async def test_each_top_level_field_costs_at_most_one_statement(gql: GraphQLClie
         '{ organizations { slug leaders { person { slug } } } strikes { slug } search(text: "wga") { score } }'
     )
     assert body["extensions"]["cypherStatements"] == 3
+
+
+async def test_the_other_root_lookups_and_connections(gql: GraphQLClient) -> None:
+    data = await gql.data(
+        '{ negotiation(id: "wga-amptp-talks-2023-08-11") { slug status participants { role party { slug } } }'
+        '  source(id: "wga-email-2023-08-10") { title kind publisher date }'
+        "  peopleConnection(first: 1) { totalCount nodes { slug } pageInfo { hasNextPage } }"
+        '  agreementsConnection(party: "amptp") { totalCount }'
+        "  negotiationsConnection(orderBy: DATE_DESC, first: 1) { nodes { slug } }"
+        '  issuesConnection(nameContains: "issues") { nodes { name } }'
+        '  sourcesConnection(publisherContains: "sag-aftra") { totalCount } }'
+    )
+    assert data["negotiation"]["status"] == "SCHEDULED"
+    assert {p["party"]["slug"] for p in data["negotiation"]["participants"]} == {"amptp", "wga-negotiating-committee"}
+    assert data["source"] == {"title": "WGA email to members announcing that talks resume on 2023-08-11",
+                              "kind": "EMAIL", "publisher": "Writers Guild of America", "date": "2023-08-10"}  # fmt: skip
+    assert data["peopleConnection"] == {
+        "totalCount": 2,
+        "nodes": [{"slug": "carol-lombardini"}],
+        "pageInfo": {"hasNextPage": True},
+    }
+    assert data["agreementsConnection"] == {"totalCount": 3}
+    assert data["negotiationsConnection"]["nodes"] == [{"slug": "wga-amptp-talks-2023-08-11"}]
+    assert data["issuesConnection"]["nodes"] == [{"name": "Appendix A issues"}, {"name": "Screenwriter issues"}]
+    assert data["sourcesConnection"] == {"totalCount": 3}
+
+
+async def test_token_and_batch_limits(gql: GraphQLClient) -> None:
+    huge = "{ " + " ".join(f"f{i}: __typename" for i in range(1100)) + " }"
+    body = await gql(huge)
+    assert "errors" in body and "token" in body["errors"][0]["message"].lower()
+    batch = [{"query": "{ __typename }"}] * 11
+    response = await gql.http.post("/graphql", json=batch)
+    assert response.status_code == 400
+    assert "too many operations" in response.text.lower()
+    ok = await gql.http.post("/graphql", json=[{"query": "{ __typename }"}] * 2)
+    assert [item["data"] for item in ok.json()] == [{"__typename": "Query"}] * 2
+
+
+async def test_field_suggestions_only_in_development(settings: Settings) -> None:
+    production = create_app(settings.model_copy(update={"environment": "production"}))
+    async with LifespanManager(production):
+        transport = httpx.ASGITransport(app=production)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            body = (await http.post("/graphql", json={"query": "{ organizations { nme } }"})).json()
+    assert body["errors"][0]["message"] == "Cannot query field 'nme' on type 'Organization'."
