@@ -11,16 +11,9 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-
-
-class DatePrecision(Enum):
-    YEAR = "YEAR"
-    MONTH = "MONTH"
-    DAY = "DAY"
 
 
 @dataclass(frozen=True, order=True)
@@ -41,12 +34,6 @@ class PartialDate:
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValueError(f"expected a date like 2023-08-10, 2023-06 or 1960, got {type(value).__name__}")
         return _parse_text(str(value).strip())
-
-    @property
-    def precision(self) -> DatePrecision:
-        if self.day is not None:
-            return DatePrecision.DAY
-        return DatePrecision.MONTH if self.month is not None else DatePrecision.YEAR
 
     @property
     def earliest(self) -> dt.date:

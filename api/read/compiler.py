@@ -3,7 +3,6 @@ a nested selection costs no query per parent, and builds the typed objects back 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -256,7 +255,3 @@ def _bounded(value: Any, maximum: int, argument: str) -> int:
     if not 0 <= number <= maximum:
         raise BadUserInput(f"{argument} must be between 0 and {maximum}, got {number}", argument=argument)
     return number
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -153,6 +153,3 @@ RELATIONS: dict[str, dict[str, Relation]] = {
                          "type({r}), {m}.name", party="m", issue="n"),
     },
 }  # fmt: skip
-
-EDGE_TYPES = set(EDGE_SCALARS)
-NODE_TYPE_NAMES = set(NODE_SCALARS)

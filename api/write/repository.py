@@ -27,13 +27,12 @@ NODE_BOOKKEEPING = {"version", "managedBy", "seedHash", "createdAt", "updatedAt"
 
 
 def _invalid(error: ValidationError, argument: str, renames: dict[str, str] | None = None) -> BadUserInput:
-    problems = []
-    for detail in error.errors():
-        parts = [to_camel_case((renames or {}).get(str(part), str(part))) for part in detail["loc"]]
-        where = ".".join([argument, *parts])
-        problems.append(f"{where}: {explain(detail)}")
-    first = ".".join([argument, *[str(p) for p in error.errors()[0]["loc"]]])
-    return BadUserInput("; ".join(problems), field=first)
+    fields = [
+        ".".join([argument, *(to_camel_case((renames or {}).get(str(part), str(part))) for part in detail["loc"])])
+        for detail in error.errors()
+    ]
+    problems = [f"{field}: {explain(detail)}" for field, detail in zip(fields, error.errors(), strict=True)]
+    return BadUserInput("; ".join(problems), field=fields[0])
 
 
 KIND_INPUTS = {Label.ORGANIZATION: "organization_kind", Label.SOURCE: "source_kind"}
