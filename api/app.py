@@ -28,6 +28,7 @@ from api.graph import (
 )
 from api.graphql_schema import build_schema
 from api.settings import Settings
+from seed.loader import load_seed_if_empty
 
 log = logging.getLogger("strikegraph")
 
@@ -51,8 +52,6 @@ async def prepare_graph(driver: AsyncDriver, settings: Settings) -> None:
     await wait_until_reachable(driver, settings.startup_timeout_seconds)
     await apply_graph_schema(driver, settings.neo4j_database)
     if settings.seed_on_start:
-        from seed.loader import load_seed_if_empty  # the seed package imports api.graph
-
         await load_seed_if_empty(driver, settings.neo4j_database)
 
 

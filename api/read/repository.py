@@ -176,12 +176,8 @@ async def search(
     """
     records = await graph.read(cypher, **compiler.params)
     node_key = next((f.alias or f.name for f in flatten(selected.selections, "SearchHit") if f.name == "node"), "node")
-    hits = []
-    for record in records:
-        hit = SearchHit.__new__(SearchHit)
-        hit.__dict__.update(score=record["score"], _prefetched={node_key: build(shape, record["node"])})
-        hits.append(hit)
-    return hits
+    hit_shape = Shape(type_name="SearchHit", scalars=["score"], children={node_key: shape})
+    return [build(hit_shape, {"score": record["score"], node_key: record["node"]}) for record in records]
 
 
 async def shortest_path(
@@ -218,8 +214,8 @@ async def shortest_path(
             raise NotFound(f"{argument}: no node with id {slug!r}", argument=argument)
     if record["length"] is None:
         return None
-    path = Path.__new__(Path)
-    path.__dict__.update(length=record["length"], _prefetched={hop_key: build(hop_shape, record["hops"])})
+    path_shape = Shape(type_name="Path", scalars=["length"], children={hop_key: hop_shape})
+    path: Path = build(path_shape, {"length": record["length"], hop_key: record["hops"]})
     return path
 
 
