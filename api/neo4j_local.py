@@ -259,7 +259,7 @@ class LocalNeo4j:
         """A generated password, set before the first start and kept owner-only in the instance folder."""
         if self._password_file.exists():
             return self._password_file.read_text().strip()
-        password = secrets.token_urlsafe(24)
+        password = secrets.token_hex(24)  # hex: a leading "-" would read as an option to the admin tool
         env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
         result = subprocess.run(
             [java, "-cp", classpath, ADMIN_TOOL, "dbms", "set-initial-password", password],
