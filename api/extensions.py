@@ -1,4 +1,5 @@
-"""Schema extensions: error codes and masking, and the request's statement count in `extensions`."""
+"""Schema extensions, one job each: cached documents, the compiled path, error codes, read access, the
+request's write transaction, and what the response's `extensions` report."""
 
 from __future__ import annotations
 
@@ -8,20 +9,124 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSchema, GraphQLSyntaxError, OperationType, get_operation_ast, parse, validate
 from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from api.auth import Role, require_role
+from api.compile.execute import ByteBudgetCache, OperationCompiler, OperationSource, VariableErrors
+from api.compile.planner import NotCompilable
 from api.errors import UserFacingError
 
 log = logging.getLogger("strikegraph.graphql")
 _SUGGESTION = re.compile(r" Did you mean .*\?$")
 
+MAX_CACHED_QUERY = 64 << 10  # characters; larger documents are parsed each time, never kept
+AST_BYTES_PER_CHARACTER = 40  # measured: a parsed document takes ~30-40x its text in memory
+
+
+class DocumentCache(SchemaExtension):
+    """Parsing and validating the same documents again is the biggest fixed cost per request, so both are
+    cached, in one LRU cache bounded in bytes (documents of a large query text are never kept)."""
+
+    def __init__(self, *, schema: GraphQLSchema, cache: ByteBudgetCache) -> None:
+        self.schema = schema
+        self.cache = cache
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query
+        if not query:  # Strawberry reports the missing query
+            yield
+            return
+        cached = self.cache.get(("document", query)) if len(query) <= MAX_CACHED_QUERY else None
+        if cached is None:
+            cached = parse(query, **context.parse_options)
+            if len(query) <= MAX_CACHED_QUERY:
+                self.cache.put(("document", query), cached, len(query) * AST_BYTES_PER_CHARACTER + 1024)
+        context.graphql_document = cached
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query or ""
+        key = ("validation", query)
+        errors = self.cache.get(key)
+        if errors is None:
+            assert context.graphql_document is not None
+            errors = validate(self.schema, context.graphql_document, context.validation_rules)
+            if len(query) <= MAX_CACHED_QUERY:
+                self.cache.put(key, errors, len(query) * 2 + 512 * (len(errors) + 1))
+        context.pre_execution_errors = errors
+        yield
+
+
+class CompiledExecution(SchemaExtension):
+    """Queries take the compiled path: planned (cached), one Cypher statement, its result shaped into `data`;
+    graphql-core's per-field execution is skipped by setting the result before it runs. Operations the
+    compiler does not take (introspection, mutations) run through graphql-core, whose resolvers plan their
+    fields through the same planner (`context.operation`)."""
+
+    def __init__(self, *, compiler: OperationCompiler, enabled: bool = True) -> None:
+        self.compiler = compiler
+        self.enabled = enabled
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        document = execution.graphql_document
+        if execution.result is not None or document is None:
+            yield
+            return
+        operation = get_operation_ast(document, execution.operation_name)
+        if operation is None:
+            yield  # graphql-core reports the unknown operation
+            return
+        # Mutations run through graphql-core (their payloads are planned reads); so does everything when off.
+        compiled = operation.operation is OperationType.QUERY and self.enabled
+        if operation.operation is not OperationType.QUERY:
+            context.execution = "mutation"
+        else:
+            context.execution = "compiled" if compiled else "fallback"
+        try:
+            variables = self.compiler.variables(operation, execution.variables)
+        except VariableErrors as error:
+            for variable_error in error.errors:
+                variable_error.extensions = {**(variable_error.extensions or {}), "code": "BAD_USER_INPUT"}
+            execution.result = GraphQLExecutionResult(data=None, errors=error.errors)
+            yield
+            return
+        context.operation = OperationSource(self.compiler, document, operation, variables)
+        if compiled:
+            await self._compiled(execution.query or "", document)
+        yield
+
+    async def _compiled(self, query: str, document: Any) -> None:
+        execution = self.execution_context
+        context = execution.context
+        try:
+            compiled = self.compiler.compile(query, document, execution.operation_name, execution.variables)
+        except NotCompilable:
+            context.execution = "fallback"
+            return
+        except UserFacingError as error:
+            execution.result = GraphQLExecutionResult(
+                data=None, errors=[GraphQLError(str(error), original_error=error)]
+            )
+            return
+        context.execution = "compiled"
+        context.cost = compiled.plan.cost
+        try:
+            execution.result = await self.compiler.run(context.graph, compiled)
+        except Exception as error:  # masked by ErrorCodes, at no path
+            execution.result = GraphQLExecutionResult(
+                data=None, errors=[GraphQLError(str(error), original_error=error)]
+            )
+
 
 class ErrorCodes(SchemaExtension):
     """Every error leaves with `extensions.code`; unexpected errors are masked and logged with the request
-    id; field suggestions ("Did you mean ...?") only in development."""
+    id; suggestions ("Did you mean ...?") only when allowed (Strawberry's flag covers fields, this the rest)."""
 
     def __init__(self, *, suggestions: bool = True) -> None:
         self.suggestions = suggestions
@@ -36,12 +141,11 @@ class ErrorCodes(SchemaExtension):
     def _coded(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if isinstance(original, UserFacingError):
-            extensions = {"code": original.code, **original.extensions}
-            return _copy(error, str(original), extensions)
-        if original is None or isinstance(original, GraphQLError) or error.path is None:
-            # Parsing and validation (no path yet): the request itself is at fault.
+            return _copy(error, str(original), {"code": original.code, **original.extensions})
+        if (error.extensions or {}).get("code") or original is None or isinstance(original, GraphQLError | ValueError):
+            # Parsing, validation and variables: the request itself is at fault.
             message = error.message if self.suggestions else _SUGGESTION.sub("", error.message)
-            code = (error.extensions or {}).get("code") or _code_for_message(message)
+            code = (error.extensions or {}).get("code") or _code_for(error, message)
             return _copy(error, message, {**(error.extensions or {}), "code": code})
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "-")
@@ -49,10 +153,12 @@ class ErrorCodes(SchemaExtension):
         return _copy(error, "Internal server error", {"code": "INTERNAL", "requestId": request_id})
 
 
-_BAD_ARGUMENT = re.compile(r"Expected value of type|Expected type|does not exist in '\w+' enum|argument")
+_BAD_ARGUMENT = re.compile(r"Expected value of type|Expected type|does not exist in '\w+' enum|argument|Variable")
 
 
-def _code_for_message(message: str) -> str:
+def _code_for(error: GraphQLError, message: str) -> str:
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
     return "BAD_USER_INPUT" if _BAD_ARGUMENT.search(message) else "GRAPHQL_VALIDATION_FAILED"
 
 
@@ -87,20 +193,30 @@ class ReadAccess(SchemaExtension):
     """With `require_key_for_reads`, queries need a valid key too (any role)."""
 
     def on_execute(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if context.settings.require_key_for_reads and self.execution_context.operation_type == OperationType.QUERY:
+        execution = self.execution_context
+        context = execution.context
+        if context.settings.require_key_for_reads and execution.operation_type == StrawberryOperationType.QUERY:
             try:
                 require_role(context.caller, Role.READER)
             except UserFacingError as error:
-                self.execution_context.result = GraphQLExecutionResult(
+                execution.result = GraphQLExecutionResult(
                     data=None, errors=[GraphQLError(str(error), extensions={"code": error.code})]
                 )
         yield
 
 
-class StatementCount(SchemaExtension):
-    """Reports how many Cypher statements the request sent, in the response's `extensions`."""
+class ResponseFacts(SchemaExtension):
+    """Reports in the response's `extensions` how many Cypher statements the request sent, whether it took
+    the compiled path or graphql-core's execution (`fallback`), and the planned cost."""
 
     def get_results(self) -> dict[str, Any]:
-        graph = getattr(self.execution_context.context, "graph", None)
-        return {"cypherStatements": graph.statements} if graph is not None else {}
+        context = self.execution_context.context
+        graph = getattr(context, "graph", None)
+        if graph is None:
+            return {}
+        facts: dict[str, Any] = {"cypherStatements": graph.statements}
+        if getattr(context, "execution", None):
+            facts["execution"] = context.execution
+        if getattr(context, "cost", None) is not None:
+            facts["cost"] = context.cost
+        return facts

@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 2000
     max_operations_per_batch: int = 10
+    max_query_cost: int = 100_000  # estimated objects read (see api/compile/planner.py); over it: QUERY_TOO_COMPLEX
+    introspection: bool | None = None  # None: on in development, off in production
+    compiled_execution: bool = True  # False: graphql-core executes every field (the equivalence tests' baseline)
+
+    # Caches, bounded in bytes: parsed and validated documents, and compiled plans.
+    document_cache_bytes: int = 32 << 20
+    plan_cache_bytes: int = 32 << 20
 
     # Writes: bearer API keys, stored hashed (see api/auth.py); reads can be made private too.
     api_keys_file: Path | None = Path.home() / ".config" / "strikegraph" / "api-keys.json"

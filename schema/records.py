@@ -1,15 +1,16 @@
-"""Pydantic models of what may be written to the graph: the one set of rules that both the seed files
-and the API's mutations are checked against."""
+"""Pydantic models of what may be written to the graph, derived from `schema/model.py`: the one set of
+rules that both the seed files and the API's mutations are checked against."""
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model, model_validator
 from pydantic_core import ErrorDetails
 
 from schema.dates import PartialDate, date_properties
-from schema.graph_model import Label, NegotiationStatus, OrganizationKind, RelType, SourceKind
+from schema.model import FACT_QUALIFIERS, NODE_KINDS, SPAN_DATES, Attr, Label, NodeKind, RelType
 
 Slug = Annotated[
     str,
@@ -32,129 +33,108 @@ class Citation(Record):
     quote: Text | None = None
 
 
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+
+
+def _annotation(attr: Attr) -> Any:
+    """The validation rule of one field, from its kind in the model."""
+    base: Any = {"text": Text, "texts": list[Text], "date": Date, "int": int, "url": Url}.get(attr.kind, attr.enum)
+    return base if attr.required else base | None
+
+
+def _fields(attrs: tuple[Attr, ...], skip: set[str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for attr in attrs:
+        if not attr.writable or attr.name in skip:
+            continue
+        default: Any = ... if attr.required and attr.kind != "texts" else ([] if attr.kind == "texts" else None)
+        fields[attr.name] = (_annotation(attr), default)
+    return fields
+
+
+def _stored(attrs: tuple[Attr, ...], values: dict[str, Any], skip: set[str]) -> dict[str, Any]:
+    """Field values as Neo4j properties: enums by value, dates as text plus their first and last day."""
+    stored: dict[str, Any] = {}
+    for attr in attrs:
+        if not attr.writable or attr.name in skip:
+            continue
+        value = values.get(attr.name)
+        if attr.kind == "date":
+            stored |= date_properties(attr.prop, value)
+        elif isinstance(value, Enum):
+            stored[attr.prop] = value.value
+        elif attr.kind == "texts":
+            stored[attr.prop] = list(value or [])
+        else:
+            stored[attr.prop] = value
+    return stored
+
+
+def _check_order(record: BaseModel, pairs: tuple[tuple[str, str], ...]) -> None:
+    for earlier, later in pairs:
+        first, last = getattr(record, earlier), getattr(record, later)
+        if first is not None and last is not None and last.latest < first.earliest:
+            raise ValueError(f"{later} {last} is before {earlier} {first}")
+
+
 class NodeRecord(Record):
+    """Fields every node has; each kind's record adds its own, from the model."""
+
     id: Slug
     name: Text
     aliases: list[Text] = []
-    description: Text | None = None
-    note: Text | None = None  # how a date was resolved, what the source leaves open, ...
     cites: list[Citation] = Field(min_length=1)
 
     label: ClassVar[Label]
+    kind_model: ClassVar[NodeKind]
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> NodeRecord:
+        _check_order(self, self.kind_model.ordered_dates)
+        return self
 
     def properties(self) -> dict[str, Any]:
         """The node's stored properties (besides bookkeeping), in Neo4j types."""
         return {
+            **_stored(self.kind_model.all_fields, dict(self), {"slug"}),
             "id": self.id,
-            "name": self.name,
-            "aliases": list(self.aliases),
             "aliasText": " | ".join(self.aliases) or None,
             "nameKeys": sorted({name.casefold() for name in [self.name, *self.aliases]}),
-            "description": self.description,
-            "note": self.note,
             "sources": [citation.source for citation in self.cites],
             "quotes": [citation.quote or "" for citation in self.cites],
-            **self.kind_properties(),
-        }
-
-    def kind_properties(self) -> dict[str, Any]:
-        return {}
-
-
-def _dates(**values: PartialDate | None) -> dict[str, Any]:
-    stored: dict[str, Any] = {}
-    for name, value in values.items():
-        stored |= date_properties(name, value)
-    return stored
-
-
-class OrganizationRecord(NodeRecord):
-    label: ClassVar[Label] = Label.ORGANIZATION
-    kind: OrganizationKind
-
-    def kind_properties(self) -> dict[str, Any]:
-        return {"kind": self.kind.value}
-
-
-class PersonRecord(NodeRecord):
-    label: ClassVar[Label] = Label.PERSON
-
-
-class StrikeRecord(NodeRecord):
-    label: ClassVar[Label] = Label.STRIKE
-    start_date: Date | None = None
-    end_date: Date | None = None
-
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> StrikeRecord:
-        if self.start_date and self.end_date and self.end_date.latest < self.start_date.earliest:
-            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
-        return self
-
-    def kind_properties(self) -> dict[str, Any]:
-        return _dates(startDate=self.start_date, endDate=self.end_date)
-
-
-class AgreementRecord(NodeRecord):
-    label: ClassVar[Label] = Label.AGREEMENT
-
-
-class NegotiationRecord(NodeRecord):
-    label: ClassVar[Label] = Label.NEGOTIATION
-    date: Date | None = None
-    status: NegotiationStatus
-    outcome: Text | None = None
-
-    def kind_properties(self) -> dict[str, Any]:
-        return {"status": self.status.value, "outcome": self.outcome, **_dates(date=self.date)}
-
-
-class IssueRecord(NodeRecord):
-    label: ClassVar[Label] = Label.ISSUE
-
-
-class SourceRecord(NodeRecord):
-    """A source document. Its `name` is its title; it needs no citation of its own."""
-
-    label: ClassVar[Label] = Label.SOURCE
-    cites: list[Citation] = []
-    kind: SourceKind
-    publisher: Text | None = None
-    date: Date | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
-    file: Text | None = None  # the copy under ../shared/sources, when we have one
-
-    def kind_properties(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind.value,
-            "publisher": self.publisher,
-            "url": self.url,
-            "file": self.file,
-            **_dates(date=self.date),
         }
 
 
-class FactRecord(Record):
+def _node_record(kind: NodeKind) -> type[NodeRecord]:
+    fields = _fields(kind.all_fields, {"name", "aliases"})
+    if not kind.needs_citation:
+        fields["cites"] = (list[Citation], [])
+    model: type[NodeRecord] = create_model(
+        f"{kind.type_name}Record", __base__=NodeRecord, __doc__=kind.description, **fields
+    )
+    model.label = kind.label
+    model.kind_model = kind
+    return model
+
+
+NODE_RECORDS: dict[Label, type[NodeRecord]] = {kind.label: _node_record(kind) for kind in NODE_KINDS}
+NODE_SECTIONS: dict[str, type[NodeRecord]] = {kind.section: NODE_RECORDS[kind.label] for kind in NODE_KINDS}
+FACT_SECTION = "facts"
+
+
+class FactBase(Record):
     """A relationship between two nodes, with its qualifiers and the sources that support it."""
 
     id: FactId | None = None  # defaults to "<from>--<type>--<to>"; give one when a pair has several
     type: RelType
     from_: Slug = Field(alias="from")
     to: Slug
-    title: Text | None = None  # e.g. "President"
-    role: Text | None = None  # e.g. "union negotiators"
-    detail: Text | None = None  # what exactly, e.g. "increase the offer on a few TV minimums"
-    since: Date | None = None
-    until: Date | None = None
-    on: Date | None = None
-    by: Date | None = None  # happened no later than this (when the day itself is unknown)
     note: Text | None = None
     cites: list[Citation] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _until_after_since(self) -> FactRecord:
-        if self.since and self.until and self.until.latest < self.since.earliest:
-            raise ValueError(f"until {self.until} is before since {self.since}")
+    def _dates_in_order(self) -> FactBase:
+        _check_order(self, (SPAN_DATES,))
         return self
 
     @property
@@ -163,27 +143,17 @@ class FactRecord(Record):
 
     def properties(self) -> dict[str, Any]:
         return {
+            **_stored(FACT_QUALIFIERS, dict(self), set()),
             "id": self.fact_id,
-            "title": self.title,
-            "role": self.role,
-            "detail": self.detail,
             "note": self.note,
             "sources": [citation.source for citation in self.cites],
             "quotes": [citation.quote or "" for citation in self.cites],
-            **_dates(since=self.since, until=self.until, on=self.on, by=self.by),
         }
 
 
-NODE_SECTIONS: dict[str, type[NodeRecord]] = {
-    "sources": SourceRecord,
-    "organizations": OrganizationRecord,
-    "people": PersonRecord,
-    "strikes": StrikeRecord,
-    "agreements": AgreementRecord,
-    "negotiations": NegotiationRecord,
-    "issues": IssueRecord,
-}
-FACT_SECTION = "facts"
+FactRecord: type[FactBase] = create_model(
+    "FactRecord", __base__=FactBase, __doc__=FactBase.__doc__, **_fields(FACT_QUALIFIERS, set())
+)
 
 
 def explain(detail: ErrorDetails) -> str:

@@ -15,7 +15,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from schema.graph_model import ENTITY, Label, RelType
-from schema.records import FactRecord, NodeRecord
+from schema.records import FactBase, NodeRecord
 from seed.validate import SeedSet, read_seed
 
 SEED = "seed"  # the `managedBy` of everything the seeder owns; API writes say "api"
@@ -50,7 +50,7 @@ def node_rows(nodes: list[NodeRecord]) -> list[dict[str, Any]]:
     return rows
 
 
-def fact_rows(facts: list[FactRecord]) -> list[dict[str, Any]]:
+def fact_rows(facts: list[FactBase]) -> list[dict[str, Any]]:
     rows = []
     for fact in facts:
         properties = fact.properties()

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from schema.graph_model import REL_RULES, Label, RelType
-from schema.records import FACT_SECTION, NODE_SECTIONS, Citation, FactRecord, NodeRecord, explain
+from schema.records import FACT_SECTION, NODE_SECTIONS, Citation, FactBase, FactRecord, NodeRecord, explain
 from seed.problems import Problem, SeedValidationError
 from seed.yaml_reader import ParsedFile, PathKey, dotted, read_yaml
 
@@ -41,7 +41,7 @@ class SeedSet:
     """The validated content of a set of seed files."""
 
     nodes: dict[str, NodeRecord] = field(default_factory=dict)
-    facts: dict[str, FactRecord] = field(default_factory=dict)
+    facts: dict[str, FactBase] = field(default_factory=dict)
     where: dict[str, Located] = field(default_factory=dict)  # node or fact id -> where it is defined
     invalid_ids: set[str] = field(default_factory=set)  # entries already reported; not "unknown" elsewhere
 
@@ -51,8 +51,8 @@ class SeedSet:
             grouped[node.label].append(node)
         return grouped
 
-    def facts_by_type(self) -> dict[RelType, list[FactRecord]]:
-        grouped: dict[RelType, list[FactRecord]] = defaultdict(list)
+    def facts_by_type(self) -> dict[RelType, list[FactBase]]:
+        grouped: dict[RelType, list[FactBase]] = defaultdict(list)
         for fact in self.facts.values():
             grouped[fact.type].append(fact)
         return grouped

@@ -357,11 +357,13 @@ async def test_one_cypher_statement_for_a_three_level_query_over_many_parents(
     assert body["extensions"]["cypherStatements"] == 1
 
 
-async def test_each_top_level_field_costs_at_most_one_statement(gql: GraphQLClient) -> None:
+async def test_a_whole_operation_is_one_statement(gql: GraphQLClient) -> None:
     body = await gql(
         '{ organizations { slug leaders { person { slug } } } strikes { slug } search(text: "wga") { score } }'
     )
-    assert body["extensions"]["cypherStatements"] == 3
+    assert "errors" not in body
+    assert body["extensions"]["cypherStatements"] == 1
+    assert body["extensions"]["execution"] == "compiled"
 
 
 async def test_the_other_root_lookups_and_connections(gql: GraphQLClient) -> None:

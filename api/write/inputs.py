@@ -1,5 +1,5 @@
-"""Mutation inputs. They carry no rules of their own: they become the same pydantic records the seed
-files are validated with (schema/records.py)."""
+"""Mutation inputs, generated from `schema/model.py`. They carry no rules of their own: they become the
+same pydantic records the seed files are validated with (schema/records.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
-from schema.graph_model import NegotiationStatus, OrganizationKind, RelType, SourceKind
+from schema.model import FACT_QUALIFIERS, NODE_FIELDS, NODE_KINDS, Attr, RelType
 from schema.scalars import Date
 
 
@@ -18,47 +18,62 @@ class CitationInput:
     quote: str | None = None
 
 
-@strawberry.input(
-    description=(
-        "A node's fields. Which apply depends on its kind: `organizationKind` for organizations, `sourceKind`, "
-        "`publisher`, `date`, `url` for sources, `startDate`/`endDate` for strikes, `date`/`status`/`outcome` "
-        "for negotiations. On update, omitted fields stay and null clears."
-    )
+def _input_type(attr: Attr) -> Any:
+    base: Any = {"text": str, "url": str, "texts": list[str], "date": Date, "int": int}.get(attr.kind, attr.enum)
+    return base | None
+
+
+def _input(name: str, description: str, fields: dict[str, Any], bases: tuple[type, ...] = ()) -> Any:
+    annotations = dict(fields)
+    defaults: dict[str, Any] = {field: UNSET for field in fields}
+    cls = type(name, bases, {"__annotations__": annotations, "__module__": __name__, **defaults})
+    return strawberry.input(cls, description=description)
+
+
+def _node_input_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {"id": str | None}
+    for attr in NODE_FIELDS:
+        if attr.writable:
+            fields[attr.name] = _input_type(attr)
+    fields["cites"] = list[CitationInput] | None
+    for kind in NODE_KINDS:
+        for attr in kind.fields:
+            if attr.writable:
+                fields.setdefault(attr.input_name or attr.name, _input_type(attr))
+    return fields
+
+
+def _kind_fields_help() -> str:
+    parts = []
+    for kind in NODE_KINDS:
+        names = [_camel(attr.input_name or attr.name) for attr in kind.fields if attr.writable]
+        if names:
+            parts.append(f"{'/'.join(f'`{n}`' for n in names)} for {kind.section}")
+    return "; ".join(parts)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+NodeInput: Any = _input(
+    "NodeInput",
+    f"A node's fields. Which apply depends on its kind: {_kind_fields_help()}. On update, omitted fields stay "
+    "and null clears.",
+    _node_input_fields(),
 )
-class NodeInput:
-    id: str | None = UNSET
-    name: str | None = UNSET
-    aliases: list[str] | None = UNSET
-    description: str | None = UNSET
-    note: str | None = UNSET
-    cites: list[CitationInput] | None = UNSET
-    organization_kind: OrganizationKind | None = UNSET
-    source_kind: SourceKind | None = UNSET
-    start_date: Date | None = UNSET
-    end_date: Date | None = UNSET
-    date: Date | None = UNSET
-    status: NegotiationStatus | None = UNSET
-    outcome: str | None = UNSET
-    publisher: str | None = UNSET
-    url: str | None = UNSET
-    file: str | None = UNSET
 
-
-@strawberry.input(description="Corrections to a fact's qualifiers or sources; omitted fields stay, null clears.")
-class FactPatch:
-    title: str | None = UNSET
-    role: str | None = UNSET
-    detail: str | None = UNSET
-    since: Date | None = UNSET
-    until: Date | None = UNSET
-    on: Date | None = UNSET
-    by: Date | None = UNSET
-    note: str | None = UNSET
-    cites: list[CitationInput] | None = UNSET
+FactPatch: Any = _input(
+    "FactPatch",
+    "Corrections to a fact's qualifiers or sources; omitted fields stay, null clears.",
+    {attr.name: _input_type(attr) for attr in FACT_QUALIFIERS}
+    | {"note": str | None, "cites": list[CitationInput] | None},
+)
 
 
 @strawberry.input(description="A fact: a typed relationship with its qualifiers and at least one source.")
-class FactInput(FactPatch):
+class FactInput(FactPatch):  # type: ignore[misc]
     type: RelType
     from_: str = strawberry.field(name="from")
     to: str

@@ -1,14 +1,14 @@
 """The root mutation type: curated writes behind API keys. Each mutation validates with the seed's
-rules, writes through the write repository, and answers with the compiled read of what it wrote."""
+rules, writes through the write repository, and answers with the planned read of what it wrote."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
-from strawberry.types.nodes import SelectedField
 
 from api.auth import Caller, IsAdmin, IsEditor, Role, require_role
 from api.context import Info
-from api.read import repository as read
 from api.write import repository as write
 from api.write.inputs import FactInput, FactPatch, NodeInput, given_fields
 from schema.graph_model import Label
@@ -19,37 +19,39 @@ def _editor(info: Info) -> Caller:
     return require_role(info.context.caller, Role.EDITOR)
 
 
-def _selected(info: Info) -> SelectedField:
-    selected = info.selected_fields[0]
-    assert isinstance(selected, SelectedField)
-    return selected
-
-
-async def _node(info: Info, label: Label, slug: str) -> Node:
-    node: Node | None = await read.node_by_slug(info.context.graph, _selected(info), label.value, slug)
+async def _node(info: Info, label: Label, slug: str) -> Any:
+    """The node just written, as the mutation's selection asks, read in the request's transaction."""
+    operation = info.context.operation
+    assert operation is not None, "set by the CompiledExecution extension"
+    node = await operation.payload(info.context.graph, str(info.path.key), slug=slug)
     assert node is not None, "the node was just written"
     return node
 
 
-async def _fact(info: Info, fact_id: str) -> Relationship:
-    fact = await read.fact_by_id(info.context.graph, _selected(info), fact_id)
+async def _fact(info: Info, fact_id: str) -> Any:
+    operation = info.context.operation
+    assert operation is not None, "set by the CompiledExecution extension"
+    fact = await operation.payload(info.context.graph, str(info.path.key), fact=fact_id)
     assert fact is not None, "the fact was just written"
     return fact
 
 
 @strawberry.type(description="Writes need `Authorization: Bearer <key>` with the editor role (deletes: admin).")
 class Mutation:
-    @strawberry.mutation(permission_classes=[IsEditor], description="Create a node; its id and names must be new.")
-    async def create_node(self, info: Info, kind: Label, input: NodeInput) -> Node:
+    @strawberry.mutation(
+        graphql_type=Node, permission_classes=[IsEditor], description="Create a node; its id and names must be new."
+    )
+    async def create_node(self, info: Info, kind: Label, input: NodeInput) -> Any:
         record = write.validate_node(kind, given_fields(input))
         await write.create_node(info.context.graph, _editor(info), record)
         return await _node(info, kind, record.id)
 
     @strawberry.mutation(
+        graphql_type=Node,
         permission_classes=[IsEditor],
         description="Change a node's fields. `expectedVersion` is the version you read; a stale one is a CONFLICT.",
     )
-    async def update_node(self, info: Info, id: str, expected_version: int, input: NodeInput) -> Node:
+    async def update_node(self, info: Info, id: str, expected_version: int, input: NodeInput) -> Any:
         label = await write.update_node(info.context.graph, _editor(info), id, expected_version, given_fields(input))
         return await _node(info, label, id)
 
@@ -60,12 +62,11 @@ class Mutation:
         return id
 
     @strawberry.mutation(
+        graphql_type=Relationship,
         permission_classes=[IsEditor],
         description="Assert a fact. It must cite at least one source: an existing one, or one in `newSources`.",
     )
-    async def assert_fact(
-        self, info: Info, input: FactInput, new_sources: list[NodeInput] | None = None
-    ) -> Relationship:
+    async def assert_fact(self, info: Info, input: FactInput, new_sources: list[NodeInput] | None = None) -> Any:
         caller = _editor(info)
         for source in new_sources or []:
             await write.create_node(info.context.graph, caller, write.validate_node(Label.SOURCE, given_fields(source)))
@@ -74,17 +75,19 @@ class Mutation:
         return await _fact(info, fact_id)
 
     @strawberry.mutation(
+        graphql_type=Relationship,
         permission_classes=[IsEditor],
         description="Correct a fact written through the API (seed-managed facts are corrected in seed/data).",
     )
-    async def update_fact(self, info: Info, id: str, expected_version: int, input: FactPatch) -> Relationship:
+    async def update_fact(self, info: Info, id: str, expected_version: int, input: FactPatch) -> Any:
         await write.update_fact(info.context.graph, _editor(info), id, expected_version, given_fields(input))
         return await _fact(info, id)
 
     @strawberry.mutation(
+        graphql_type=Relationship,
         permission_classes=[IsEditor],
         description="Retract a fact: it is kept, marked with when and by whom, so earlier as-of answers stay.",
     )
-    async def retract_fact(self, info: Info, id: str, expected_version: int, reason: str | None = None) -> Relationship:
+    async def retract_fact(self, info: Info, id: str, expected_version: int, reason: str | None = None) -> Any:
         await write.retract_fact(info.context.graph, _editor(info), id, expected_version, reason)
         return await _fact(info, id)

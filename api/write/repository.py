@@ -12,14 +12,12 @@ from strawberry.utils.str_converters import to_camel_case
 from api.auth import Caller
 from api.errors import BadUserInput, Conflict, NotFound
 from api.graph import RequestGraph
-from api.read.repository import FIND_FACT
-from schema.graph_model import ENTITY, REL_RULES, Label
-from schema.records import NODE_SECTIONS, FactRecord, NodeRecord, explain
+from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
+from schema.model import FACT_QUALIFIERS, NODE_KIND, NOTE, stored_as
+from schema.records import NODE_RECORDS, FactBase, FactRecord, NodeRecord, explain
 from schema.types.changes import ChangeAction
 
 API = "api"
-NODE_RECORDS: dict[Label, type[NodeRecord]] = {model.label: model for model in NODE_SECTIONS.values()}
-STORED_AS = {"start_date": "startDate", "end_date": "endDate"}  # record field -> property, where they differ
 NODE_BOOKKEEPING = {"version", "managedBy", "seedHash", "createdAt", "updatedAt", "createdBy", "updatedBy"}
 
 
@@ -35,22 +33,17 @@ def _invalid(error: ValidationError, argument: str, renames: dict[str, str] | No
     return BadUserInput("; ".join(problems), field=fields[0])
 
 
-KIND_INPUTS = {Label.ORGANIZATION: "organization_kind", Label.SOURCE: "source_kind"}
-
-
 def validate_node(label: Label, fields: dict[str, Any]) -> NodeRecord:
-    """`fields` as the client named them (`organizationKind`/`sourceKind` become the record's `kind`)."""
-    fields = dict(fields)
-    kind_field = KIND_INPUTS.get(label, "kind")
-    if kind_field in fields:
-        fields["kind"] = fields.pop(kind_field)
+    """`fields` as the client named them (a kind's input names, e.g. `organizationKind`, become the record's)."""
+    renames = {attr.input_name: attr.name for attr in NODE_KIND[label].fields if attr.input_name}
+    fields = {renames.get(name, name): value for name, value in fields.items()}
     try:
         return NODE_RECORDS[label].model_validate(fields)
     except ValidationError as error:
-        raise _invalid(error, "input", {"kind": kind_field}) from None
+        raise _invalid(error, "input", {field: given for given, field in renames.items()}) from None
 
 
-def validate_fact(fields: dict[str, Any]) -> FactRecord:
+def validate_fact(fields: dict[str, Any]) -> FactBase:
     try:
         return FactRecord.model_validate(fields)
     except ValidationError as error:
@@ -59,21 +52,21 @@ def validate_fact(fields: dict[str, Any]) -> FactRecord:
 
 def node_fields(label: Label, props: dict[str, Any]) -> dict[str, Any]:
     """A stored node back as record fields (what an update starts from)."""
-    model = NODE_RECORDS[label]
+    stored = stored_as(label)
     fields: dict[str, Any] = {}
-    for name in model.model_fields:
+    for name in NODE_RECORDS[label].model_fields:
         if name == "cites":
             fields["cites"] = _citations(props)
-        elif props.get(STORED_AS.get(name, name)) is not None:
-            fields[name] = props[STORED_AS.get(name, name)]
+        elif props.get(stored.get(name, name)) is not None:
+            fields[name] = props[stored.get(name, name)]
     return fields
 
 
 def fact_fields(rel_type: str, start: str, end: str, props: dict[str, Any]) -> dict[str, Any]:
     fields = {"id": props["id"], "type": rel_type, "from": start, "to": end, "cites": _citations(props)}
-    for name in ("title", "role", "detail", "since", "until", "on", "by", "note"):
-        if props.get(name) is not None:
-            fields[name] = props[name]
+    for attr in (*FACT_QUALIFIERS, NOTE):
+        if props.get(attr.prop) is not None:
+            fields[attr.name] = props[attr.prop]
     return fields
 
 
@@ -207,7 +200,7 @@ async def _check_sources(graph: RequestGraph, source_ids: list[str], field: str)
 # -- facts --------------------------------------------------------------------------------------------
 
 
-async def assert_fact(graph: RequestGraph, caller: Caller, record: FactRecord) -> str:
+async def assert_fact(graph: RequestGraph, caller: Caller, record: FactBase) -> str:
     ends = await graph.write(
         f"MATCH (n:{ENTITY}) WHERE n.id IN [$from, $to] "
         f"RETURN n.id AS id, [l IN labels(n) WHERE l <> '{ENTITY}'][0] AS label",

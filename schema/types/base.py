@@ -1,4 +1,4 @@
-"""Shared pieces: enums, global ids, the resolvers of prefetched fields, page info."""
+"""Shared pieces: the direction enum, Relay global ids, page info, and the fallback path's resolver."""
 
 from __future__ import annotations
 
@@ -9,15 +9,6 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
-
-from schema.graph_model import NegotiationStatus, OrganizationKind, RelType, SourceKind
-from schema.scalars import Date
-
-# The graph model's enums are the GraphQL enums (registered here with their descriptions).
-strawberry.enum(OrganizationKind, description="What kind of organization it is.")
-strawberry.enum(NegotiationStatus, description="Whether the talks took place yet.")
-strawberry.enum(SourceKind, description="What kind of document a source is.")
-strawberry.enum(RelType, name="RelationshipType", description="The closed set of fact types.")
 
 
 @strawberry.enum(description="Which way a relationship points, seen from the node asked about.")
@@ -41,23 +32,18 @@ def from_global_id(global_id: str) -> tuple[str, str] | None:
     return (type_name, slug) if type_name and slug else None
 
 
-def prefetched(root: Any, info: Info) -> Any:
-    """Fields with arguments read the value the compiled query fetched under their response key."""
-    return root._prefetched[info.path.key]
-
-
-def prefetched_as_of(root: Any, info: Info, as_of: Date | None = None) -> Any:
-    """`asOf`: only facts that held on that date (and were not yet retracted then)."""
-    return root._prefetched[info.path.key]
-
-
-# Set as the resolvers of fields whose values the compiled query fetched (see api/graphql_schema.py).
-PREFETCHED_RESOLVERS: set[Any] = {prefetched, prefetched_as_of}
+def by_key(root: Any, info: Info) -> Any:
+    """Fallback path: objects are dicts keyed by response key, as the compiler produced them; a field the
+    planner refused holds its error, raised here so graphql-core places it at this field's path."""
+    value = root[info.path.key]
+    if isinstance(value, Exception):
+        raise value
+    return value
 
 
 @strawberry.type(description="Relay page information for keyset pagination.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(resolver=by_key)
+    has_previous_page: bool = strawberry.field(resolver=by_key)
+    start_cursor: str | None = strawberry.field(resolver=by_key)
+    end_cursor: str | None = strawberry.field(resolver=by_key)

@@ -7,6 +7,8 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.types.base import by_key
+
 
 @strawberry.enum(description="What a change did.")
 class ChangeAction(Enum):
@@ -20,11 +22,11 @@ class ChangeAction(Enum):
 
 @strawberry.type(description="One write through the API.")
 class Change:
-    id: str
-    at: str = strawberry.field(description="When (ISO date-time, UTC).")
-    actor: str = strawberry.field(description="The name of the API key that made it.")
-    action: ChangeAction
-    entity_type: str = strawberry.field(description="The node label or relationship type.")
-    entity: str = strawberry.field(description="The node slug or fact id.")
-    before: JSON | None = strawberry.field(description="Stored properties before (null when created).")
-    after: JSON | None = strawberry.field(description="Stored properties after (null when deleted).")
+    id: str = strawberry.field(resolver=by_key)
+    at: str = strawberry.field(resolver=by_key, description="When (ISO date-time, UTC).")
+    actor: str = strawberry.field(resolver=by_key, description="The name of the API key that made it.")
+    action: ChangeAction = strawberry.field(resolver=by_key)
+    entity_type: str = strawberry.field(resolver=by_key, description="The node label or relationship type.")
+    entity: str = strawberry.field(resolver=by_key, description="The node slug or fact id.")
+    before: JSON | None = strawberry.field(resolver=by_key, description="Stored properties before (null when created).")
+    after: JSON | None = strawberry.field(resolver=by_key, description="Stored properties after (null when deleted).")

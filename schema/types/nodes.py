@@ -1,5 +1,10 @@
-"""Node types (one per label) and the typed edges between them. Each edge is a `Fact`: it names its
-relationship type and carries its qualifiers and its sources."""
+"""The GraphQL output types, generated from `schema/model.py`: one type per node kind (all `Node`s), one
+per edge view (all `Fact`s), and the shapes around them (citations, search hits, paths, connections).
+
+The compiled path never touches these classes at run time: it renders the response from one Cypher
+result. They define the schema, and serve the fallback path (graphql-core's own execution), where every
+object is a dict keyed by response key, as the compiler produced it.
+"""
 
 from __future__ import annotations
 
@@ -9,69 +14,28 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from schema.graph_model import NegotiationStatus, OrganizationKind, RelType, SourceKind
+from schema.model import (
+    EDGE_VIEWS,
+    FACT_FIELDS,
+    NODE_FIELDS,
+    NODE_KINDS,
+    QUALIFIER,
+    Attr,
+    EdgeView,
+    NegotiationStatus,
+    NodeKind,
+    OrganizationKind,
+    Relation,
+    RelType,
+    SourceKind,
+)
 from schema.scalars import Date
-from schema.types.base import PREFETCHED_RESOLVERS, Direction, PageInfo, prefetched, prefetched_as_of
+from schema.types.base import Direction, PageInfo, by_key
 
-D = Date  # shorter annotations below
-
-
-def prefetched_relationships(
-    root: Any,
-    info: Info,
-    types: list[RelType] | None = None,
-    direction: Direction = Direction.BOTH,
-    as_of: Date | None = None,
-    first: int = 100,
-) -> Any:
-    """Every fact touching this node, optionally of some types, one way, or as of a date (max 500)."""
-    return root._prefetched[info.path.key]
-
-
-PREFETCHED_RESOLVERS.add(prefetched_relationships)
-
-
-def _edges(description: str) -> Any:
-    """A list of facts or nodes, with `asOf`; its type is the class annotation."""
-    return strawberry.field(resolver=prefetched_as_of, description=description)
-
-
-def _end(description: str) -> Any:
-    """A node or list fetched by the compiled query; its type is the class annotation."""
-    return strawberry.field(resolver=prefetched, description=description)
-
-
-@strawberry.interface(description="An object with a global id (Relay). `slug` is its readable, stable id.")
-class Node:
-    id: strawberry.ID
-    slug: str
-    name: str
-    aliases: list[str]
-    description: str | None
-    note: str | None = strawberry.field(description="How a date was resolved, or what the sources leave open.")
-    version: int | None = strawberry.field(description="Bumped by every change; updates must name it.")
-    managed_by: str | None = strawberry.field(description='"seed" (the curated files) or "api" (a curator).')
-    sources: list[Citation] = strawberry.field(resolver=prefetched, description="Where this node is attested.")
-    relationships: list[Relationship] = strawberry.field(
-        resolver=prefetched_relationships,
-        description="Every fact touching this node: its type, direction, the other end, qualifiers and sources.",
-    )
-
-
-@strawberry.type(description="A source behind a fact, with the sentence the fact rests on.")
-class Citation:
-    quote: str | None
-    source: Source = strawberry.field(resolver=prefetched, description="The source document.")
-
-
-@strawberry.type(description="A document facts come from: an article, report, email or statement.")
-class Source(Node):
-    title: str
-    kind: SourceKind
-    publisher: str | None
-    date: D | None
-    url: str | None
-    file: str | None
+strawberry.enum(OrganizationKind, description="What kind of organization it is.")
+strawberry.enum(NegotiationStatus, description="Whether the talks took place yet.")
+strawberry.enum(SourceKind, description="What kind of document a source is.")
+strawberry.enum(RelType, name="RelationshipType", description="The closed set of fact types.")
 
 
 @strawberry.enum(description="Which side of a strike an organization is on.")
@@ -95,161 +59,178 @@ class StanceKind(Enum):
     SILENT_ON = "SILENT_ON"
 
 
-@strawberry.interface(description="A relationship between two nodes, with its sources.")
-class Fact:
-    fact_id: str = strawberry.field(description="The fact's stable id.")
-    type: RelType
-    note: str | None = strawberry.field(description="How a date was resolved, or what the source leaves open.")
-    retracted_at: str | None = strawberry.field(description="When the fact was retracted (ISO date-time), if it was.")
-    retracted_by: str | None = strawberry.field(description="The API key that retracted it.")
-    version: int | None = strawberry.field(description="Bumped by every change; updates must name it.")
-    managed_by: str | None = strawberry.field(description='"seed" (the curated files) or "api" (a curator).')
-    sources: list[Citation] = strawberry.field(resolver=prefetched, description="The sources behind the fact.")
+ENUMS: dict[str, type[Enum]] = {
+    "StrikeSide": StrikeSide,
+    "AgreementActionKind": AgreementActionKind,
+    "StanceKind": StanceKind,
+    "Direction": Direction,
+    "Boolean": bool,  # type: ignore[dict-item]
+}
+
+# -- resolvers of the fallback path: read the compiled value under the field's response key ---------------
 
 
-@strawberry.type(description="A person who presides over or leads an organization.")
-class Leadership(Fact):
-    title: str | None
-    since: D | None
-    until: D | None
-    person: Person = _end("The leader.")
-    organization: Organization = _end("The organization led.")
+def by_key_as_of(root: Any, info: Info, as_of: Date | None = None) -> Any:
+    """`asOf`: only facts that held on that date (and were not yet retracted then); without it, current ones."""
+    return by_key(root, info)
 
 
-@strawberry.type(description="A person or organization that is a member of an organization.")
-class Membership(Fact):
-    role: str | None
-    since: D | None
-    until: D | None
-    member: Node = _end("The member: an Organization or a Person.")
-    organization: Organization = _end("The organization joined.")
+def by_key_relationships(
+    root: Any,
+    info: Info,
+    types: list[RelType] | None = None,
+    direction: Direction = Direction.BOTH,
+    as_of: Date | None = None,
+    first: int = 100,
+) -> Any:
+    """Every fact touching this node, optionally of some types, one way, or as of a date (max 500)."""
+    return by_key(root, info)
 
 
-@strawberry.type(description="An organization on one side of a strike.")
-class StrikeParty(Fact):
-    side: StrikeSide
-    since: D | None
-    until: D | None
-    strike: Strike = _end("The strike.")
-    organization: Organization = _end("The striking or struck organization.")
+def _is_type_of(cls: type, obj: Any, info: Any) -> bool:
+    return isinstance(obj, dict) and obj.get("__typename") == cls.__name__
 
 
-@strawberry.type(description="An organization reaching, being party to, or ratifying an agreement.")
-class AgreementAction(Fact):
-    action: AgreementActionKind
-    on: D | None
-    by: D | None = strawberry.field(description="No later than this date, when the day itself is unknown.")
-    agreement: Agreement = _end("The agreement.")
-    organization: Organization = _end("The organization.")
+# -- generation -------------------------------------------------------------------------------------------
 
 
-@strawberry.type(description="A party taking part in a meeting or round of talks.")
-class Participation(Fact):
-    role: str | None
-    detail: str | None
-    party: Node = _end("An Organization or a Person.")
-    negotiation: Negotiation = _end("The talks.")
+def python_type(attr: Attr, graphql_type: str | None = None) -> Any:
+    """The Python annotation Strawberry turns into the field's GraphQL type."""
+    base: Any
+    if attr.kind == "enum":
+        base = attr.enum or (RelType if attr.name == "type" else ENUMS[graphql_type or ""])
+    else:
+        base = {"text": str, "url": str, "texts": list[str], "date": Date, "int": int}[attr.kind]
+    if graphql_type == "Boolean":
+        base = bool
+    return base if attr.required else base | None
 
 
-@strawberry.type(description="Where a party stands on a bargaining issue, as of a date.")
-class Stance(Fact):
-    stance: StanceKind
-    detail: str | None
-    on: D | None
-    party: Node = _end("An Organization or a Person.")
-    issue: Issue = _end("The bargaining issue.")
+def _field(attr: Attr, graphql_type: str | None = None) -> tuple[Any, Any]:
+    return python_type(attr, graphql_type), strawberry.field(resolver=by_key, description=attr.description)
 
 
-@strawberry.type(description="A fact seen from one of its ends: its type, direction and the other end.")
-class Relationship(Fact):
-    direction: Direction
-    title: str | None
-    role: str | None
-    detail: str | None
-    since: D | None
-    until: D | None
-    on: D | None
-    by: D | None
-    other: Node = _end("The node at the other end.")
+def _new_class(name: str, bases: tuple[type, ...], fields: dict[str, tuple[Any, Any]]) -> type:
+    namespace: dict[str, Any] = {
+        "__annotations__": {field: annotation for field, (annotation, _) in fields.items()},
+        "__module__": __name__,
+        **{field: value for field, (_, value) in fields.items()},
+    }
+    cls = type(name, bases, namespace)
+    cls.is_type_of = classmethod(_is_type_of)  # type: ignore[attr-defined]
+    return cls
 
 
-@strawberry.type(description="An organization: a union or guild, a trade association, a studio, a media outlet...")
-class Organization(Node):
-    kind: OrganizationKind
-    leaders: list[Leadership] = _edges("Who presides over or leads it.")
-    members: list[Membership] = _edges("Its members.")
-    member_of: list[Membership] = _edges("The organizations it is a member of.")
-    strikes: list[StrikeParty] = _edges("Strikes it wages.")
-    struck_by: list[StrikeParty] = _edges("Strikes against it.")
-    agreements: list[AgreementAction] = _edges("Agreements it reached, is party to or ratified.")
-    negotiations: list[Participation] = _edges("Talks it took part in.")
-    stances: list[Stance] = _edges("Its positions on bargaining issues.")
+TYPES: dict[str, type] = {}  # every generated type, by GraphQL name
 
 
-@strawberry.type(description="A person.")
-class Person(Node):
-    roles: list[Leadership] = _edges("Organizations they preside over or lead.")
-    memberships: list[Membership] = _edges("Organizations they are a member of.")
-    negotiations: list[Participation] = _edges("Talks they took part in.")
+def _ref(name: str) -> Any:
+    return TYPES[name]
 
 
-@strawberry.type(description="A strike: who strikes, against whom, from when to when.")
-class Strike(Node):
-    start_date: D | None
-    end_date: D | None = strawberry.field(description="Null while it goes on (or when unknown).")
-    strikers: list[Organization] = _edges("The organizations on strike.")
-    against: list[Organization] = _edges("Whom the strike is against.")
-    parties: list[StrikeParty] = _edges("Both sides, with dates and sources.")
-    negotiations: list[Negotiation] = _end("Talks about this strike.")
-    agreements: list[Agreement] = _end("Agreements about (e.g. ending) this strike.")
+def list_of(item: Any) -> Any:
+    """`list[item]` for a class made at run time."""
+    return list[item]
 
 
-@strawberry.type(description="A deal: who reached it, who is party to it, who ratified it.")
-class Agreement(Node):
-    actions: list[AgreementAction] = _edges("Reached, party-to and ratified, with dates.")
-    parties: list[Organization] = _edges("The organizations party to it.")
-    ratified_by: list[AgreementAction] = _edges("Ratifications (as of a date).")
-    strikes: list[Strike] = _end("Strikes it is about (e.g. ended).")
+def _common_fields(attrs: tuple[Attr, ...]) -> dict[str, tuple[Any, Any]]:
+    return {attr.name: _field(attr) for attr in attrs}
 
 
-@strawberry.type(description="A meeting or a round of talks.")
-class Negotiation(Node):
-    date: D | None
-    status: NegotiationStatus
-    outcome: str | None
-    participants: list[Participation] = _end("Who takes part.")
-    strikes: list[Strike] = _end("Strikes the talks are about.")
+def _sources() -> tuple[Any, Any]:
+    return list_of(_ref("Citation")), strawberry.field(resolver=by_key, description="The sources behind it.")
 
 
-@strawberry.type(description="A bargaining topic: AI, residuals, writers' rooms...")
-class Issue(Node):
-    stances: list[Stance] = _edges("Who proposes it, is willing to discuss it, refuses it...")
+def _build() -> None:
+    # Placeholders first, so fields can refer to any type; Strawberry resolves the annotations lazily.
+    citation = _new_class("Citation", (), {})
+    TYPES["Citation"] = citation
+    node_fields = {"id": (strawberry.ID, strawberry.field(resolver=by_key, description="The global id (Relay)."))}
+    node_fields |= _common_fields(NODE_FIELDS)
+    node = _new_class("Node", (), node_fields)
+    TYPES["Node"] = node
+    fact = _new_class("Fact", (), _common_fields(FACT_FIELDS))
+    TYPES["Fact"] = fact
+    for kind in NODE_KINDS:
+        TYPES[kind.type_name] = _new_class(kind.type_name, (node,), {})
+    for view in EDGE_VIEWS:
+        TYPES[view.name] = _new_class(view.name, (fact,), {})
+
+    _annotate(citation, {
+        "quote": (str | None, strawberry.field(resolver=by_key, description="The sentence the fact rests on.")),
+        "source": (_ref("Source"), strawberry.field(resolver=by_key, description="The source document.")),
+    })  # fmt: skip
+    _annotate(node, {
+        "sources": (list_of(citation), strawberry.field(resolver=by_key, description="Where this node is attested.")),
+        "relationships": (list_of(_ref("Relationship")), strawberry.field(
+            resolver=by_key_relationships,
+            description="Every fact touching this node: its type, direction, the other end, qualifiers and sources.",
+        )),
+    })  # fmt: skip
+    _annotate(fact, {"sources": _sources()})
+    strawberry.interface(node, description="An object with a global id (Relay). `slug` is its readable, stable id.")
+    strawberry.interface(fact, description="A relationship between two nodes, with its sources.")
+    for view in EDGE_VIEWS:
+        _annotate(TYPES[view.name], _view_fields(view))
+        strawberry.type(TYPES[view.name], description=view.description)
+    for kind in NODE_KINDS:
+        _annotate(TYPES[kind.type_name], _kind_fields(kind))
+        strawberry.type(TYPES[kind.type_name], description=kind.description)
+    strawberry.type(citation, description="A source behind a fact, with the sentence the fact rests on.")
+
+
+def _annotate(cls: type, fields: dict[str, tuple[Any, Any]]) -> None:
+    for name, (annotation, value) in fields.items():
+        cls.__annotations__[name] = annotation
+        setattr(cls, name, value)
+
+
+def _view_fields(view: EdgeView) -> dict[str, tuple[Any, Any]]:
+    fields = {name: _field(QUALIFIER[name]) for name in view.qualifiers}
+    fields |= {attr.name: _field(attr, graphql_type) for attr, graphql_type in view.computed}
+    for name, node_type, description in view.ends:
+        graphql_name = "from" if name == "from_" else None
+        fields[name] = (
+            _ref(node_type or "Node"),
+            strawberry.field(resolver=by_key, name=graphql_name, description=description),
+        )
+    return fields
+
+
+def _kind_fields(kind: NodeKind) -> dict[str, tuple[Any, Any]]:
+    fields = {attr.name: _field(attr) for attr in kind.fields}
+    for relation in kind.relations:
+        fields[relation.name] = _relation_field(relation)
+    return fields
+
+
+def _relation_field(relation: Relation) -> tuple[Any, Any]:
+    item = _ref(relation.item)
+    return list_of(item), strawberry.field(resolver=by_key_as_of, description=relation.description)
+
+
+_build()
+
+# Names for the rest of the code (typed loosely: these classes are made at import from the model).
+Node: Any = TYPES["Node"]
+Fact: Any = TYPES["Fact"]
+Citation: Any = TYPES["Citation"]
+Source: Any = TYPES["Source"]
+Relationship: Any = TYPES["Relationship"]
+PathHop: Any = TYPES["PathHop"]
+NODE_TYPES: dict[str, type] = {kind.type_name: TYPES[kind.type_name] for kind in NODE_KINDS}
 
 
 @strawberry.type(description="A full-text match.")
 class SearchHit:
-    score: float
-    node: Node = _end("The matching node.")
-
-
-@strawberry.type(description="One hop of a path: a fact, walked forwards or backwards.")
-class PathHop(Fact):
-    forward: bool = strawberry.field(description="True when the fact points from `from` to `to`.")
-    title: str | None
-    role: str | None
-    detail: str | None
-    since: D | None
-    until: D | None
-    on: D | None
-    by: D | None
-    from_: Node = strawberry.field(name="from", resolver=prefetched, description="Where the hop starts.")
-    to: Node = _end("Where the hop arrives.")
+    score: float = strawberry.field(resolver=by_key)
+    node: Node = strawberry.field(resolver=by_key, description="The matching node.")
 
 
 @strawberry.type(description="The shortest connection between two nodes, hop by hop.")
 class Path:
-    length: int
-    hops: list[PathHop] = _end("The hops in order.")
+    length: int = strawberry.field(resolver=by_key)
+    hops: list[PathHop] = strawberry.field(resolver=by_key, description="The hops in order.")
 
 
 NodeT = TypeVar("NodeT")
@@ -257,18 +238,13 @@ NodeT = TypeVar("NodeT")
 
 @strawberry.type(description="An edge of a page: a node and the cursor after it.")
 class Edge(Generic[NodeT]):
-    cursor: str
-    node: NodeT
+    cursor: str = strawberry.field(resolver=by_key)
+    node: NodeT = strawberry.field(resolver=by_key)
 
 
 @strawberry.type(description="A page of results (Relay connection, keyset cursors).")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    nodes: list[NodeT]
-    page_info: PageInfo
-    total_count: int | None = strawberry.field(description="How many match the filters (all pages).")
-
-
-NODE_TYPES: dict[str, type] = {
-    cls.__name__: cls for cls in (Organization, Person, Strike, Agreement, Negotiation, Issue, Source)
-}
+    edges: list[Edge[NodeT]] = strawberry.field(resolver=by_key)
+    nodes: list[NodeT] = strawberry.field(resolver=by_key)
+    page_info: PageInfo = strawberry.field(resolver=by_key)
+    total_count: int | None = strawberry.field(resolver=by_key, description="How many match the filters (all pages).")

@@ -1,10 +1,14 @@
-"""Keyset pagination done in Cypher: orderings from enums, opaque cursors, `first/after` and `last/before`."""
+"""Keyset pagination done in Cypher: orderings from enums, opaque cursors, `first/after` and `last/before`.
+
+Cursors are validated strictly (a cursor is ours or it is refused) and never echoed back."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -51,16 +55,16 @@ class DateOrder(Enum):
     NAME_ASC = "NAME_ASC"
 
 
-SORT_KEYS: dict[Enum, SortKey] = {
-    NameOrder.NAME_ASC: _name(),
-    NameOrder.NAME_DESC: _name(descending=True),
-    StrikeOrder.START_DATE_ASC: _date("startDate"),
-    StrikeOrder.START_DATE_DESC: _date("startDate", descending=True),
-    StrikeOrder.NAME_ASC: _name(),
-    DateOrder.DATE_ASC: _date("date"),
-    DateOrder.DATE_DESC: _date("date", descending=True),
-    DateOrder.NAME_ASC: _name(),
+# By the ordering's GraphQL name: NAME_ASC means the same in every enum that has it.
+SORT_KEYS: dict[str, SortKey] = {
+    "NAME_ASC": _name(),
+    "NAME_DESC": _name(descending=True),
+    "START_DATE_ASC": _date("startDate"),
+    "START_DATE_DESC": _date("startDate", descending=True),
+    "DATE_ASC": _date("date"),
+    "DATE_DESC": _date("date", descending=True),
 }
+MAX_CURSOR = 2000  # characters; ours are far shorter
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class PageRequest:
 
 
 def page_request(
-    order: Enum,
+    order: str,
     first: int | None,
     after: str | None,
     last: int | None,
@@ -92,23 +96,37 @@ def page_request(
     if not 0 <= size <= max_page_size:
         raise BadUserInput(f"{argument} must be between 0 and {max_page_size}, got {size}", argument=argument)
     cursor_text = before if backward else after
-    cursor = decode_cursor(cursor_text, order) if cursor_text is not None else None
+    cursor = decode_cursor(cursor_text, order, "before" if backward else "after") if cursor_text is not None else None
     return PageRequest(size, backward, cursor, cursor is not None)
 
 
-def encode_cursor(order: Enum, key: Any, slug: str) -> str:
+def encode_cursor(order: str, key: Any, slug: str) -> str:
     text = key.iso_format() if hasattr(key, "iso_format") else key
-    payload = json.dumps([order.name, text, slug], separators=(",", ":"))
+    payload = json.dumps([order, text, slug], separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode()
 
 
-def decode_cursor(cursor: str, order: Enum) -> tuple[Any, str]:
+def decode_cursor(cursor: str, order: str, argument: str = "after/before") -> tuple[Any, str]:
+    """The sort key and slug inside one of our cursors; anything else is refused without echoing it."""
+    malformed = BadUserInput(f"{argument}: not a cursor this API gave out", argument=argument)
+    if len(cursor) > MAX_CURSOR:
+        raise malformed
     try:
-        order_name, key, slug = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise BadUserInput(f"malformed cursor {cursor!r}", argument="after/before") from None
-    if order_name != order.name or not isinstance(slug, str):
-        raise BadUserInput("this cursor belongs to another ordering", argument="after/before")
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (binascii.Error, ValueError, TypeError, UnicodeError):
+        raise malformed from None
+    if not (isinstance(decoded, list) and len(decoded) == 3 and all(isinstance(part, str) for part in decoded)):
+        raise malformed
+    order_name, key, slug = decoded
+    if order_name != order:
+        raise BadUserInput(f"{argument}: this cursor belongs to another ordering", argument=argument)
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        raise malformed
+    if SORT_KEYS[order].kind == "date":
+        try:
+            dt.date.fromisoformat(key)
+        except ValueError:
+            raise malformed from None
     return key, slug
 
 

@@ -1,0 +1,192 @@
+"""The compiled path: a query operation planned (cached), rendered to one Cypher statement, run, and
+shaped into the response's `data`; and the fallback entry points graphql-core's execution uses for what
+the compiled path does not take (operations with introspection, and the payloads of mutations).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    build_schema,
+    get_operation_ast,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+
+from api.compile.plan import OperationPlan, RootPlan
+from api.compile.planner import NotCompilable, Planner, fragments_of, unwrap
+from api.compile.render import Renderer, Statement
+from api.compile.respond import Shaper
+from api.errors import UserFacingError
+from api.graph import RequestGraph
+from schema.graph_model import FIND_FACT
+from schema.scalars import DATE_SCALAR
+
+
+class QueryTooComplex(UserFacingError):
+    code = "QUERY_TOO_COMPLEX"
+
+
+def planning_schema(sdl: str) -> GraphQLSchema:
+    """The schema as graphql-core sees it, built from our own SDL (Strawberry's public output) with the Date
+    scalar's own rules, so arguments and variables are coerced exactly as execution would."""
+    schema = build_schema(sdl)
+    date = schema.type_map["Date"]
+    assert isinstance(date, GraphQLScalarType)
+    date.parse_value = date.coerce_input_value = DATE_SCALAR.parse_value  # type: ignore[method-assign, assignment]
+    date.serialize = date.coerce_output_value = DATE_SCALAR.serialize  # type: ignore[method-assign, assignment]
+    return schema
+
+
+@dataclass
+class Compiled:
+    """A planned and rendered operation, ready to run (what the plan cache holds)."""
+
+    plan: OperationPlan
+    statement: Statement | None
+
+
+class ByteBudgetCache:
+    """An LRU cache bounded by an estimate of its entries' bytes, not their count."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+
+    def get(self, key: Any) -> Any:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        self._entries.move_to_end(key)
+        return entry[0]
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        if size > self.budget // 4:
+            return  # one entry may not crowd out the rest
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.used -= old[1]
+        self._entries[key] = (value, size)
+        self.used += size
+        while self.used > self.budget:
+            _, (_, evicted) = self._entries.popitem(last=False)
+            self.used -= evicted
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+@dataclass
+class OperationCompiler:
+    schema: GraphQLSchema
+    max_page_size: int
+    max_cost: int
+    plans: ByteBudgetCache = field(default_factory=lambda: ByteBudgetCache(32 << 20))
+
+    def variables(self, operation: OperationDefinitionNode, raw: dict[str, Any] | None) -> VariableValues:
+        coerced = get_variable_values(self.schema, operation.variable_definitions or (), raw or {})
+        if isinstance(coerced, list):
+            raise VariableErrors(coerced)
+        return coerced
+
+    def compile(
+        self, query: str, document: DocumentNode, operation_name: str | None, raw: dict[str, Any] | None
+    ) -> Compiled:
+        """The plan and statement of a query operation (cached per document, operation and variables)."""
+        key = (query, operation_name, orjson.dumps(raw or {}, option=orjson.OPT_SORT_KEYS))
+        cached: Compiled | None = self.plans.get(key)
+        if cached is not None:
+            return cached
+        operation = get_operation_ast(document, operation_name)
+        assert operation is not None, "validated: the operation exists"
+        planner = Planner(self.schema, fragments_of(document), self.variables(operation, raw), self.max_page_size)
+        plan = planner.operation(operation)
+        if plan.cost > self.max_cost:
+            raise QueryTooComplex(
+                f"query cost {plan.cost} is over the limit of {self.max_cost}: ask for fewer levels or smaller "
+                "pages (`first`)",
+                cost=plan.cost,
+                maxCost=self.max_cost,
+            )
+        compiled = Compiled(plan, Renderer().operation(plan))
+        size = 2 * (len(query) + len(key[2])) + (3 * len(compiled.statement.cypher) if compiled.statement else 0)
+        self.plans.put(key, compiled, size + 2048)
+        return compiled
+
+    async def run(self, graph: RequestGraph, compiled: Compiled) -> ExecutionResult:
+        record = None
+        if compiled.statement is not None:
+            rows = await graph.read(compiled.statement.cypher, **compiled.statement.params)
+            record = rows[0]
+        shaper = Shaper()
+        data = shaper.operation(compiled.plan, record)
+        return ExecutionResult(data=data, errors=shaper.errors or None)
+
+
+class VariableErrors(Exception):
+    def __init__(self, errors: list[GraphQLError]) -> None:
+        super().__init__("invalid variables")
+        self.errors = errors
+
+
+@dataclass
+class OperationSource:
+    """What graphql-core's execution of this request needs to plan one field at a time (fallback path)."""
+
+    compiler: OperationCompiler
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    variables: VariableValues
+
+    def field_nodes(self, root_type: GraphQLObjectType, key: str) -> tuple[Planner, list[FieldNode]]:
+        planner = Planner(self.compiler.schema, fragments_of(self.document), self.variables,
+                          self.compiler.max_page_size)  # fmt: skip
+        return planner, planner.collect(root_type, [self.operation.selection_set])[key]
+
+    async def root_field(self, graph: RequestGraph, key: str) -> Any:
+        """One root query field through the same plan, shaped for graphql-core to complete."""
+        query_type = self.compiler.schema.query_type
+        assert query_type is not None
+        planner, nodes = self.field_nodes(query_type, key)
+        root = planner.root(query_type, key, nodes)
+        return await self._shaped(graph, root)
+
+    async def payload(self, graph: RequestGraph, key: str, slug: str | None = None, fact: str | None = None) -> Any:
+        """What a mutation answers: the node (`slug`) or fact (`fact`) it wrote, read in its transaction."""
+        mutation_type = self.compiler.schema.mutation_type
+        assert mutation_type is not None
+        planner, nodes = self.field_nodes(mutation_type, key)
+        named = unwrap(mutation_type.fields[nodes[0].name.value].type)[3]
+        child = planner.object(named, nodes, 1)
+        if slug is not None:
+            root = RootPlan(key, nodes[0].name.value, "lookup", True, None, child, args=(("slug", slug),))
+            return await self._shaped(graph, root)
+        renderer = Renderer()
+        projection = renderer.object(child, {"v": "r", "self": "a", "other": "m"})
+        cypher = FIND_FACT + f"WITH r MATCH (a)-[r]->(m) RETURN {projection} AS f0"
+        rows = await graph.read(cypher, id=fact, **renderer.params)
+        return Shaper(fallback=True).object(child, rows[0]["f0"] if rows else None, None)
+
+    async def _shaped(self, graph: RequestGraph, root: RootPlan) -> Any:
+        shaper = Shaper(fallback=True)
+        if root.refusal is not None:
+            return shaper.root(root, None, None)
+        renderer = Renderer()
+        cypher = f"CALL () {{ {renderer.root(root)} AS f0 }} RETURN f0"
+        rows = await graph.read(cypher, **renderer.params)
+        return shaper.root(root, rows[0]["f0"], None)
+
+
+__all__ = ["Compiled", "NotCompilable", "OperationCompiler", "OperationSource", "QueryTooComplex", "planning_schema"]

@@ -1,0 +1,168 @@
+"""The plan of an operation: plain, hashable dataclasses that say what to read and how to shape it, with no
+Cypher text and no Neo4j. The planner builds it from the GraphQL operation; the renderer turns it into one
+Cypher statement; the responder shapes the statement's result into the response's `data`.
+
+A plan is inspected and unit-tested on its own (tests/test_plan.py), and carries its cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+# How one field is read. Values are positional: an object comes back from Cypher as a list, one entry per
+# field of its plan, so the responder can put the keys back in selection order.
+ReadKind = Literal[
+    "value",  # a Cypher expression over the object's variables (`expr`)
+    "global_id",  # the Relay id: the type name and the slug
+    "typename",  # the concrete type's name
+    "json",  # a JSON document stored as text
+    "citations",  # the sources of a node or fact, with their quotes
+    "relation",  # a field of a node type that follows facts (`relation` names it)
+    "relationships",  # every fact touching a node
+    "end",  # one end of a fact (`end`: which variable)
+    "error",  # an argument the planner refused: the field answers null with this error, wherever it occurs
+]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A user error found while planning, raised at every place the field occurs."""
+
+    message: str
+    code: str = "BAD_USER_INPUT"
+    extensions: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    key: str  # the response key (alias or name)
+    name: str  # the schema field name
+    read: ReadKind
+    non_null: bool = False
+    many: bool = False  # a list of `child`
+    item_non_null: bool = True
+    expr: str = ""  # for "value": a template over {v}, {self}, {other}, ...
+    child: ObjectPlan | None = None
+    end: str = ""  # for "end": the variable role it reads
+    relation: str = ""  # for "relation": the node kind's relation field
+    args: tuple[tuple[str, Any], ...] = ()  # bound argument values (dates, types, limits)
+    refusal: Refusal | None = None
+
+    def arg(self, name: str, default: Any = None) -> Any:
+        for key, value in self.args:
+            if key == name:
+                return value
+        return default
+
+    # Plans share sub-plans (every kind at an abstract position reads the same nested field), so the hash
+    # is computed once per plan, not once per path through it.
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.key, self.name, self.read, self.non_null, self.many, self.expr, self.child, self.end,
+                     self.relation, self.args, self.refusal))  # fmt: skip
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+@dataclass(frozen=True)
+class ObjectPlan:
+    """What to read of the object at one position.
+
+    `type_name` is its concrete type, or None at an abstract position (a `Node`), where `variants` holds
+    the fields of each concrete type it may turn out to be.
+    """
+
+    type_name: str | None
+    fields: tuple[FieldPlan, ...] = ()
+    variants: tuple[tuple[str, tuple[FieldPlan, ...]], ...] = ()
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.type_name, self.fields, self.variants))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @property
+    def abstract(self) -> bool:
+        return self.type_name is None
+
+    def fields_of(self, type_name: str) -> tuple[FieldPlan, ...]:
+        if self.type_name is not None:
+            return self.fields
+        for name, fields in self.variants:
+            if name == type_name:
+                return fields
+        return ()
+
+
+RootKind = Literal[
+    "lookup",  # one node by slug (or global id): `organization(id:)`, `node(id:)`
+    "lookup_name",  # one node by exact name or alias, any case
+    "nodes",  # several nodes by global id, in the order asked
+    "list",  # a root list with filters and an ordering
+    "connection",  # the same as a Relay connection
+    "search",
+    "path",
+    "changes",
+]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One WHERE condition over the listed node `n`: a template with named parameters."""
+
+    template: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class RootPlan:
+    key: str
+    name: str
+    kind: RootKind
+    non_null: bool
+    label: str | None = None  # the node label read (None: any node)
+    child: ObjectPlan | None = None  # what to read of each node (or hit, hop, change)
+    conditions: tuple[Condition, ...] = ()
+    args: tuple[tuple[str, Any], ...] = ()
+    connection: ConnectionPlan | None = None
+    refusal: Refusal | None = None
+    typename: str = ""  # the root field's own type name (connections, paths)
+
+    def arg(self, name: str, default: Any = None) -> Any:
+        for key, value in self.args:
+            if key == name:
+                return value
+        return default
+
+
+@dataclass(frozen=True)
+class ConnectionPlan:
+    """A connection's selection: each distinct node selection is projected once per row."""
+
+    fields: tuple[ConnectionField, ...]
+    projections: tuple[ObjectPlan, ...]
+    wants_total: bool
+
+
+@dataclass(frozen=True)
+class ConnectionField:
+    key: str
+    name: str  # edges, nodes, pageInfo, totalCount, __typename
+    projection: int = -1  # for edges/nodes: which projection of the row
+    edge_fields: tuple[tuple[str, str, int], ...] = ()  # edges: (key, name: cursor|node|__typename, projection)
+    page_fields: tuple[tuple[str, str], ...] = ()  # pageInfo: (key, name)
+    typename: str = ""
+
+
+@dataclass(frozen=True)
+class OperationPlan:
+    roots: tuple[RootPlan, ...]
+    cost: int
+    typename_keys: tuple[str, ...] = ()  # root `__typename` selections
+    root_type: str = "Query"
+    order: tuple[str, ...] = field(default=())  # response keys in selection order

@@ -1,0 +1,313 @@
+"""From a validated GraphQL operation to its plan: fields collected as the spec collects them (fragments on
+any type, inline fragments, aliases, `@skip`/`@include`), arguments coerced by graphql-core with the
+request's variables, and each field mapped to how the model says it is read.
+
+Only the planner looks at the GraphQL document; only the renderer writes Cypher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLIncludeDirective,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+
+from api.compile import roots
+from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, Refusal, RootPlan
+from api.errors import UserFacingError
+from schema.model import (
+    EDGE_VIEW,
+    FACT_FIELDS,
+    NODE_KIND_BY_TYPE,
+    QUALIFIER,
+    Attr,
+    EdgeView,
+)
+
+RELATION_FANOUT = 10  # the cost model's guess of items per relation field
+RELATIONSHIPS_FANOUT = 20  # ... and per `relationships` without an explicit `first`
+CITATIONS_FANOUT = 2
+
+CITATION_FIELDS = {
+    "quote": "CASE {v}.quotes[{i}] WHEN '' THEN null ELSE {v}.quotes[{i}] END",
+}
+CHANGE_FIELDS = {
+    "id": "{v}.id",
+    "at": "toString({v}.at)",
+    "actor": "{v}.actor",
+    "action": "{v}.action",
+    "entityType": "{v}.entityType",
+    "entity": "{v}.entity",
+}
+ATTRS_BY_GRAPHQL_NAME: dict[str, dict[str, Attr]] = {
+    type_name: {attr.graphql_name: attr for attr in kind.all_fields} for type_name, kind in NODE_KIND_BY_TYPE.items()
+}
+FACT_ATTRS = {attr.graphql_name: attr for attr in FACT_FIELDS}
+
+
+class NotCompilable(Exception):
+    """The operation asks for something only graphql-core's own execution answers (e.g. introspection)."""
+
+
+@dataclass
+class Planner:
+    schema: GraphQLSchema
+    fragments: dict[str, FragmentDefinitionNode]
+    variables: VariableValues
+    max_page_size: int
+    cost: int = field(default=0)
+    # Every kind at an abstract position plans the same nested fields: plan each position once.
+    _objects: dict[tuple[str, tuple[int, ...], int], ObjectPlan] = field(default_factory=dict)
+
+    # -- operations ------------------------------------------------------------------------------------
+
+    def operation(self, operation: OperationDefinitionNode) -> OperationPlan:
+        if operation.operation is not OperationType.QUERY:
+            raise NotCompilable("only queries are compiled")
+        query_type = self.schema.query_type
+        assert query_type is not None
+        grouped = self.collect(query_type, [operation.selection_set])
+        plans: list[RootPlan] = []
+        typenames: list[str] = []
+        for key, nodes in grouped.items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                typenames.append(key)
+                continue
+            if name.startswith("__") or name not in roots.ROOT_FIELDS:
+                raise NotCompilable(f"root field {name} is not compiled")
+            plans.append(self.root(query_type, key, nodes))
+        return OperationPlan(tuple(plans), self.cost, tuple(typenames), order=tuple(grouped))
+
+    def root(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> RootPlan:
+        name = nodes[0].name.value
+        definition = parent.fields[name]
+        non_null = isinstance(definition.type, GraphQLNonNull)
+        arguments = get_argument_values(definition, nodes[0], self.variables)
+        given = {argument.name.value for argument in nodes[0].arguments or ()}
+        try:
+            return roots.ROOT_FIELDS[name](self, key, name, non_null, arguments, given, nodes, definition.type)
+        except UserFacingError as error:
+            return RootPlan(key, name, "lookup", non_null, refusal=_refusal(error))
+
+    # -- collecting fields (the spec's CollectFields) ----------------------------------------------------
+
+    def collect(
+        self, runtime: GraphQLObjectType, selection_sets: Iterable[SelectionSetNode | None]
+    ) -> dict[str, list[FieldNode]]:
+        grouped: dict[str, list[FieldNode]] = {}
+        visited: set[str] = set()
+        for selection_set in selection_sets:
+            if selection_set is not None:
+                self._collect(runtime, selection_set, grouped, visited)
+        return grouped
+
+    def _collect(
+        self,
+        runtime: GraphQLObjectType,
+        selection_set: SelectionSetNode,
+        grouped: dict[str, list[FieldNode]],
+        visited: set[str],
+    ) -> None:
+        for selection in selection_set.selections:
+            if not self._included(selection):
+                continue
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                grouped.setdefault(key, []).append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition.name.value if selection.type_condition else None
+                if self._applies(condition, runtime):
+                    self._collect(runtime, selection.selection_set, grouped, visited)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if name in visited or fragment is None:
+                    continue
+                visited.add(name)
+                if self._applies(fragment.type_condition.name.value, runtime):
+                    self._collect(runtime, fragment.selection_set, grouped, visited)
+
+    def _included(self, node: Any) -> bool:
+        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+        if skip is not None and skip.get("if") is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        return not (include is not None and include.get("if") is False)
+
+    def _applies(self, condition: str | None, runtime: GraphQLObjectType) -> bool:
+        if condition is None or condition == runtime.name:
+            return True
+        conditional = self.schema.get_type(condition)
+        if isinstance(conditional, GraphQLInterfaceType):
+            return self.schema.is_sub_type(conditional, runtime)
+        return False
+
+    # -- objects -----------------------------------------------------------------------------------------
+
+    def object(self, named: GraphQLNamedType, nodes: list[FieldNode], multiplier: int) -> ObjectPlan:
+        """The plan of the object(s) at a position whose static type is `named` (an object or `Node`)."""
+        key = (named.name, tuple(id(node) for node in nodes), multiplier)
+        planned = self._objects.get(key)
+        if planned is None:
+            planned = self._objects[key] = self._object(named, nodes, multiplier)
+        return planned
+
+    def _object(self, named: GraphQLNamedType, nodes: list[FieldNode], multiplier: int) -> ObjectPlan:
+        self.cost += multiplier
+        selection_sets = [node.selection_set for node in nodes]
+        if isinstance(named, GraphQLObjectType):
+            return ObjectPlan(named.name, self.fields(named, selection_sets, multiplier))
+        assert isinstance(named, GraphQLInterfaceType)
+        variants = tuple(
+            (possible.name, self.fields(possible, selection_sets, multiplier))
+            for possible in self.schema.get_possible_types(named)
+        )
+        return ObjectPlan(None, variants=variants)
+
+    def fields(
+        self, runtime: GraphQLObjectType, selection_sets: list[SelectionSetNode | None], multiplier: int
+    ) -> tuple[FieldPlan, ...]:
+        grouped = self.collect(runtime, selection_sets)
+        return tuple(self.field(runtime, key, nodes, multiplier) for key, nodes in grouped.items())
+
+    def field(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode], multiplier: int) -> FieldPlan:
+        name = nodes[0].name.value
+        if name == "__typename":
+            return FieldPlan(key, name, "typename", non_null=True)
+        definition = parent.fields[name]
+        non_null, many, item_non_null, named = unwrap(definition.type)
+        base = FieldPlan(key, name, "value", non_null=non_null, many=many, item_non_null=item_non_null)
+        try:
+            arguments = get_argument_values(definition, nodes[0], self.variables)
+            given = {argument.name.value for argument in nodes[0].arguments or ()}
+            return self._field(parent.name, base, named, nodes, arguments, given, multiplier)
+        except UserFacingError as error:
+            return _replace(base, read="error", refusal=_refusal(error))
+        except GraphQLError as error:
+            return _replace(base, read="error", refusal=Refusal(error.message))
+
+    def _field(
+        self,
+        parent: str,
+        base: FieldPlan,
+        named: GraphQLNamedType,
+        nodes: list[FieldNode],
+        arguments: dict[str, Any],
+        given: set[str],
+        multiplier: int,
+    ) -> FieldPlan:
+        name = base.name
+        if name == "sources" and (parent in NODE_KIND_BY_TYPE or parent in EDGE_VIEW):
+            child = self.object(named, nodes, multiplier * CITATIONS_FANOUT)
+            return _replace(base, read="citations", child=child)
+        if parent in NODE_KIND_BY_TYPE:
+            return self._node_field(parent, base, named, nodes, arguments, given, multiplier)
+        if parent in EDGE_VIEW:
+            return self._edge_field(EDGE_VIEW[parent], base, named, nodes, multiplier)
+        if parent == "Citation":
+            if name == "source":
+                return _replace(base, read="end", end="source", child=self.object(named, nodes, multiplier))
+            return _replace(base, expr=CITATION_FIELDS[name])
+        if parent == "SearchHit":
+            if name == "node":
+                return _replace(base, read="end", end="node", child=self.object(named, nodes, multiplier))
+            return _replace(base, expr="{score}")
+        if parent == "Change":
+            if name in ("before", "after"):
+                return _replace(base, read="json", expr="{v}." + name)
+            return _replace(base, expr=CHANGE_FIELDS[name])
+        raise NotCompilable(f"{parent}.{name} is not compiled")
+
+    def _node_field(
+        self,
+        parent: str,
+        base: FieldPlan,
+        named: GraphQLNamedType,
+        nodes: list[FieldNode],
+        arguments: dict[str, Any],
+        given: set[str],
+        multiplier: int,
+    ) -> FieldPlan:
+        name = base.name
+        if name == "id":
+            return _replace(base, read="global_id")
+        attr = ATTRS_BY_GRAPHQL_NAME[parent].get(name)
+        if attr is not None:
+            return _replace(base, expr=attr.template)
+        if name == "relationships":
+            args = roots.relationships_arguments(arguments)
+            fanout = dict(args)["first"] if "first" in given else RELATIONSHIPS_FANOUT
+            child = self.object(named, nodes, multiplier * fanout)
+            return _replace(base, read="relationships", child=child, args=args)
+        relation = roots.relation_named(parent, name)
+        args = roots.as_of_argument(arguments)
+        child = self.object(named, nodes, multiplier * RELATION_FANOUT)
+        return _replace(base, read="relation", relation=f"{parent}.{relation.name}", child=child, args=args)
+
+    def _edge_field(
+        self, view: EdgeView, base: FieldPlan, named: GraphQLNamedType, nodes: list[FieldNode], multiplier: int
+    ) -> FieldPlan:
+        name = base.name
+        for end, _, _ in view.ends:
+            if name == ("from" if end == "from_" else end):
+                return _replace(base, read="end", end=end, child=self.object(named, nodes, multiplier))
+        for attr, _ in view.computed:
+            if attr.graphql_name == name:
+                return _replace(base, expr=attr.template)
+        fact_attr = FACT_ATTRS.get(name) or QUALIFIER.get(name)
+        if fact_attr is None:
+            raise NotCompilable(f"{view.name}.{name} is not compiled")
+        return _replace(base, expr=fact_attr.template)
+
+
+def unwrap(graphql_type: GraphQLOutputType) -> tuple[bool, bool, bool, GraphQLNamedType]:
+    """(non-null, a list, items non-null, the named type) of a field's type."""
+    non_null = isinstance(graphql_type, GraphQLNonNull)
+    inner: Any = graphql_type.of_type if isinstance(graphql_type, GraphQLNonNull) else graphql_type
+    many = isinstance(inner, GraphQLList)
+    item_non_null = True
+    if isinstance(inner, GraphQLList):
+        inner = inner.of_type
+        item_non_null = isinstance(inner, GraphQLNonNull)
+        if isinstance(inner, GraphQLNonNull):
+            inner = inner.of_type
+    return non_null, many, item_non_null, inner
+
+
+def _replace(plan: FieldPlan, **changes: Any) -> FieldPlan:
+    values = {name: getattr(plan, name) for name in plan.__dataclass_fields__}
+    return FieldPlan(**(values | changes))
+
+
+def _refusal(error: UserFacingError) -> Refusal:
+    return Refusal(str(error), error.code, tuple(sorted(error.extensions.items())))
+
+
+def fragments_of(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }

@@ -1,0 +1,316 @@
+"""From a plan to one parameterised Cypher statement.
+
+Each root field is a `CALL` subquery that yields exactly one row; nested selections are `COLLECT`
+subqueries and list expressions, so the statement's one record already holds the whole answer. Objects come
+back as lists, one entry per planned field, and abstract positions (`Node`) as a type tag, the fields every
+kind shares, then only the fields of kinds that differ: the text grows with the query, never with the
+number of node kinds per level.
+
+Labels, relationship types and property names come from the model; values only ever as parameters.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from api.compile.cursors import SORT_KEYS, PageRequest, keyset_condition, order_by
+from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootPlan
+from api.compile.roots import MAX_LIST
+from schema.graph_model import ENTITY, FULLTEXT_INDEX, Label
+from schema.model import EDGE_VIEW, NODE_KIND_BY_TYPE, Relation
+
+TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each field of an object sits in the list Cypher returns for it."""
+
+    shared: tuple[FieldPlan, ...]  # abstract positions: read for every kind, after the type tag
+    groups: tuple[tuple[tuple[str, ...], tuple[FieldPlan, ...]], ...]  # (kinds, their own fields)
+    order: tuple[tuple[str, tuple[tuple[FieldPlan, int], ...]], ...]  # per kind: fields in selection order
+
+    def fields_of(self, type_name: str) -> tuple[tuple[FieldPlan, int], ...]:
+        for name, fields in self.order:
+            if name == type_name:
+                return fields
+        return ()
+
+
+@functools.lru_cache(maxsize=4096)
+def layout(plan: ObjectPlan) -> Layout:
+    if plan.type_name is not None:
+        return Layout(plan.fields, (), ((plan.type_name, tuple((f, i) for i, f in enumerate(plan.fields))),))
+    variants = dict(plan.variants)
+    first = plan.variants[0][1] if plan.variants else ()
+    shared = tuple(f for f in first if all(f in fields for fields in variants.values()))
+    grouped: dict[tuple[FieldPlan, ...], list[str]] = {}
+    for name, fields in plan.variants:
+        grouped.setdefault(tuple(f for f in fields if f not in shared), []).append(name)
+    groups = tuple((tuple(names), own) for own, names in grouped.items())
+    order = []
+    for name, fields in plan.variants:
+        own = next(own for names, own in groups if name in names)
+        positions = {f: 1 + i for i, f in enumerate(shared)} | {f: 1 + len(shared) + i for i, f in enumerate(own)}
+        order.append((name, tuple((f, positions[f]) for f in fields)))
+    return Layout(shared, groups, tuple(order))
+
+
+@dataclass
+class Statement:
+    cypher: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Renderer:
+    params: dict[str, Any] = field(default_factory=dict)
+    _names: int = 0
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"${name}"
+
+    def fresh(self, prefix: str) -> str:
+        self._names += 1
+        return f"{prefix}{self._names}"
+
+    # -- the statement ---------------------------------------------------------------------------------
+
+    def operation(self, plan: OperationPlan) -> Statement | None:
+        blocks, columns = [], []
+        for index, root in enumerate(plan.roots):
+            if root.refusal is not None:
+                continue
+            column = f"f{index}"
+            blocks.append(f"CALL () {{ {self.root(root)} AS {column} }}")
+            columns.append(column)
+        if not blocks:
+            return None
+        return Statement(" ".join(blocks) + " RETURN " + ", ".join(columns), self.params)
+
+    def root(self, root: RootPlan) -> str:
+        return getattr(self, f"_root_{root.kind}")(root)  # type: ignore[no-any-return]
+
+    def _root_lookup(self, root: RootPlan) -> str:
+        label = root.label or ENTITY
+        assert root.child is not None
+        projection = self.object(root.child, {"v": "n"})
+        return (
+            f"OPTIONAL MATCH (n:{label} {{id: {self.param(root.arg('slug'))}}}) "
+            f"RETURN CASE WHEN n IS NULL THEN null ELSE {projection} END"
+        )
+
+    def _root_lookup_name(self, root: RootPlan) -> str:
+        assert root.child is not None and root.label is not None
+        name: str = root.arg("name")
+        phrase = self.param(f'"{_phrase_escape(name)}"')
+        key = self.param(name.strip().casefold())
+        projection = self.object(root.child, {"v": "n"})
+        return (
+            f"RETURN head(COLLECT {{ CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', {phrase}) YIELD node AS n "
+            f"WHERE n:{Label(root.label).value} AND {key} IN n.nameKeys RETURN {projection} ORDER BY n.id LIMIT 1 }})"
+        )
+
+    def _root_nodes(self, root: RootPlan) -> str:
+        assert root.child is not None
+        ids = self.param([[type_name, slug] for type_name, slug in root.arg("ids")])
+        projection = self.object(root.child, {"v": "n"})
+        return (
+            f"RETURN [x IN {ids} | head(COLLECT {{ MATCH (n:{ENTITY} {{id: x[1]}}) WHERE x[0] IN labels(n) "
+            f"RETURN {projection} }})]"
+        )
+
+    def _root_list(self, root: RootPlan) -> str:
+        assert root.child is not None
+        return self._page(root, (root.child,), wants_total=False)
+
+    def _root_connection(self, root: RootPlan) -> str:
+        assert root.connection is not None
+        return self._page(root, root.connection.projections, root.connection.wants_total)
+
+    def _page(self, root: RootPlan, projections: tuple[ObjectPlan, ...], wants_total: bool) -> str:
+        """The page of `label` nodes matching the conditions, plus one row to tell whether more follow."""
+        label = Label(root.label).value
+        order: str = root.arg("order")
+        page: PageRequest = root.arg("page")
+        sort = SORT_KEYS[order]
+        conditions = [self.condition(c.template, dict(c.values)) for c in root.conditions]
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        keyset = list(conditions)
+        if page.cursor is not None:
+            key_param, slug_param = self.param(page.cursor[0]), self.param(page.cursor[1])
+            keyset.append(keyset_condition(sort, page, key_param, slug_param))
+        page_where = f"WHERE {' AND '.join(keyset)}" if keyset else ""
+        total = (
+            f"CALL () {{ MATCH (n:{label}) {where} RETURN count(n) AS total }}" if wants_total else "WITH null AS total"
+        )
+        restore = f"WITH n, sortKey ORDER BY {order_by(sort, reverse=False)}" if page.backward else ""
+        row = ", ".join(["sortKey", "n.id", *(self.object(p, {"v": "n"}) for p in projections)])
+        return (
+            f"{total} CALL () {{ MATCH (n:{label}) {page_where} "
+            f"WITH n, {sort.expression.format(n='n')} AS sortKey "
+            f"ORDER BY {order_by(sort, reverse=page.backward)} LIMIT {self.param(page.limit + 1)} {restore} "
+            f"RETURN collect([{row}]) AS rows }} RETURN [total, rows]"
+        )
+
+    def condition(self, template: str, values: dict[str, Any]) -> str:
+        return template.format(**{name: self.param(value) for name, value in values.items()})
+
+    def _root_search(self, root: RootPlan) -> str:
+        assert root.child is not None
+        labels = root.arg("labels")
+        kinds = f"AND any(l IN labels(n) WHERE l IN {self.param(list(labels))})" if labels else ""
+        projection = self.object(root.child, {"node": "n", "score": "score"})
+        return (
+            f"RETURN COLLECT {{ CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', {self.param(root.arg('query'))}) "
+            f"YIELD node AS n, score WHERE true {kinds} "
+            f"RETURN {projection} ORDER BY score DESC, n.id LIMIT {self.param(root.arg('first'))} }}"
+        )
+
+    def _root_path(self, root: RootPlan) -> str:
+        hops = "[]"
+        if root.child is not None:
+            hop = self.object(root.child, {"v": "r", "self": "x", "from_": "x", "to": "y"})
+            hops = (
+                "COLLECT { UNWIND range(0, coalesce(length(p), 0) - 1) AS i "
+                "WITH i, nodes(p)[i] AS x, nodes(p)[i + 1] AS y, relationships(p)[i] AS r "
+                f"RETURN {hop} ORDER BY i }}"
+            )
+        max_length = int(root.arg("max_length"))
+        return (
+            f"OPTIONAL MATCH (a:{ENTITY} {{id: {self.param(root.arg('from'))}}}) "
+            f"OPTIONAL MATCH (b:{ENTITY} {{id: {self.param(root.arg('to'))}}}) "
+            f"OPTIONAL MATCH p = shortestPath((a)-[*..{max_length}]-(b)) "
+            "WHERE all(rel IN relationships(p) WHERE rel.retractedAt IS NULL) "
+            f"RETURN [a IS NOT NULL, b IS NOT NULL, length(p), {hops}]"
+        )
+
+    def _root_changes(self, root: RootPlan) -> str:
+        assert root.child is not None
+        since, entity = self.param(root.arg("since")), self.param(root.arg("entity"))
+        projection = self.object(root.child, {"v": "c"})
+        return (
+            f"RETURN COLLECT {{ MATCH (c:Change) WHERE ({since} IS NULL OR c.at >= datetime({since})) "
+            f"AND ({entity} IS NULL OR c.entity = {entity}) "
+            f"RETURN {projection} ORDER BY c.at DESC, c.id LIMIT {self.param(root.arg('first'))} }}"
+        )
+
+    # -- objects and fields ------------------------------------------------------------------------------
+
+    def object(self, plan: ObjectPlan, scope: dict[str, str]) -> str:
+        """The list expression of one object; `scope` maps roles (`v`, `self`, ends...) to variables."""
+        shape = layout(plan)
+        if plan.type_name is not None:
+            return "[" + ", ".join(self.field(f, scope) for f in plan.fields) + "]"
+        var = scope["v"]
+        head = "[" + ", ".join([TYPE_TAG.format(v=var), *(self.field(f, scope) for f in shape.shared)]) + "]"
+        own = [(kinds, fields) for kinds, fields in shape.groups if fields]
+        if not own:
+            return head
+        branches = " ".join(
+            f"WHEN {' OR '.join(f'{var}:{kind}' for kind in kinds)} "
+            f"THEN [{', '.join(self.field(f, scope) for f in fields)}]"
+            for kinds, fields in own
+        )
+        return f"{head} + CASE {branches} ELSE [] END"
+
+    def field(self, plan: FieldPlan, scope: dict[str, str]) -> str:
+        read = plan.read
+        if read == "value" or read == "json":
+            return plan.expr.format_map(_Scope(scope))
+        if read == "global_id":
+            return f"{scope['v']}.id"
+        if read in ("typename", "error"):
+            return "null"
+        assert plan.child is not None
+        if read == "end":
+            return self.object(plan.child, {"v": scope[plan.end]})
+        if read == "citations":
+            return self.citations(plan.child, scope["v"])
+        if read == "relationships":
+            return self.relationships(plan, scope["v"])
+        if read == "relation":
+            return self.relation(plan, scope["v"])
+        raise AssertionError(f"unknown read {read}")
+
+    def citations(self, child: ObjectPlan, var: str) -> str:
+        source, index = self.fresh("s"), self.fresh("i")
+        projection = self.object(child, {"v": var, "i": index, "source": source})
+        return (
+            f"COLLECT {{ UNWIND range(0, size(coalesce({var}.sources, [])) - 1) AS {index} "
+            f"MATCH ({source}:Source {{id: {var}.sources[{index}]}}) RETURN {projection} ORDER BY {index} }}"
+        )
+
+    def relation(self, plan: FieldPlan, parent: str) -> str:
+        assert plan.child is not None
+        type_name = plan.child.type_name or "Node"
+        relation = _relation(plan)
+        rel, other = self.fresh("r"), self.fresh("m")
+        pattern = _pattern(relation, parent, rel, other)
+        where = self.time_filter(rel, relation.time, plan.arg("as_of"))
+        if type_name in EDGE_VIEW:
+            scope = {"v": rel, "self": parent, "other": other}
+            scope |= {end: scope[role] for end, role in relation.ends}
+        else:
+            scope = {"v": other}
+        projection = self.object(plan.child, scope)
+        order = ", ".join(key.format(m=other, r=rel) for key in relation.order)
+        return f"COLLECT {{ MATCH {pattern} WHERE {where} RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
+
+    def relationships(self, plan: FieldPlan, parent: str) -> str:
+        """The generic `relationships(types, direction, asOf, first)` of any node."""
+        assert plan.child is not None
+        rel, other = self.fresh("r"), self.fresh("m")
+        arrow = {"OUTGOING": "-[{r}]->", "INCOMING": "<-[{r}]-", "BOTH": "-[{r}]-"}[plan.arg("direction")]
+        pattern = f"({parent}){arrow.format(r=rel)}({other}:{ENTITY})"
+        as_of = plan.arg("as_of")
+        conditions = [self.time_filter(rel, "span", as_of), self.time_filter(rel, "point", as_of)]
+        if plan.arg("types"):
+            conditions.append(f"type({rel}) IN {self.param(list(plan.arg('types')))}")
+        projection = self.object(plan.child, {"v": rel, "self": parent, "other": other})
+        return (
+            f"COLLECT {{ MATCH {pattern} WHERE {' AND '.join(conditions)} "
+            f"RETURN {projection} ORDER BY type({rel}), {other}.name, {rel}.id LIMIT {self.param(plan.arg('first'))} }}"
+        )
+
+    def time_filter(self, rel: str, time: str | None, as_of: Any) -> str:
+        """Facts that held on `as_of` (and were not retracted by then); without it, current facts."""
+        if as_of is None:
+            return f"{rel}.retractedAt IS NULL"
+        lo, hi = self.param(as_of.earliest), self.param(as_of.latest)
+        conditions = [f"({rel}.retractedAt IS NULL OR date({rel}.retractedAt) > {hi})"]
+        if time == "span":
+            conditions.append(f"coalesce({rel}.sinceEarliest, {lo}) <= {hi}")
+            conditions.append(f"coalesce({rel}.untilLatest, {hi}) >= {lo}")
+        elif time == "point":
+            conditions.append(f"coalesce({rel}.onEarliest, {rel}.byLatest, {lo}) <= {hi}")
+        return " AND ".join(conditions)
+
+
+class _Scope(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        raise KeyError(f"no variable for role {key!r} here")
+
+
+def _relation(plan: FieldPlan) -> Relation:
+    type_name, _, name = plan.relation.partition(".")
+    return next(relation for relation in NODE_KIND_BY_TYPE[type_name].relations if relation.name == name)
+
+
+def _pattern(relation: Relation, parent: str, rel: str, other: str) -> str:
+    types = "|".join(relation.types)
+    label = f":{relation.other_label.value}" if relation.other_label else ""
+    if relation.direction == "out":
+        return f"({parent})-[{rel}:{types}]->({other}{label})"
+    if relation.direction == "in":
+        return f"({other}{label})-[{rel}:{types}]->({parent})"
+    return f"({parent})-[{rel}:{types}]-({other}{label})"
+
+
+def _phrase_escape(text: str) -> str:
+    """Text inside a quoted Lucene phrase: only backslashes and quotes need escaping."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')

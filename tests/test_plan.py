@@ -1,0 +1,121 @@
+"""The fast tier: plans, rendering, cost and cursors, without Neo4j."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+from graphql import parse
+
+from api.compile.cursors import decode_cursor, encode_cursor
+from api.compile.execute import OperationCompiler, QueryTooComplex, planning_schema
+from api.compile.render import layout
+from api.errors import BadUserInput
+from api.graphql_schema import schema_sdl
+
+SCHEMA = planning_schema(schema_sdl())
+
+
+def compiler(max_cost: int = 100_000) -> OperationCompiler:
+    return OperationCompiler(SCHEMA, max_page_size=100, max_cost=max_cost)
+
+
+def compile_query(query: str, variables: dict[str, object] | None = None, max_cost: int = 100_000):  # type: ignore[no-untyped-def]
+    return compiler(max_cost).compile(query, parse(query), None, variables)
+
+
+def amplification(depth: int) -> str:
+    inner = "slug"
+    for _ in range(depth):
+        inner = f"relationships {{ other {{ {inner} }} }}"
+    return f'{{ organization(id: "amptp") {{ {inner} }} }}'
+
+
+def test_the_amplification_query_is_refused_in_milliseconds_with_its_cost() -> None:
+    started = time.perf_counter()
+    with pytest.raises(QueryTooComplex) as refused:
+        compile_query(amplification(5))
+    assert time.perf_counter() - started < 0.05
+    assert refused.value.extensions["cost"] > 100_000
+    assert refused.value.code == "QUERY_TOO_COMPLEX"
+
+
+def test_polymorphic_fields_render_linearly_in_depth() -> None:
+    sizes = {depth: len(compile_query(amplification(depth), max_cost=10**12).statement.cypher) for depth in (2, 4, 8)}
+    assert sizes[8] - sizes[4] == pytest.approx(2 * (sizes[4] - sizes[2]), rel=0.05)
+    assert sizes[8] < 10_000  # it was 1.86 MB at depth 12 when each `other` branched per kind
+
+
+def test_fields_of_one_kind_render_one_branch_and_the_rest_once() -> None:
+    query = '{ node(id: "T3JnYW5pemF0aW9uOmFtcHRw") { slug ... on Organization { kind } ... on Strike { startDate } } }'
+    plan = compile_query(query).plan
+    shape = layout(plan.roots[0].child)  # type: ignore[arg-type]
+    assert [f.key for f in shape.shared] == ["slug"]
+    own = {kinds: [f.key for f in fields] for kinds, fields in shape.groups}
+    assert own[("Organization",)] == ["kind"] and own[("Strike",)] == ["startDate"]
+    assert sorted(next(k for k, f in own.items() if not f)) == ["Agreement", "Issue", "Negotiation", "Person", "Source"]
+
+
+def test_enum_and_list_arguments_as_variables_plan_like_literals() -> None:
+    literal = compile_query(
+        '{ organization(id: "amptp") { relationships(types: [WAGES], direction: OUTGOING) { type } } }'
+    )
+    variables = compile_query(
+        'query($t: [RelationshipType!], $d: Direction!) { organization(id: "amptp") { relationships(types: $t, direction: $d) { type } } }',
+        {"t": "WAGES", "d": "OUTGOING"},  # a single value where a list is expected coerces to a list
+    )
+    assert literal.plan == variables.plan
+    assert literal.statement.cypher == variables.statement.cypher  # type: ignore[union-attr]
+
+
+def test_fragments_on_connection_and_edge_types_are_planned() -> None:
+    query = """{ strikesConnection(first: 2) { ...C edges { ...E } } }
+        fragment C on StrikeConnection { totalCount pageInfo { hasNextPage } }
+        fragment E on StrikeEdge { cursor node { slug } }"""
+    connection = compile_query(query).plan.roots[0].connection
+    assert connection is not None and connection.wants_total
+    assert [field.name for field in connection.fields] == ["totalCount", "pageInfo", "edges"]
+    assert [f.key for f in connection.projections[0].fields] == ["slug"]
+
+
+def test_skip_and_include_follow_their_variables() -> None:
+    query = 'query($a: Boolean!) { organization(id: "wga") { slug name @include(if: $a) kind @skip(if: $a) } }'
+    shown = compile_query(query, {"a": True}).plan.roots[0].child
+    hidden = compile_query(query, {"a": False}).plan.roots[0].child
+    assert [f.key for f in shown.fields] == ["slug", "name"]  # type: ignore[union-attr]
+    assert [f.key for f in hidden.fields] == ["slug", "kind"]  # type: ignore[union-attr]
+
+
+def test_plans_are_cached_per_document_operation_and_variables() -> None:
+    shared = compiler()
+    query = '{ organization(id: "wga") { slug } }'
+    assert shared.compile(query, parse(query), None, {}) is shared.compile(query, parse(query), None, {})
+    assert len(shared.plans) == 1
+
+
+def test_every_value_reaches_cypher_as_a_parameter() -> None:
+    compiled = compile_query('{ strikes(nameContains: "x\' OR 1=1 //", activeOn: "2023-08") { slug } }')
+    assert "1=1" not in compiled.statement.cypher  # type: ignore[union-attr]
+    assert "x' or 1=1 //" in compiled.statement.params.values()  # type: ignore[union-attr]
+
+
+def test_bad_arguments_become_refusals_at_their_field() -> None:
+    plan = compile_query('{ organization(id: "amptp") { slug relationships(first: 9999) { type } } }').plan
+    refused = plan.roots[0].child.fields[1]  # type: ignore[union-attr]
+    assert refused.read == "error" and refused.refusal is not None
+    assert "first must be between 0 and 500" in refused.refusal.message
+
+
+def test_cursors_round_trip_and_strangers_are_refused_without_an_echo() -> None:
+    cursor = encode_cursor("START_DATE_ASC", "2023-05-02", "wga-strike-2023")
+    assert decode_cursor(cursor, "START_DATE_ASC") == ("2023-05-02", "wga-strike-2023")
+    crafted = base64.urlsafe_b64encode(json.dumps(["START_DATE_ASC", "not-a-date", "x"]).encode()).decode()
+    huge = "A" * 1_000_000
+    for bad in (crafted, huge, "%%%", base64.urlsafe_b64encode(b"[1,2]").decode()):
+        with pytest.raises(BadUserInput) as refused:
+            decode_cursor(bad, "START_DATE_ASC", "after")
+        assert len(str(refused.value)) < 100 and bad not in str(refused.value)
+    with pytest.raises(BadUserInput, match="another ordering"):
+        decode_cursor(cursor, "NAME_ASC", "after")
