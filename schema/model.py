@@ -122,6 +122,7 @@ FACT_QUALIFIERS: tuple[Attr, ...] = (
     _date("until", "Held until (a span's end)."),
     _date("on", "Happened on."),
     _date("by", "No later than this date, when the day itself is unknown."),
+    _text("vote", 'The result of a members\' vote, e.g. "97.85% in favour".'),
 )
 SPAN_DATES = ("since", "until")
 POINT_DATES = ("on", "by")
@@ -221,6 +222,7 @@ FACT_KINDS: tuple[FactKind, ...] = (
     _fact("REPRESENTS", PARTIES, {ORG}, "speaks or bargains for another organization"),
     _fact("WAGES", {ORG}, {Label.STRIKE}, "an organization is on strike"),
     _fact("CALLED", PARTIES, {Label.STRIKE}, "called the strike (on = when)"),
+    _fact("AUTHORIZED", {ORG}, {Label.STRIKE}, "its members voted to authorize the strike (vote = the result)"),
     _fact("AGAINST", {Label.STRIKE}, {ORG}, "whom the strike is against"),
     _fact("REACHED", {ORG}, {Label.AGREEMENT}, "an organization reached (agreed) a deal"),
     _fact("PARTY_TO", {ORG}, {Label.AGREEMENT}, "an organization is a party to a deal"),
