@@ -279,3 +279,26 @@ async def test_reads_can_require_a_key(settings: Settings) -> None:
             reader = (await http.post("/graphql", json={"query": "{ people { slug } }"}, headers=READER)).json()
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert reader["data"]["people"] == [{"slug": "carol-lombardini"}, {"slug": "ronald-reagan"}]
+
+
+async def test_a_fact_type_added_to_the_model_is_writable_correctable_and_readable(gql: GraphQLClient) -> None:
+    """AUTHORIZED and its `vote` were added by one edit to schema/model.py (the README's recipe)."""
+    body = await gql(
+        'mutation { assertFact(input: {type: AUTHORIZED, from: "wga", to: "wga-strike-2023", on: "2023-04-17", '
+        'vote: "97.85% in favour", cites: [{source: "story-2023-08-10-wga-returns"}]}) { factId type vote on } }',
+        headers=EDITOR,
+    )
+    assert body["data"]["assertFact"] == {
+        "factId": "wga--authorized--wga-strike-2023", "type": "AUTHORIZED", "vote": "97.85% in favour", "on": "2023-04-17",
+    }  # fmt: skip
+    body = await gql(
+        'mutation { updateFact(id: "wga--authorized--wga-strike-2023", expectedVersion: 1, input: {note: "vote of 2023-04-17"}) { vote note } }',
+        headers=EDITOR,
+    )
+    assert body["data"]["updateFact"] == {"vote": "97.85% in favour", "note": "vote of 2023-04-17"}
+    data = await gql.data(
+        '{ organization(id: "wga") { relationships(types: [AUTHORIZED]) { type vote other { slug } } } }'
+    )
+    assert data["organization"]["relationships"] == [
+        {"type": "AUTHORIZED", "vote": "97.85% in favour", "other": {"slug": "wga-strike-2023"}}
+    ]

@@ -45,8 +45,10 @@ from schema.model import (
     EdgeView,
 )
 
-RELATION_FANOUT = 10  # the cost model's guess of items per relation field
-RELATIONSHIPS_FANOUT = 20  # ... and per `relationships` without an explicit `first`
+# The cost model: how many objects a query may read. A list counts as its `first` (for `relationships`, its
+# limit whether given or not: hubs have hundreds of facts); relation fields, which take no `first`, as a
+# typical fan-out; sources as a couple per fact.
+RELATION_FANOUT = 10
 CITATIONS_FANOUT = 2
 
 CITATION_FIELDS = {
@@ -201,8 +203,7 @@ class Planner:
         base = FieldPlan(key, name, "value", non_null=non_null, many=many, item_non_null=item_non_null)
         try:
             arguments = get_argument_values(definition, nodes[0], self.variables)
-            given = {argument.name.value for argument in nodes[0].arguments or ()}
-            return self._field(parent.name, base, named, nodes, arguments, given, multiplier)
+            return self._field(parent.name, base, named, nodes, arguments, multiplier)
         except UserFacingError as error:
             return _replace(base, read="error", refusal=_refusal(error))
         except GraphQLError as error:
@@ -215,7 +216,6 @@ class Planner:
         named: GraphQLNamedType,
         nodes: list[FieldNode],
         arguments: dict[str, Any],
-        given: set[str],
         multiplier: int,
     ) -> FieldPlan:
         name = base.name
@@ -223,7 +223,7 @@ class Planner:
             child = self.object(named, nodes, multiplier * CITATIONS_FANOUT)
             return _replace(base, read="citations", child=child)
         if parent in NODE_KIND_BY_TYPE:
-            return self._node_field(parent, base, named, nodes, arguments, given, multiplier)
+            return self._node_field(parent, base, named, nodes, arguments, multiplier)
         if parent in EDGE_VIEW:
             return self._edge_field(EDGE_VIEW[parent], base, named, nodes, multiplier)
         if parent == "Citation":
@@ -247,7 +247,6 @@ class Planner:
         named: GraphQLNamedType,
         nodes: list[FieldNode],
         arguments: dict[str, Any],
-        given: set[str],
         multiplier: int,
     ) -> FieldPlan:
         name = base.name
@@ -258,8 +257,7 @@ class Planner:
             return _replace(base, expr=attr.template)
         if name == "relationships":
             args = roots.relationships_arguments(arguments)
-            fanout = dict(args)["first"] if "first" in given else RELATIONSHIPS_FANOUT
-            child = self.object(named, nodes, multiplier * fanout)
+            child = self.object(named, nodes, multiplier * max(dict(args)["first"], 1))
             return _replace(base, read="relationships", child=child, args=args)
         relation = roots.relation_named(parent, name)
         args = roots.as_of_argument(arguments)
