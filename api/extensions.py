@@ -88,17 +88,16 @@ class CompiledExecution(SchemaExtension):
             context.execution = "mutation"
         else:
             context.execution = "compiled" if compiled else "fallback"
+        context.operation = OperationSource(self.compiler, document, operation, execution.variables)
         try:
-            variables = self.compiler.variables(operation, execution.variables)
+            if compiled:
+                await self._compiled(execution.query or "", document)
+            else:
+                context.operation.check_variables()  # bad variables fail before any field runs
         except VariableErrors as error:
             for variable_error in error.errors:
                 variable_error.extensions = {**(variable_error.extensions or {}), "code": "BAD_USER_INPUT"}
             execution.result = GraphQLExecutionResult(data=None, errors=error.errors)
-            yield
-            return
-        context.operation = OperationSource(self.compiler, document, operation, variables)
-        if compiled:
-            await self._compiled(execution.query or "", document)
         yield
 
     async def _compiled(self, query: str, document: Any) -> None:

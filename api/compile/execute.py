@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -148,7 +149,16 @@ class OperationSource:
     compiler: OperationCompiler
     document: DocumentNode
     operation: OperationDefinitionNode
-    variables: VariableValues
+    raw_variables: dict[str, Any] | None
+
+    @cached_property
+    def variables(self) -> VariableValues:
+        """Coerced on first use: the compiled path's cache hits never need them."""
+        return self.compiler.variables(self.operation, self.raw_variables)
+
+    def check_variables(self) -> None:
+        """Raises VariableErrors now rather than in the middle of execution."""
+        _ = self.variables
 
     def field_nodes(self, root_type: GraphQLObjectType, key: str) -> tuple[Planner, list[FieldNode]]:
         planner = Planner(self.compiler.schema, fragments_of(self.document), self.variables,
