@@ -51,11 +51,12 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     local = LocalNeo4j.from_settings(settings)
     settings, started_here = _connected_settings(settings, local)
     try:
         app = create_app(settings)
-        uvicorn.run(app, host=host or settings.host, port=port or settings.port, access_log=settings.access_log)
+        uvicorn.run(app, host=settings.host, port=settings.port, access_log=settings.access_log)
     finally:
         if started_here:
             console.print("Stopping the local Neo4j this command started")
