@@ -16,7 +16,11 @@ from tests.conftest import bearer
 from tests.http_apps import app_client
 
 VITE = "http://localhost:5173"
-PREFLIGHT = {"Origin": VITE, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}
+PREFLIGHT = {
+    "Origin": VITE,
+    "Access-Control-Request-Method": "POST",
+    "Access-Control-Request-Headers": "authorization, content-type",
+}
 
 
 async def test_a_preflight_from_a_localhost_app_is_answered_in_development(client: httpx.AsyncClient) -> None:
@@ -28,7 +32,9 @@ async def test_a_preflight_from_a_localhost_app_is_answered_in_development(clien
     assert "access-control-allow-credentials" not in response.headers
 
 
-async def test_a_browser_app_can_query_and_mutate_with_a_key(client: httpx.AsyncClient, empty_graph: AsyncDriver) -> None:
+async def test_a_browser_app_can_query_and_mutate_with_a_key(
+    client: httpx.AsyncClient, empty_graph: AsyncDriver
+) -> None:
     mutation = 'mutation { createNode(kind: SOURCE, input: {id: "cors-report", name: "CORS report", sourceKind: REPORT, date: "2026-11"}) { slug } }'
     response = await client.post("/graphql", json={"query": mutation}, headers={"Origin": VITE, **bearer(Role.EDITOR)})
     assert response.headers["access-control-allow-origin"] == VITE

@@ -82,21 +82,45 @@ MALFORMED_BODIES = {
     "an empty batch": (b"[]", "BAD_REQUEST", "empty batch"),
     "query not a string": (b'{"query": 7}', "BAD_REQUEST", "`query`"),
     "variables not an object": (b'{"query": "{ __typename }", "variables": [1]}', "BAD_REQUEST", "`variables`"),
-    "operationName not a string": (b'{"query": "{ __typename }", "operationName": {}}', "BAD_REQUEST", "`operationName`"),
+    "operationName not a string": (
+        b'{"query": "{ __typename }", "operationName": {}}',
+        "BAD_REQUEST",
+        "`operationName`",
+    ),
     "extensions not an object": (b'{"query": "{ __typename }", "extensions": "x"}', "BAD_REQUEST", "`extensions`"),
     "no query": (b'{"qeury": "{ __typename }"}', "BAD_REQUEST", "no GraphQL document"),
     "a lone surrogate in a variable": (
-        b'{"query": "query($q: String!) { __typename }", "variables": {"q": "\\ud800"}}', "BAD_USER_INPUT", "variables.q"
+        b'{"query": "query($q: String!) { __typename }", "variables": {"q": "\\ud800"}}',
+        "BAD_USER_INPUT",
+        "variables.q",
     ),
     "a lone surrogate deep in variables": (
-        b'{"query": "{ __typename }", "variables": {"a": [{"b": "ok\\udfff"}]}}', "BAD_USER_INPUT", "variables.a[0].b"
+        b'{"query": "{ __typename }", "variables": {"a": [{"b": "ok\\udfff"}]}}',
+        "BAD_USER_INPUT",
+        "variables.a[0].b",
     ),
     "a lone surrogate in the query": (b'{"query": "{ __typename } # \\ud800"}', "BAD_REQUEST", "query"),
-    "a lone surrogate in a key": (b'{"query": "{ __typename }", "variables": {"\\ud800": 1}}', "BAD_USER_INPUT", "variables"),
+    "a lone surrogate in a key": (
+        b'{"query": "{ __typename }", "variables": {"\\ud800": 1}}',
+        "BAD_USER_INPUT",
+        "variables",
+    ),
     "NaN": (b'{"query": "{ __typename }", "variables": {"n": NaN}}', "BAD_REQUEST", "NaN"),
-    "a giant integer": (b'{"query": "{ __typename }", "variables": {"n": ' + b"9" * 5000 + b"}}", "BAD_REQUEST", "JSON"),
-    "deep nesting": (b'{"query": "{ __typename }", "variables": {"n": ' + b"[" * 100 + b"]" * 100 + b"}}", "BAD_REQUEST", "nested more than 64"),
-    "absurd nesting": (b'{"query": "{ __typename }", "variables": {"n": ' + b"[" * 5000 + b"]" * 5000 + b"}}", "BAD_REQUEST", "recursion"),
+    "a giant integer": (
+        b'{"query": "{ __typename }", "variables": {"n": ' + b"9" * 5000 + b"}}",
+        "BAD_REQUEST",
+        "JSON",
+    ),
+    "deep nesting": (
+        b'{"query": "{ __typename }", "variables": {"n": ' + b"[" * 100 + b"]" * 100 + b"}}",
+        "BAD_REQUEST",
+        "nested more than 64",
+    ),
+    "absurd nesting": (
+        b'{"query": "{ __typename }", "variables": {"n": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
+        "BAD_REQUEST",
+        "recursion",
+    ),
     "a batch item that is not an object": (b'[{"query": "{ __typename }"}, 3]', "BAD_REQUEST", "batch[1]"),
 }
 

@@ -62,14 +62,19 @@ async def test_a_malformed_persisted_query_extension_is_400(client: httpx.AsyncC
     assert "64 hex digits" in response.json()["errors"][0]["message"]
 
 
-async def test_persisted_queries_work_over_get_as_apollo_sends_them(client: httpx.AsyncClient, seeded: AsyncDriver) -> None:
+async def test_persisted_queries_work_over_get_as_apollo_sends_them(
+    client: httpx.AsyncClient, seeded: AsyncDriver
+) -> None:
     query = STRIKES.replace("{ name }", "{ name viaGet: name }")  # a document no other test registers
     params = {"extensions": json.dumps(_persisted(query))}
     miss = await client.get("/graphql", params=params)
     assert miss.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
     await client.get("/graphql", params={**params, "query": query})
     hit = await client.get("/graphql", params=params)
-    assert [strike["viaGet"] for strike in hit.json()["data"]["strikes"]] == ["2023 WGA strike", "2023 SAG-AFTRA strike"]
+    assert [strike["viaGet"] for strike in hit.json()["data"]["strikes"]] == [
+        "2023 WGA strike",
+        "2023 SAG-AFTRA strike",
+    ]
 
 
 def test_the_store_is_bounded_in_entries_and_bytes() -> None:
@@ -86,11 +91,15 @@ def test_the_store_is_bounded_in_entries_and_bytes() -> None:
     assert store.get("huge") is None
 
 
-async def test_allow_list_mode_runs_only_listed_operations(settings: Settings, seeded: AsyncDriver, tmp_path: Path) -> None:
+async def test_allow_list_mode_runs_only_listed_operations(
+    settings: Settings, seeded: AsyncDriver, tmp_path: Path
+) -> None:
     allow_list = tmp_path / "operations.json"
     allow_list.write_text(json.dumps({"strikes-on-2023-08-10": STRIKES}))
     async with app_client(settings, persisted_queries_allow_list=allow_list) as http:
-        by_id = await http.post("/graphql", json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "a" * 64}}})
+        by_id = await http.post(
+            "/graphql", json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "a" * 64}}}
+        )
         assert by_id.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_IN_LIST"
         by_hash = await http.post("/graphql", json={"extensions": _persisted(STRIKES)})
         assert by_hash.json()["data"] == ANSWER
@@ -99,7 +108,9 @@ async def test_allow_list_mode_runs_only_listed_operations(settings: Settings, s
         other = await http.post("/graphql", json={"query": "{ __typename }"})
         assert other.status_code == 400
         assert other.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_IN_LIST"
-        registering = await http.post("/graphql", json={"query": "{ __typename }", "extensions": _persisted("{ __typename }")})
+        registering = await http.post(
+            "/graphql", json={"query": "{ __typename }", "extensions": _persisted("{ __typename }")}
+        )
         assert registering.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_IN_LIST"
 
 
