@@ -77,9 +77,7 @@ def _refuse_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def request_data(
-    data: object, *, batch_limit: int | None, protocol: Any = "http"
-) -> GraphQLRequestData | list[GraphQLRequestData]:
+def request_data(data: object, *, batch_limit: int | None) -> GraphQLRequestData | list[GraphQLRequestData]:
     """The operation(s) a decoded body (or GET parameters) asks for, each part checked."""
     if isinstance(data, list):
         if batch_limit is None:
@@ -88,13 +86,13 @@ def request_data(
             raise RequestRefused(400, "BAD_REQUEST", "an empty batch: send a JSON object or a list of them")
         if len(data) > batch_limit:
             raise RequestRefused(
-                400, "BAD_REQUEST", f"a batch may hold at most {batch_limit} operations; this one has {len(data)}"
+                400, "BAD_REQUEST", f"too many operations in one batch: at most {batch_limit}, this one has {len(data)}"
             )
-        return [_one(item, f"batch[{index}]", protocol) for index, item in enumerate(data)]
-    return _one(data, "the request", protocol)
+        return [_one(item, f"batch[{index}]") for index, item in enumerate(data)]
+    return _one(data, "the request")
 
 
-def _one(data: object, where: str, protocol: Any) -> GraphQLRequestData:
+def _one(data: object, where: str) -> GraphQLRequestData:
     if not isinstance(data, dict):
         raise RequestRefused(
             400, "BAD_REQUEST", f'{where} must be a JSON object such as {{"query": "..."}}, not {_kind(data)}'
@@ -104,9 +102,7 @@ def _one(data: object, where: str, protocol: Any) -> GraphQLRequestData:
     variables = _typed(data, "variables", dict, where)
     operation_name = _typed(data, "operationName", str, where)
     extensions = _typed(data, "extensions", dict, where)
-    return GraphQLRequestData(
-        query=query, variables=variables, operation_name=operation_name, extensions=extensions, protocol=protocol
-    )
+    return GraphQLRequestData(query=query, variables=variables, operation_name=operation_name, extensions=extensions)
 
 
 def _typed(data: Mapping[str, object], key: str, kind: type, where: str) -> Any:
