@@ -1,58 +1,48 @@
-"""The ASGI application: GraphQL (with GraphiQL for browsers), health probes, and the lifespan that
-owns the Neo4j driver."""
+"""The ASGI application: GraphQL (with GraphiQL for browsers in development), health probes, the edge
+middleware (CORS, body limit), and the lifespan that owns the Neo4j driver."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
-from api.auth import KeyRing, read_keys_file
-from api.context import Context
+from api.edge import body_limit_middleware, cors_middleware, error_response
 from api.graph import (
-    RequestGraph,
     apply_graph_schema,
     create_driver,
     neo4j_unavailable_reason,
     wait_until_reachable,
 )
-from api.graphql_schema import build_schema
+from api.graphiql import graphiql_asset_route
+from api.http_view import StrikegraphGraphQL
 from api.settings import Settings
 from seed.loader import load_seed_if_empty
 
 log = logging.getLogger("strikegraph")
 
 
-class StrikegraphGraphQL(GraphQL[Context, None]):
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql")
-        self.settings = settings
-        self.keys = KeyRing([*settings.api_keys, *read_keys_file(settings.api_keys_file)])
-
-    async def get_context(self, request: Any, response: Any = None) -> Context:
-        driver: AsyncDriver = request.app.state.driver
-        graph = RequestGraph(driver, self.settings.neo4j_database, self.settings.query_timeout_seconds)
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        caller = self.keys.caller(request.headers.get("authorization"))
-        return Context(request=request, graph=graph, settings=self.settings, request_id=request_id, caller=caller)
-
-
 async def prepare_graph(driver: AsyncDriver, settings: Settings) -> None:
-    """Constraints and indexes, then the curated seed if the graph is empty."""
+    """Constraints and indexes, then the curated seed if the graph is empty; says which happened."""
     await wait_until_reachable(driver, settings.startup_timeout_seconds)
     await apply_graph_schema(driver, settings.neo4j_database)
-    if settings.seed_on_start:
-        await load_seed_if_empty(driver, settings.neo4j_database)
+    if not settings.seed_on_start:
+        log.info("Seed: not loaded (STRIKEGRAPH_SEED_ON_START is off)")
+        return
+    summary = await load_seed_if_empty(driver, settings.neo4j_database)
+    if summary is None:
+        log.info("Seed: not loaded, the graph already has data")
+    else:
+        nodes, facts = summary.nodes["created"], summary.facts["created"]
+        log.info("Seed: loaded the curated seed into the empty graph (%d nodes, %d facts)", nodes, facts)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -62,6 +52,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.driver = driver
         try:
             await prepare_graph(driver, settings)
+            log.info("GraphQL at http://%s:%d/graphql%s", settings.host, settings.port, graphiql_note)
             yield
         finally:
             await driver.close()
@@ -81,9 +72,37 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
 
     graphql = StrikegraphGraphQL(settings)
+    graphiql_note = " (GraphiQL in a browser)" if settings.graphiql_enabled else ""
     routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # Every method reaches the view, so the ones it refuses get a JSON error with a code too.
+        Route("/graphql", graphql, methods=None),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    if settings.graphiql_enabled:
+        routes.append(graphiql_asset_route())
+    if settings.environment == "development":
+        routes.append(Route("/", to_graphiql, methods=["GET"]))
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[cors_middleware(settings), body_limit_middleware(settings)],
+        exception_handlers={HTTPException: http_error, Exception: internal_error},
+    )
+
+
+async def to_graphiql(request: Request) -> Response:
+    return RedirectResponse("/graphql")
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    """Starlette's own 404 and 405 (unknown paths and methods), as JSON with a code."""
+    assert isinstance(error, HTTPException)
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "BAD_REQUEST")
+    return error_response(error.status_code, code, str(error.detail), headers=error.headers)
+
+
+async def internal_error(request: Request, error: Exception) -> Response:
+    """Anything unexpected: logged with its traceback (uvicorn also logs it), masked for the client."""
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return error_response(500, "INTERNAL", "Internal server error")

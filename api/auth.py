@@ -2,7 +2,7 @@
 
 Keys come from the settings (`STRIKEGRAPH_API_KEYS`, JSON) and from a keys file kept outside the
 repository (`STRIKEGRAPH_API_KEYS_FILE`, default ~/.config/strikegraph/api-keys.json), which
-`strikegraph keys add` writes.
+`strikegraph keys add` and `keys revoke` write; the running service reads it again when it changes.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -22,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from strawberry.permission import BasePermission
 
 from api.errors import Forbidden, Unauthenticated
+
+log = logging.getLogger("strikegraph.auth")
 
 
 @strawberry.enum(description="What an API key may do: read (when reads need a key), edit facts, administer.")
@@ -59,27 +63,79 @@ def hash_key(key: str) -> str:
 
 
 def read_keys_file(path: Path | None) -> list[ApiKeyRecord]:
+    """The keys stored in `path` (none if it does not exist); a file others can read is made owner-only."""
     if path is None or not path.exists():
         return []
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+        log.warning("%s was readable by others; it is now owner-only (0600)", path)
     data = json.loads(path.read_text())
     return [ApiKeyRecord.model_validate(entry) for entry in data.get("keys", [])]
 
 
+def _write_keys_file(path: Path, records: list[ApiKeyRecord]) -> None:
+    """Replace the file in one step (a new owner-only file renamed over the old), so a running service
+    never reads half a file."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # created 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump({"keys": [record.model_dump(mode="json") for record in records]}, handle, indent=2)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def add_key(path: Path, name: str, role: Role) -> str:
-    """Create a key, store its hash in `path` (owner-only) and return the key, shown once."""
+    """Create a key, store its hash in `path` (owner-only) and return the key, shown once. A key of the
+    same name is replaced."""
     records = [record for record in read_keys_file(path) if record.name != name]
     key = "sg_" + secrets.token_urlsafe(32)
     records.append(ApiKeyRecord(name=name, role=role, sha256=hash_key(key)))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump({"keys": [record.model_dump(mode="json") for record in records]}, handle, indent=2)
+    _write_keys_file(path, records)
     return key
 
 
+def revoke_key(path: Path, name: str) -> bool:
+    """Remove the key called `name`; False if there was none."""
+    records = read_keys_file(path)
+    kept = [record for record in records if record.name != name]
+    if len(kept) == len(records):
+        return False
+    _write_keys_file(path, kept)
+    return True
+
+
 class KeyRing:
-    def __init__(self, records: list[ApiKeyRecord]) -> None:
-        self._by_hash = {record.sha256: record for record in records}
+    """The keys a running service accepts: those from the settings plus the keys file, which is read
+    again whenever it changes (checked with one stat per request), so `keys add` and `keys revoke` take
+    effect at once. A keys file that cannot be read accepts none of its keys (and says why in the log)."""
+
+    def __init__(self, records: list[ApiKeyRecord], path: Path | None = None) -> None:
+        self._static = list(records)
+        self._path = path
+        self._seen: tuple[int, int, int] | None = None
+        self._loaded = False
+        self._by_hash: dict[str, ApiKeyRecord] = {}
+        self._refresh()
+
+    def _refresh(self) -> None:
+        try:
+            stat = self._path.stat() if self._path is not None else None
+        except OSError:
+            stat = None
+        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size) if stat is not None else None
+        if self._loaded and seen == self._seen:
+            return
+        try:
+            from_file = read_keys_file(self._path) if stat is not None else []
+        except (OSError, ValueError) as error:
+            log.error("API keys file %s could not be read, its keys are refused until fixed: %s", self._path, error)
+            from_file = []
+        self._by_hash = {record.sha256: record for record in [*self._static, *from_file]}
+        self._seen = seen
+        self._loaded = True
 
     def caller(self, authorization: str | None) -> Caller | None:
         """None without a key; INVALID_KEY when the key matches none."""
@@ -88,6 +144,7 @@ class KeyRing:
         scheme, _, key = authorization.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             return INVALID_KEY
+        self._refresh()
         digest = hash_key(key.strip())
         for known, record in self._by_hash.items():
             if hmac.compare_digest(known, digest):

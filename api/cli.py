@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
+from rich.table import Table
 
-from api.auth import Role, add_key
-from api.neo4j_local import LauncherError, LocalNeo4j
+from api.auth import Role, add_key, read_keys_file, revoke_key
+from api.neo4j_local import DOWNLOAD_BYTES, LauncherError, LocalNeo4j, RunningNeo4j
 from api.settings import Settings
 
 app = typer.Typer(help="strikegraph: a GraphQL knowledge graph of labour disputes over Neo4j.", no_args_is_help=True)
@@ -33,12 +35,36 @@ def _connected_settings(settings: Settings, local: LocalNeo4j) -> tuple[Settings
     already = local.connection()
     started_at = time.monotonic()
     try:
-        running = already or local.start()
+        running = already or _start_with_progress(local)
     except LauncherError as error:
         raise _fail(str(error)) from None
     if already is None:
         console.print(f"Started local Neo4j at {running.uri} in {time.monotonic() - started_at:.1f}s")
     return settings.with_neo4j(running.uri, running.user, running.password), already is None
+
+
+def _start_with_progress(local: LocalNeo4j) -> RunningNeo4j:
+    """Start the local Neo4j; the first time, show the download from Maven Central as it goes."""
+    if not local.needs_download():
+        return local.start()
+    console.print(f"Downloading Neo4j {local.version} from Maven Central into {local.cache_dir} (once, ~145 MB)")
+    columns = (TextColumn("Neo4j jars"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("download", total=DOWNLOAD_BYTES)
+        baseline = _folder_size(local.cache_dir / "m2")
+
+        def downloaded(size: int) -> None:
+            done = max(0, size - baseline)
+            progress.update(task, completed=done, total=max(DOWNLOAD_BYTES - baseline, done))
+
+        local.classpath(on_download=downloaded)
+        progress.update(task, completed=progress.tasks[0].total)
+    console.print("Starting Neo4j...")
+    return local.start()
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) if folder.exists() else 0
 
 
 @app.command()
@@ -51,11 +77,12 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     local = LocalNeo4j.from_settings(settings)
     settings, started_here = _connected_settings(settings, local)
     try:
         app = create_app(settings)
-        uvicorn.run(app, host=host or settings.host, port=port or settings.port, access_log=settings.access_log)
+        uvicorn.run(app, host=settings.host, port=settings.port, access_log=settings.access_log)
     finally:
         if started_here:
             console.print("Stopping the local Neo4j this command started")
@@ -109,8 +136,34 @@ def keys_add(
     if settings.api_keys_file is None:
         raise _fail("STRIKEGRAPH_API_KEYS_FILE is not set")
     key = add_key(settings.api_keys_file, name, role)
-    console.print(f"Key for '{name}' ({role.value}) stored hashed in {settings.api_keys_file}. It is shown once:")
+    console.print(f"Key for '{name}' ({role.value}) stored hashed in {settings.api_keys_file}; a running service")
+    console.print("accepts it from its next request on. It is shown once:")
     typer.echo(key)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """The keys in STRIKEGRAPH_API_KEYS_FILE: name, role and the start of the hash (keys are never stored)."""
+    settings = Settings()
+    records = read_keys_file(settings.api_keys_file)
+    if not records:
+        console.print(f"No keys in {settings.api_keys_file}")
+        return
+    table = Table("name", "role", "sha256", title=str(settings.api_keys_file))
+    for record in records:
+        table.add_row(record.name, record.role.value, record.sha256[:12] + "...")
+    Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The name the key was added under.")]) -> None:
+    """Remove a key; a running service refuses it from its next request on."""
+    settings = Settings()
+    if settings.api_keys_file is None:
+        raise _fail("STRIKEGRAPH_API_KEYS_FILE is not set")
+    if not revoke_key(settings.api_keys_file, name):
+        raise _fail(f"no key named '{name}' in {settings.api_keys_file} (see `strikegraph keys list`)")
+    console.print(f"Revoked the key '{name}'")
 
 
 @neo4j_app.command("start")
@@ -119,7 +172,7 @@ def neo4j_start() -> None:
     local = LocalNeo4j.from_settings(Settings())
     began = time.monotonic()
     try:
-        running = local.start()
+        running = _start_with_progress(local)
     except LauncherError as error:
         raise _fail(str(error)) from None
     console.print(f"Neo4j running at {running.uri} (pid {running.pid}, {time.monotonic() - began:.1f}s)")

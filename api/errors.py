@@ -31,3 +31,9 @@ class Forbidden(UserFacingError):
 
 class Conflict(UserFacingError):
     code = "CONFLICT"
+
+
+class ServiceUnavailable(UserFacingError):
+    """Neo4j did not answer (down, restarting, no leader): try again later (HTTP 503)."""
+
+    code = "SERVICE_UNAVAILABLE"

@@ -13,7 +13,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,10 @@ ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 POM = Path(__file__).resolve().parent / "neo4j_runtime" / "pom.xml"
 PREFERRED_PORT = 7687
 USER = "neo4j"
+# What the first download puts in the Maven cache (Neo4j's ~210 jars plus Maven's own plugins), for progress.
+DOWNLOAD_BYTES = 144_000_000
+
+DownloadProgress = Callable[[int], None]
 
 # Flags the official `bin/neo4j` script passes to the JVM on Java 17.
 JVM_FLAGS = [
@@ -122,13 +128,24 @@ class LocalNeo4j:
 
     # -- install ---------------------------------------------------------------------------------------
 
-    def classpath(self) -> str:
-        """The jars of Neo4j `version`, downloading them with Maven only when the cache lacks any."""
+    def _cached_classpath(self) -> str | None:
         cached = self._classpath_file
         if cached.exists():
             entries = cached.read_text().strip()
             if entries and all(Path(jar).exists() for jar in entries.split(os.pathsep)):
                 return entries
+        return None
+
+    def needs_download(self) -> bool:
+        return self._cached_classpath() is None
+
+    def classpath(self, on_download: DownloadProgress | None = None) -> str:
+        """The jars of Neo4j `version`, downloading them with Maven only when the cache lacks any;
+        `on_download` hears the bytes in the Maven cache a few times a second while that runs."""
+        cached = self._classpath_file
+        entries = self._cached_classpath()
+        if entries is not None:
+            return entries
         mvn = shutil.which("mvn")
         if mvn is None:
             raise LauncherError("Maven (mvn) is not on PATH: it is needed once to download Neo4j from Maven Central")
@@ -141,9 +158,9 @@ class LocalNeo4j:
             "-Dmdep.includeScope=runtime",
             f"-Dmdep.outputFile={cached}",
         ]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0 or not cached.exists():
-            detail = _last_error_line(result.stdout + result.stderr)
+        returncode, output = _run_watching(command, self.cache_dir / "m2", on_download)
+        if returncode != 0 or not cached.exists():
+            detail = _last_error_line(output)
             raise LauncherError(f"downloading Neo4j {self.version} with Maven failed: {detail}")
         return cached.read_text().strip()
 
@@ -165,7 +182,7 @@ class LocalNeo4j:
         port = int(self._port_file.read_text())
         return RunningNeo4j(f"bolt://127.0.0.1:{port}", USER, self._password_file.read_text().strip(), pid, self.home)
 
-    def start(self, timeout: float = 90.0) -> RunningNeo4j:
+    def start(self, timeout: float = 90.0, on_download: DownloadProgress | None = None) -> RunningNeo4j:
         """Start the server (or return the running one) and wait until Bolt accepts our credentials."""
         running = self.connection()
         if running is not None:
@@ -173,7 +190,7 @@ class LocalNeo4j:
         java = shutil.which("java")
         if java is None:
             raise LauncherError("Java is not on PATH: Neo4j 5 needs Java 17 (e.g. apt-get install openjdk-17-jre)")
-        classpath = self.classpath()
+        classpath = self.classpath(on_download)
         port = self._choose_port()
         self._write_config(port)
         password = self._ensure_password(java, classpath)
@@ -297,6 +314,30 @@ class LocalNeo4j:
             return "no log"
         errors = [line for line in lines if "ERROR" in line or "Exception" in line]
         return (errors or lines or ["no output"])[-1].strip()
+
+
+def _run_watching(command: list[str], folder: Path, on_progress: DownloadProgress | None) -> tuple[int, str]:
+    """Run `command` to completion, telling `on_progress` how many bytes `folder` holds as it grows."""
+    if on_progress is None:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        return result.returncode, result.stdout + result.stderr
+    with tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, text=True)
+        while process.poll() is None:
+            on_progress(_folder_bytes(folder))
+            time.sleep(0.25)
+        on_progress(_folder_bytes(folder))
+        output.seek(0)
+        return process.returncode, output.read()
+
+
+def _folder_bytes(folder: Path) -> int:
+    total = 0
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.stat(os.path.join(directory, name)).st_size
+    return total
 
 
 def _is_zombie(pid: int) -> bool:

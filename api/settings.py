@@ -65,6 +65,28 @@ class Settings(BaseSettings):
     api_keys: list[ApiKeyRecord] = []
     require_key_for_reads: bool = False
 
+    # -- HTTP edge: CORS, request limits, persisted queries, GET caching, GraphiQL (api/http_view.py, api/edge.py) --
+    # CORS: None means "localhost and 127.0.0.1 on any port" in development and no origin in production.
+    # Lists are JSON in the environment: STRIKEGRAPH_CORS_ALLOW_ORIGINS='["https://app.example.org"]'.
+    cors_allow_origins: list[str] | None = None
+    cors_allow_methods: list[str] = ["GET", "POST"]
+    cors_allow_headers: list[str] = ["Authorization", "Content-Type", "Accept", "X-Request-Id"]
+    cors_allow_credentials: bool = False  # bearer keys need no cookies; turn on only for cookie-based front-ends
+    cors_max_age_seconds: int = 600
+    max_body_bytes: int = 1_048_576  # larger request bodies get 413 before any of them is parsed
+    # Automatic persisted queries (Apollo's `extensions.persistedQuery`): how many documents are remembered.
+    persisted_queries_max_entries: int = 1000
+    persisted_queries_max_bytes: int = 8_388_608
+    # Allow-list mode: only the operations in this JSON file (hash -> query, or an Apollo persisted query
+    # manifest) are executed; nothing can be registered at run time.
+    persisted_queries_allow_list: Path | None = None
+    get_cache_control: str = "public, max-age=60"  # for successful GET queries; they also get an ETag
+    graphiql: bool | None = None  # None: on in development, off in production
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.environment == "development"
+
     def with_neo4j(self, uri: str, user: str, password: str) -> Settings:
         """A copy pointing at a concrete Neo4j server (e.g. the local one just started)."""
         return self.model_copy(update={"neo4j_uri": uri, "neo4j_user": user, "neo4j_password": SecretStr(password)})

@@ -123,3 +123,12 @@ def gql(client: httpx.AsyncClient) -> GraphQLClient:
 
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed" / "data"
+
+
+@pytest.fixture(scope="session")
+def live_url(settings: Settings, driver: AsyncDriver) -> Iterator[str]:
+    """The real server (uvicorn on a free port) for clients that need a socket: the HTTP audit, a browser."""
+    from tests.http_apps import live_server
+
+    with live_server(settings) as url:
+        yield url

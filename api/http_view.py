@@ -1,0 +1,227 @@
+"""GraphQL over HTTP as the spec (graphql.github.io/graphql-over-http) has it, on Strawberry's ASGI view
+through its public hooks: content negotiation (406), strict bodies (400, 415), request errors as 4xx under
+application/graphql-response+json, 503 when only Neo4j's absence failed, persisted queries, and ETags with
+Cache-Control on GET queries."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from neo4j import AsyncDriver
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+
+from api.auth import KeyRing
+from api.context import Context
+from api.edge import GRAPHQL_RESPONSE_JSON, JSON, RequestRefused, error_response
+from api.graph import RequestGraph
+from api.graphiql import graphiql_response
+from api.graphql_request import decode_json_body, decode_json_text, is_json_content_type, negotiate, request_data
+from api.graphql_schema import build_schema
+from api.persisted_queries import AllowList, PersistedQueries, PersistedQueryStore
+from api.settings import Settings
+
+# Request errors (no execution happened) map to these statuses under application/graphql-response+json.
+_REQUEST_ERROR_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403}
+
+
+@dataclass
+class Exchange:
+    """What the view learns about one HTTP request on its way in, for shaping the response on its way out."""
+
+    method: str
+    media_type: str
+    if_none_match: str | None
+    authorized: bool
+    request_errors: list[bool] = field(default_factory=list)  # per result: errors before execution only
+    codes: list[set[str]] = field(default_factory=list)  # per result: the error codes
+
+
+class ExchangeResponse(Response):
+    """Strawberry's sub-response (headers and status resolvers may set), carrying the request's Exchange."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        super().__init__()
+        self.exchange = exchange
+        self.status_code = 0
+        del self.headers["content-length"]
+
+
+class StrikegraphGraphQL(GraphQL[Context, None]):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql_enabled else None)
+        self.settings = settings
+        self.keys = KeyRing(settings.api_keys, settings.api_keys_file)
+        allow_list = (
+            AllowList.from_file(settings.persisted_queries_allow_list)
+            if settings.persisted_queries_allow_list
+            else None
+        )
+        store = PersistedQueryStore(settings.persisted_queries_max_entries, settings.persisted_queries_max_bytes)
+        self.persisted = PersistedQueries(store, allow_list)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except RequestRefused as refused:
+            response = refused.response(getattr(request.state, "media_type", JSON))
+        except HTTPException as error:  # Strawberry's own refusals, as JSON with a code
+            code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "BAD_REQUEST")
+            headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
+            response = error_response(error.status_code, code, error.reason, headers=headers)
+        await response(scope, receive, send)
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None = None) -> Context:
+        driver: AsyncDriver = request.app.state.driver
+        graph = RequestGraph(driver, self.settings.neo4j_database, self.settings.query_timeout_seconds)
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        caller = self.keys.caller(request.headers.get("authorization"))
+        return Context(request=request, graph=graph, settings=self.settings, request_id=request_id, caller=caller)  # type: ignore[arg-type]
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        headers = request.headers
+        exchange = Exchange(
+            method=request.scope.get("method", "GET"),
+            media_type=JSON,
+            if_none_match=headers.get("if-none-match"),
+            authorized=bool(headers.get("authorization")),
+        )
+        if not self.should_render_graphql_ide(self.request_adapter_class(request)):  # type: ignore[arg-type]
+            exchange.media_type = negotiate(headers.get("accept"))
+        request.state.media_type = exchange.media_type
+        sub_response = ExchangeResponse(exchange)
+        request.state.exchange = exchange
+        return sub_response
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # Only a browser asking for a page: `*/*` or a persisted-query GET (no `query`) must get JSON.
+        params = request.query_params
+        return (
+            request.method == "GET"
+            and params.get("query") is None
+            and params.get("extensions") is None
+            and "text/html" in request.headers.get("accept", "")
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_response()
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
+        batching = self.schema.config.batching_config
+        batch_limit = batching["max_operations"] if batching else None
+        if request.method == "GET":
+            params = dict(request.query_params)
+            data: object = {key: params.get(key) for key in ("query", "operationName")}
+            for key in ("variables", "extensions"):
+                if params.get(key):
+                    data[key] = decode_json_text(str(params[key]), f"the `{key}` parameter")  # type: ignore[index]
+        elif is_json_content_type(request.content_type):
+            data = decode_json_body(await request.get_body())
+        else:
+            given = request.content_type or "none"
+            raise RequestRefused(
+                415, "BAD_REQUEST", f"POST bodies must be application/json; the Content-Type was {given}"
+            )
+        parsed = request_data(data, batch_limit=batch_limit)
+        for one in parsed if isinstance(parsed, list) else [parsed]:
+            one.query = self.persisted.document(one.query, one.extensions)
+            if one.query is None:
+                raise RequestRefused(
+                    400, "BAD_REQUEST", 'no GraphQL document: send it in `query` (e.g. {"query": "{ __typename }"})'
+                )
+        return parsed
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):  # a mutation sent with GET
+                raise RequestRefused(405, "METHOD_NOT_ALLOWED", error.reason, {"Allow": "POST"}) from error
+            raise
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = process_result(result)
+        errors: list[dict[str, Any]] = response.get("errors") or []  # type: ignore[assignment]
+        codes = {_ensure_code(error) for error in errors}
+        request_error = bool(result.errors) and result.data is None and all(e.path is None for e in result.errors or [])
+        exchange: Exchange = request.state.exchange
+        exchange.request_errors.append(request_error)
+        exchange.codes.append(codes)
+        if request_error and exchange.media_type == GRAPHQL_RESPONSE_JSON:
+            response.pop("data", None)  # the spec: no `data` entry when the request never ran
+        return response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        assert isinstance(sub_response, ExchangeResponse)
+        exchange = sub_response.exchange
+        body = self.encode_json(response_data)
+        body_bytes = body.encode() if isinstance(body, str) else body
+        status = sub_response.status_code or _status(exchange, batch=isinstance(response_data, list))
+        headers = dict(sub_response.headers)
+        if exchange.method == "GET" and status == 200:
+            headers.update(self._caching_headers(exchange, body_bytes))
+            if _matches(exchange.if_none_match, headers["ETag"]):
+                return Response(status_code=304, headers=headers)
+        response = Response(body_bytes, status_code=status, media_type=exchange.media_type, headers=headers)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
+
+    def _caching_headers(self, exchange: Exchange, body: bytes) -> dict[str, str]:
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Vary": "Accept, Authorization"}
+        if any(exchange.codes):
+            headers["Cache-Control"] = "no-store"  # errors (a timeout, Neo4j away) must not be kept
+        elif exchange.authorized:
+            # A keyed answer is for its caller: never in a shared cache.
+            directives = [d.strip() for d in self.settings.get_cache_control.split(",") if d.strip() != "public"]
+            headers["Cache-Control"] = ", ".join(["private", *filter(None, directives)])
+        else:
+            headers["Cache-Control"] = self.settings.get_cache_control
+        return headers
+
+
+def _ensure_code(error: dict[str, Any]) -> str:
+    """The error's code, giving one to any that left the schema without (syntax and token-limit errors)."""
+    extensions: dict[str, Any] = error.setdefault("extensions", {})
+    message = str(error.get("message", ""))
+    if message.startswith("Syntax Error"):
+        extensions["code"] = "GRAPHQL_PARSE_FAILED"
+    elif "code" not in extensions:
+        extensions["code"] = "GRAPHQL_VALIDATION_FAILED" if "path" not in error else "INTERNAL"
+    return str(extensions["code"])
+
+
+def _status(exchange: Exchange, *, batch: bool) -> int:
+    if batch or not exchange.codes:
+        return 200
+    codes = exchange.codes[0]
+    if codes == {"SERVICE_UNAVAILABLE"}:
+        return 503
+    if exchange.request_errors[0] and exchange.media_type == GRAPHQL_RESPONSE_JSON:
+        return _REQUEST_ERROR_STATUS.get(next(iter(codes)), 400) if len(codes) == 1 else 400
+    return 200
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or etag in candidates
