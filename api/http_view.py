@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from neo4j import AsyncDriver
 from starlette.requests import Request
@@ -165,6 +166,10 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         if request_error and exchange.media_type == GRAPHQL_RESPONSE_JSON:
             response.pop("data", None)  # the spec: no `data` entry when the request never ran
         return response
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: the compiled `data` is plain dicts and lists, keys already in selection order."""
+        return orjson.dumps(data, default=str)
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
