@@ -28,7 +28,9 @@ def main(
     ] = "100000,1000000",
     duration: Annotated[float, typer.Option(help="Seconds per measurement cell (whole seconds over HTTP).")] = 5.0,
     rounds: Annotated[int, typer.Option(help="Rounds of every cell, targets interleaved; the median is shown.")] = 3,
-    warmup: Annotated[float, typer.Option(help="Seconds of warm-up per target and read before round 1.")] = 5.0,
+    warmup: Annotated[
+        float, typer.Option(help="Seconds of warm-up per read (all targets at once) before round 1.")
+    ] = 5.0,
     neo4j_graphql: Annotated[bool, typer.Option(help="Include @neo4j/graphql (needs node and npm).")] = True,
     profile: Annotated[bool, typer.Option(help="Profile strikegraph under load with py-spy.")] = True,
     output: Annotated[Path, typer.Option(help="Where to write the Markdown tables.")] = PROJECT_ROOT

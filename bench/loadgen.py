@@ -57,6 +57,11 @@ def _apt_get(*arguments: str) -> bool:
 class LoadFailed(RuntimeError):
     """The server answered with errors (or not at all) under load: the figures would be meaningless."""
 
+    def __init__(self, message: str, failed: int, socket_errors: int) -> None:
+        super().__init__(message)
+        self.failed = failed
+        self.socket_errors = socket_errors
+
 
 async def run_wrk(wrk: str, url: str, body: bytes, concurrency: int, seconds: float) -> Measurement:
     """POST `body` to `url` from `concurrency` keep-alive connections for `seconds` (whole, at least 1)."""
@@ -78,6 +83,8 @@ async def run_wrk(wrk: str, url: str, body: bytes, concurrency: int, seconds: fl
         example = next((line[14:] for line in text.splitlines() if line.startswith("BENCH_FAILURE ")), "")
         raise LoadFailed(
             f"{url} at c={concurrency}: {failed} failed answers and {socket_errors} socket errors "
-            f"in {requests} requests {example}".strip()
+            f"in {requests} requests {example}".strip(),
+            failed,
+            socket_errors,
         )
     return Measurement(concurrency, requests, duration_us / 1e6, p50 / 1000, p95 / 1000, p99 / 1000)

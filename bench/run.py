@@ -30,7 +30,7 @@ from bench.harness import (
     start_raw_server,
     start_strikegraph,
 )
-from bench.loadgen import Measurement, ensure_wrk
+from bench.loadgen import LoadFailed, Measurement, ensure_wrk
 from bench.profile import Profile, record, summarize
 from bench.reads import Read, neo4j_graphql_requests, reads
 
@@ -88,7 +88,7 @@ class BenchConfig:
     duration: float = 5.0  # seconds per cell (HTTP cells last whole seconds)
     concurrencies: tuple[int, ...] = (8, 32)  # throughput; latency is measured at concurrency 1
     rounds: int = 3
-    warmup: float = 5.0  # seconds per target and read, at the highest concurrency, before round 1
+    warmup: float = 5.0  # seconds per read (all targets at once, at the highest concurrency) before round 1
     batch_rows: int = 10_000
     with_neo4j_graphql: bool = True
     profile: bool = True
@@ -121,10 +121,10 @@ async def _measure(config: BenchConfig, results: list[ReadResult], targets: dict
     names = list(targets)
     top = max(config.concurrencies)
     if config.warmup > 0:
-        say(f"warming up: {config.warmup:g}s per target and read at c={top}")
-        for name in names:
-            for result in results:
-                await targets[name].measure(result.read, top, config.warmup)
+        # Warm-up measures nothing, so all targets warm up at once: caches, pools and V8's JIT.
+        say(f"warming up: {config.warmup:g}s per read, every target at c={top} at once")
+        for result in results:
+            await asyncio.gather(*(_warm_up(targets[name], result.read, top, config.warmup) for name in names))
     for round_ in range(config.rounds):
         say(f"round {round_ + 1} of {config.rounds}")
         for index, result in enumerate(results):
@@ -133,6 +133,14 @@ async def _measure(config: BenchConfig, results: list[ReadResult], targets: dict
                 for concurrency in (1, *config.concurrencies):
                     cell = await targets[name].measure(result.read, concurrency, config.duration)
                     result.rounds.setdefault((name, concurrency), []).append(cell)
+
+
+async def _warm_up(target: Target, read: Read, concurrency: int, seconds: float) -> None:
+    try:
+        await target.measure(read, concurrency, seconds)
+    except LoadFailed as slow:
+        if slow.failed or slow.socket_errors:
+            raise  # errors fail the run; no answer yet within a short warm-up is only slow
 
 
 async def _profile(config: BenchConfig, read: Read, target: HttpTarget) -> Profile:
@@ -195,7 +203,7 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
         rss = {name: server.peak_rss_mb() for name, server in servers.items()}
         method = (
             f"median of {config.rounds} rounds, {config.duration:g}s per cell, targets interleaved; "
-            f"{config.warmup:g}s warm-up per target and read"
+            f"{config.warmup:g}s warm-up per read"
         )
         return Report(
             loads, results, list(targets), config.concurrencies, rss, profile, environment(),
