@@ -1,5 +1,5 @@
-"""Measuring: bulk load throughput, and each read's latency and throughput against a target (an HTTP
-GraphQL server or the raw async driver), plus the API process's peak memory."""
+"""Measuring: bulk load throughput; the targets each read is measured against (servers driven by wrk, and
+the raw driver in-process), with the CPU each spends per request; and the server processes themselves."""
 
 from __future__ import annotations
 
@@ -147,10 +147,12 @@ class InProcessTarget:
         deadline = time.perf_counter() + seconds
 
         async def client() -> None:
-            while time.perf_counter() < deadline:
+            while True:  # at least one request each, however short the cell
                 started = time.perf_counter()
                 await raw_read(self.driver, self.database, read.name, read.variables)
                 samples.append((time.perf_counter() - started) * 1000)
+                if time.perf_counter() >= deadline:
+                    break
 
         neo4j_before = cpu_seconds(self.neo4j_pid) if self.neo4j_pid else 0.0
         cpu, started = time.process_time(), time.perf_counter()
@@ -174,11 +176,15 @@ def _percentile(ordered: list[float], fraction: float) -> float:
 # -- servers ------------------------------------------------------------------------------------------
 
 
+LOGS = BENCH_DIR / ".work" / "logs"
+
+
 @dataclass
 class Server:
     name: str
     process: subprocess.Popen[bytes]
     url: str
+    log: Path  # its stderr: where to look when it fails
 
     def peak_rss_mb(self) -> float:
         """The process's peak resident memory (VmHWM), in MB."""
@@ -200,7 +206,7 @@ def _wait_ready(server: Server, probe: Callable[[], bool], timeout: float = 120.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.process.returncode}")
+            raise RuntimeError(f"{server.name} exited with {server.process.returncode} (see {server.log})")
         try:
             if probe():
                 return server
@@ -208,7 +214,20 @@ def _wait_ready(server: Server, probe: Callable[[], bool], timeout: float = 120.
             pass
         time.sleep(0.3)
     server.stop()
-    raise RuntimeError(f"{server.name} did not become ready in {timeout:.0f}s")
+    raise RuntimeError(f"{server.name} did not become ready in {timeout:.0f}s (see {server.log})")
+
+
+def _spawn(name: str, command: list[str], env: dict[str, str], cwd: Path | None = None) -> Server:
+    """Start a server process on a free port (`{port}` in `command`), its stderr in bench/.work/logs."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = LOGS / f"{name}.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [part.format(port=port) for part in command], cwd=cwd, env=env | {"PORT": str(port)},
+            stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+    return Server(name, process, f"http://127.0.0.1:{port}", log)
 
 
 def _neo4j_env(uri: str, user: str, password: str, database: str) -> dict[str, str]:
@@ -217,29 +236,23 @@ def _neo4j_env(uri: str, user: str, password: str, database: str) -> dict[str, s
 
 
 def start_strikegraph(strikegraph: str, uri: str, user: str, password: str, database: str) -> Server:
-    port = free_port()
     env = _neo4j_env(uri, user, password, database) | {
         "STRIKEGRAPH_SEED_ON_START": "false",
         "STRIKEGRAPH_ENVIRONMENT": "production",
         "STRIKEGRAPH_ACCESS_LOG": "false",
         "STRIKEGRAPH_MAX_PAGE_SIZE": "100",
     }
-    process = subprocess.Popen(
-        [strikegraph, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    server = Server("strikegraph", process, f"http://127.0.0.1:{port}/graphql")
-    return _wait_ready(server, lambda: httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200)
+    server = _spawn("strikegraph", [strikegraph, "serve", "--port", "{port}"], env)
+    ready = f"{server.url}/readyz"
+    server.url += "/graphql"
+    return _wait_ready(server, lambda: httpx.get(ready, timeout=2).status_code == 200)
 
 
 def start_raw_server(uri: str, user: str, password: str, database: str) -> Server:
     """bench/raw_server.py in its own process, as strikegraph runs in its own."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.raw_server", "--port", str(port)], cwd=BENCH_DIR.parent,
-        env=_neo4j_env(uri, user, password, database), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    server = Server("raw driver over HTTP", process, f"http://127.0.0.1:{port}")
-    return _wait_ready(server, lambda: httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200)
+    command = [sys.executable, "-m", "bench.raw_server", "--port", "{port}"]
+    server = _spawn("raw_server", command, _neo4j_env(uri, user, password, database), cwd=BENCH_DIR.parent)
+    return _wait_ready(server, lambda: httpx.get(f"{server.url}/readyz", timeout=2).status_code == 200)
 
 
 def install_neo4j_graphql() -> None:
@@ -257,12 +270,8 @@ def start_neo4j_graphql(uri: str, user: str, password: str, database: str) -> Se
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is not on PATH: it is needed for the @neo4j/graphql comparison")
-    port = free_port()
     # Production mode, as it would be deployed (Apollo, graphql-js and the library skip development checks).
-    env = _neo4j_env(uri, user, password, database) | {"PORT": str(port), "NODE_ENV": "production"}
-    process = subprocess.Popen(
-        [node, "server.mjs"], cwd=NEO4J_GRAPHQL_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}/graphql"
-    server = Server("@neo4j/graphql", process, url)
-    return _wait_ready(server, lambda: httpx.post(url, json={"query": "{ __typename }"}, timeout=2).status_code == 200)
+    env = _neo4j_env(uri, user, password, database) | {"NODE_ENV": "production"}
+    server = _spawn("neo4j_graphql", [node, "server.mjs"], env, cwd=NEO4J_GRAPHQL_DIR)
+    server.url += "/graphql"
+    return _wait_ready(server, lambda: httpx.post(server.url, json={"query": "{ __typename }"}, timeout=2).is_success)
