@@ -88,8 +88,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+async def settle(pids: list[int], window: float = 0.25, idle_share: float = 0.1, timeout: float = 60.0) -> bool:
+    """Wait until every process in `pids` is idle (under `idle_share` of a core over `window`): requests that
+    a load generator gave up on at the end of a cell still run in the server and Neo4j, and must not be
+    charged to the next cell. False if they are still busy after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = [cpu_seconds(pid) for pid in pids]
+        await asyncio.sleep(window)
+        if all(cpu_seconds(pid) - start < idle_share * window for pid, start in zip(pids, before, strict=True)):
+            return True
+    return False
+
+
 class Target(Protocol):
     name: str
+    pids: list[int]  # the processes that serve it (Neo4j's included when known)
 
     async def answer(self, read: Read) -> dict[str, Any]:
         """One response body: `data`, and `extensions` where the target sends them."""
@@ -106,6 +120,7 @@ class HttpTarget:
         self.server = server
         self.requests = requests
         self.neo4j_pid = neo4j_pid
+        self.pids = [server.process.pid] + ([neo4j_pid] if neo4j_pid else [])
         self.wrk = ensure_wrk()
 
     async def answer(self, read: Read) -> dict[str, Any]:
@@ -138,6 +153,7 @@ class InProcessTarget:
         self.driver = driver
         self.database = database
         self.neo4j_pid = neo4j_pid
+        self.pids = [neo4j_pid] if neo4j_pid else []  # this process's own requests are all awaited
 
     async def answer(self, read: Read) -> dict[str, Any]:
         return {"data": await raw_read(self.driver, self.database, read.name, read.variables)}

@@ -83,7 +83,7 @@ async def run_wrk(wrk: str, url: str, body: bytes, concurrency: int, seconds: fl
         example = next((line[14:] for line in text.splitlines() if line.startswith("BENCH_FAILURE ")), "")
         raise LoadFailed(
             f"{url} at c={concurrency}: {failed} failed answers and {socket_errors} socket errors "
-            f"in {requests} requests {example}".strip(),
+            f"in {requests} requests {example or '(no answer within the cell: overloaded or stuck?)'}",
             failed,
             socket_errors,
         )

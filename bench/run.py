@@ -12,6 +12,7 @@ import platform
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from bench.harness import (
     Server,
     Target,
     measure_load,
+    settle,
     start_neo4j_graphql,
     start_raw_server,
     start_strikegraph,
@@ -121,10 +123,13 @@ async def _measure(config: BenchConfig, results: list[ReadResult], targets: dict
     names = list(targets)
     top = max(config.concurrencies)
     if config.warmup > 0:
-        # Warm-up measures nothing, so all targets warm up at once: caches, pools and V8's JIT.
-        say(f"warming up: {config.warmup:g}s per read, every target at c={top} at once")
+        # Warm-up measures nothing, so all targets warm up at once (caches, pools, V8's JIT), sharing the
+        # highest concurrency between them so as not to overload Neo4j.
+        each = max(1, top // len(names))
+        say(f"warming up: {config.warmup:g}s per read, every target at c={each} at once")
         for result in results:
-            await asyncio.gather(*(_warm_up(targets[name], result.read, top, config.warmup) for name in names))
+            await asyncio.gather(*(_warm_up(targets[name], result.read, each, config.warmup) for name in names))
+        await _settle((targets[name] for name in names), say)
     for round_ in range(config.rounds):
         say(f"round {round_ + 1} of {config.rounds}")
         for index, result in enumerate(results):
@@ -133,6 +138,14 @@ async def _measure(config: BenchConfig, results: list[ReadResult], targets: dict
                 for concurrency in (1, *config.concurrencies):
                     cell = await targets[name].measure(result.read, concurrency, config.duration)
                     result.rounds.setdefault((name, concurrency), []).append(cell)
+                    if concurrency > 1:
+                        await _settle([targets[name]], say)
+
+
+async def _settle(targets: Iterable[Target], say: Any) -> None:
+    pids = sorted({pid for target in targets for pid in target.pids})
+    if not await settle(pids):
+        say(f"warning: processes {pids} were still busy a minute after their load stopped")
 
 
 async def _warm_up(target: Target, read: Read, concurrency: int, seconds: float) -> None:

@@ -4,6 +4,8 @@ profile summary."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bench.answers import canonical, diff_summary, differences, from_neo4j_graphql
+from bench.harness import settle
 from bench.loadgen import LoadFailed, Measurement, ensure_wrk, run_wrk
 from bench.profile import summarize
 from bench.reads import Read
@@ -58,6 +61,21 @@ async def test_wrk_fails_the_cell_when_answers_carry_graphql_errors(answering: t
     handler.body = b'{"data": null, "errors": [{"message": "boom"}]}'
     with pytest.raises(LoadFailed, match=r"failed answers .*boom"):
         await run_wrk(ensure_wrk(), url, b"{}", concurrency=1, seconds=1)
+
+
+async def test_settle_waits_for_a_busy_process_and_passes_an_idle_one() -> None:
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        assert not await settle([busy.pid], timeout=0.6)
+    finally:
+        busy.kill()
+        busy.wait()
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert await settle([idle.pid], timeout=5)
+    finally:
+        idle.kill()
+        idle.wait()
 
 
 def test_answers_compare_whole_ignoring_key_order_but_not_list_order() -> None:
