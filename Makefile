@@ -32,8 +32,8 @@ format: $(STAMP)
 schema: $(STAMP)  ## regenerate schema/schema.graphql from the code
 	$(VENV)/bin/strikegraph export-schema
 
-bench: $(STAMP)  ## the benchmark table (see bench/README.md)
-	$(VENV)/bin/python -m bench
+bench: $(STAMP)  ## the benchmark table (README, Benchmarks); options via BENCH_ARGS="--sizes 100000 ..."
+	$(VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean-neo4j:  ## stop and forget the local Neo4j (jars, data and password)
 	-$(VENV)/bin/strikegraph neo4j stop

@@ -1,2 +1,3 @@
-"""Benchmarks: a synthetic labour-relations graph, load throughput, and four reads measured against
-strikegraph, the raw async driver and @neo4j/graphql on the same Neo4j (`python -m bench`)."""
+"""Benchmarks: a synthetic labour-relations graph, load throughput, and four reads measured with wrk against
+strikegraph, the raw async driver (in-process and behind a minimal HTTP endpoint) and @neo4j/graphql on the
+same Neo4j (`python -m bench`)."""

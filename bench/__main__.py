@@ -1,7 +1,8 @@
 """`python -m bench` (or `make bench`): the whole benchmark table in one command.
 
 Starts its own Neo4j (bench/.work/neo4j, git-ignored) unless NEO4J_URI is set, loads 100k and 1M node
-synthetic graphs, measures the four reads, prints the tables and writes them to bench/RESULTS.md.
+synthetic graphs, measures the four reads, prints the tables and writes them to bench/RESULTS.md and to
+the README between its results markers.
 """
 
 from __future__ import annotations
@@ -25,11 +26,17 @@ def main(
     sizes: Annotated[
         str, typer.Option(help="Comma-separated graph sizes in nodes; reads run on the last.")
     ] = "100000,1000000",
-    duration: Annotated[float, typer.Option(help="Seconds per measurement cell.")] = 10.0,
+    duration: Annotated[float, typer.Option(help="Seconds per measurement cell (whole seconds over HTTP).")] = 5.0,
+    rounds: Annotated[int, typer.Option(help="Rounds of every cell, targets interleaved; the median is shown.")] = 3,
+    warmup: Annotated[
+        float, typer.Option(help="Seconds of warm-up per read (all targets at once) before round 1.")
+    ] = 5.0,
     neo4j_graphql: Annotated[bool, typer.Option(help="Include @neo4j/graphql (needs node and npm).")] = True,
+    profile: Annotated[bool, typer.Option(help="Profile strikegraph under load with py-spy.")] = True,
     output: Annotated[Path, typer.Option(help="Where to write the Markdown tables.")] = PROJECT_ROOT
     / "bench"
     / "RESULTS.md",
+    readme: Annotated[bool, typer.Option(help="Also write the tables into README.md between its markers.")] = True,
 ) -> None:
     settings = Settings()
     local = None
@@ -39,14 +46,16 @@ def main(
         local.stop()
         shutil.rmtree(home, ignore_errors=True)  # a fresh store: emptying a million-node graph is slower
         running = local.start()
-        uri, user, password = running.uri, running.user, running.password
+        uri, user, password, neo4j_pid = running.uri, running.user, running.password, running.pid
     else:
+        neo4j_pid = None
         uri, user = settings.neo4j_uri, settings.neo4j_user
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
     try:
         config = BenchConfig(
             uri=uri, user=user, password=password, database=settings.neo4j_database,
-            sizes=tuple(int(size) for size in sizes.split(",")), duration=duration, with_neo4j_graphql=neo4j_graphql,
+            sizes=tuple(int(size) for size in sizes.split(",")), duration=duration, rounds=rounds, warmup=warmup,
+            with_neo4j_graphql=neo4j_graphql, profile=profile, neo4j_pid=neo4j_pid,
         )  # fmt: skip
         report = main_async(config)
     finally:
@@ -54,7 +63,19 @@ def main(
             local.stop()
     text = format_report(report)
     output.write_text(text)
+    if readme:
+        write_between_markers(PROJECT_ROOT / "README.md", text)
     typer.echo(text)
+
+
+def write_between_markers(path: Path, text: str) -> None:
+    """Replace what lies between the results markers of `path` with `text`."""
+    start, end = "<!-- results:start -->\n", "<!-- results:end -->"
+    content = path.read_text()
+    if start not in content or end not in content:
+        raise typer.BadParameter(f"{path} has no {start.strip()} ... {end} markers to write the results between")
+    head, _, rest = content.partition(start)
+    path.write_text(head + start + text + end + rest.partition(end)[2])
 
 
 if __name__ == "__main__":

@@ -1,23 +1,27 @@
-"""Measuring: bulk load throughput, and each read's latency and throughput against a target (an HTTP
-GraphQL server or the raw async driver), plus the API process's peak memory."""
+"""Measuring: bulk load throughput; the targets each read is measured against (servers driven by wrk, and
+the raw driver in-process), with the CPU each spends per request; and the server processes themselves."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import shutil
 import subprocess
+import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
-from neo4j import AsyncDriver, Query, RoutingControl
+from neo4j import AsyncDriver
 
 from api.graph import apply_graph_schema
 from api.neo4j_local import free_port
+from bench.loadgen import Measurement, ensure_wrk, run_wrk
+from bench.raw import raw_read
 from bench.reads import Read
 from bench.synthetic import SyntheticGraph, generate
 from seed.loader import load_seed
@@ -77,55 +81,107 @@ async def measure_load(
 
 # -- targets ------------------------------------------------------------------------------------------
 
-Call = Callable[[], Awaitable[Any]]
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def settle(pids: list[int], window: float = 0.25, idle_share: float = 0.1, timeout: float = 60.0) -> bool:
+    """Wait until every process in `pids` is idle (under `idle_share` of a core over `window`): requests that
+    a load generator gave up on at the end of a cell still run in the server and Neo4j, and must not be
+    charged to the next cell. False if they are still busy after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = [cpu_seconds(pid) for pid in pids]
+        await asyncio.sleep(window)
+        if all(cpu_seconds(pid) - start < idle_share * window for pid, start in zip(pids, before, strict=True)):
+            return True
+    return False
+
+
+class Target(Protocol):
+    name: str
+    pids: list[int]  # the processes that serve it (Neo4j's included when known)
+
+    async def answer(self, read: Read) -> dict[str, Any]:
+        """One response body: `data`, and `extensions` where the target sends them."""
+        ...
+
+    async def measure(self, read: Read, concurrency: int, seconds: float) -> Measurement: ...
 
 
 class HttpTarget:
-    def __init__(self, url: str, requests: dict[str, dict[str, Any]]) -> None:
-        self.url = url
+    """A server driven by wrk; `requests` maps each read to its URL and JSON body."""
+
+    def __init__(self, name: str, server: Server, requests: dict[str, tuple[str, bytes]], neo4j_pid: int | None):
+        self.name = name
+        self.server = server
         self.requests = requests
-        self.client = httpx.AsyncClient(timeout=60.0, limits=httpx.Limits(max_connections=64))
+        self.neo4j_pid = neo4j_pid
+        self.pids = [server.process.pid] + ([neo4j_pid] if neo4j_pid else [])
+        self.wrk = ensure_wrk()
 
-    def call(self, read: Read) -> Call:
-        payload = self.requests[read.name]
+    async def answer(self, read: Read) -> dict[str, Any]:
+        url, body = self.requests[read.name]
+        async with httpx.AsyncClient(timeout=60.0) as client:
+            response = await client.post(url, content=body, headers={"Content-Type": "application/json"})
+        answer: dict[str, Any] = response.json()
+        if response.status_code != 200 or answer.get("errors"):
+            raise RuntimeError(f"{self.name} {read.name}: HTTP {response.status_code} {response.text[:300]}")
+        return answer
 
-        async def post() -> Any:
-            response = await self.client.post(self.url, json=payload)
-            body = response.json()
-            if body.get("errors"):
-                raise RuntimeError(f"{self.url} {read.name}: {body['errors'][0]['message']}")
-            return body
+    async def measure(self, read: Read, concurrency: int, seconds: float) -> Measurement:
+        url, body = self.requests[read.name]
+        pids = [self.server.process.pid, self.neo4j_pid]
+        before = [cpu_seconds(pid) if pid else 0.0 for pid in pids]
+        cell = await run_wrk(self.wrk, url, body, concurrency, seconds)
+        spent = [
+            (cpu_seconds(pid) - start) * 1000 / cell.requests if pid else None
+            for pid, start in zip(pids, before, strict=True)
+        ]
+        return dataclasses.replace(cell, server_cpu_ms=spent[0], neo4j_cpu_ms=spent[1])
 
-        return post
 
-    async def close(self) -> None:
-        await self.client.aclose()
+class InProcessTarget:
+    """The raw driver called from this process: no HTTP, no JSON; the client loop is Python's asyncio."""
 
+    name = "raw"
 
-class RawTarget:
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(self, driver: AsyncDriver, database: str, neo4j_pid: int | None) -> None:
         self.driver = driver
         self.database = database
+        self.neo4j_pid = neo4j_pid
+        self.pids = [neo4j_pid] if neo4j_pid else []  # this process's own requests are all awaited
 
-    def call(self, read: Read) -> Call:
-        query = Query(read.cypher, timeout=60.0)  # type: ignore[arg-type]
-        params = read.cypher_parameters()
+    async def answer(self, read: Read) -> dict[str, Any]:
+        return {"data": await raw_read(self.driver, self.database, read.name, read.variables)}
 
-        async def run() -> Any:
-            result = await self.driver.execute_query(
-                query, parameters_=params, routing_=RoutingControl.READ, database_=self.database
-            )
-            return [record.data() for record in result.records]
+    async def measure(self, read: Read, concurrency: int, seconds: float) -> Measurement:
+        samples: list[float] = []
+        deadline = time.perf_counter() + seconds
 
-        return run
+        async def client() -> None:
+            while True:  # at least one request each, however short the cell
+                started = time.perf_counter()
+                await raw_read(self.driver, self.database, read.name, read.variables)
+                samples.append((time.perf_counter() - started) * 1000)
+                if time.perf_counter() >= deadline:
+                    break
 
-
-@dataclass(frozen=True)
-class Latency:
-    p50: float
-    p95: float
-    p99: float
-    count: int
+        neo4j_before = cpu_seconds(self.neo4j_pid) if self.neo4j_pid else 0.0
+        cpu, started = time.process_time(), time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+        ordered = sorted(samples)
+        count = len(ordered)
+        return Measurement(
+            concurrency, count, elapsed,
+            p50=_percentile(ordered, 0.5), p95=_percentile(ordered, 0.95), p99=_percentile(ordered, 0.99),
+            server_cpu_ms=(time.process_time() - cpu) * 1000 / count,
+            neo4j_cpu_ms=(cpu_seconds(self.neo4j_pid) - neo4j_before) * 1000 / count if self.neo4j_pid else None,
+        )  # fmt: skip
 
 
 def _percentile(ordered: list[float], fraction: float) -> float:
@@ -133,37 +189,10 @@ def _percentile(ordered: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-async def latency(call: Call, duration: float, minimum: int = 20, warmup: int = 5) -> Latency:
-    """Sequential requests (concurrency 1) for `duration` seconds (and at least `minimum`), in ms."""
-    for _ in range(warmup):
-        await call()
-    samples: list[float] = []
-    deadline = time.perf_counter() + duration
-    while time.perf_counter() < deadline or len(samples) < minimum:
-        started = time.perf_counter()
-        await call()
-        samples.append((time.perf_counter() - started) * 1000)
-    ordered = sorted(samples)
-    return Latency(_percentile(ordered, 0.5), _percentile(ordered, 0.95), _percentile(ordered, 0.99), len(ordered))
-
-
-async def throughput(call: Call, concurrency: int, duration: float) -> float:
-    """Requests per second with `concurrency` clients looping for `duration` seconds."""
-    done = 0
-    deadline = time.perf_counter() + duration
-
-    async def client() -> None:
-        nonlocal done
-        while time.perf_counter() < deadline:
-            await call()
-            done += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    return done / (time.perf_counter() - started)
-
-
 # -- servers ------------------------------------------------------------------------------------------
+
+
+LOGS = BENCH_DIR / ".work" / "logs"
 
 
 @dataclass
@@ -171,6 +200,7 @@ class Server:
     name: str
     process: subprocess.Popen[bytes]
     url: str
+    log: Path  # its stderr: where to look when it fails
 
     def peak_rss_mb(self) -> float:
         """The process's peak resident memory (VmHWM), in MB."""
@@ -192,7 +222,7 @@ def _wait_ready(server: Server, probe: Callable[[], bool], timeout: float = 120.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.process.returncode}")
+            raise RuntimeError(f"{server.name} exited with {server.process.returncode} (see {server.log})")
         try:
             if probe():
                 return server
@@ -200,7 +230,20 @@ def _wait_ready(server: Server, probe: Callable[[], bool], timeout: float = 120.
             pass
         time.sleep(0.3)
     server.stop()
-    raise RuntimeError(f"{server.name} did not become ready in {timeout:.0f}s")
+    raise RuntimeError(f"{server.name} did not become ready in {timeout:.0f}s (see {server.log})")
+
+
+def _spawn(name: str, command: list[str], env: dict[str, str], cwd: Path | None = None) -> Server:
+    """Start a server process on a free port (`{port}` in `command`), its stderr in bench/.work/logs."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = LOGS / f"{name}.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [part.format(port=port) for part in command], cwd=cwd, env=env | {"PORT": str(port)},
+            stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+    return Server(name, process, f"http://127.0.0.1:{port}", log)
 
 
 def _neo4j_env(uri: str, user: str, password: str, database: str) -> dict[str, str]:
@@ -209,18 +252,23 @@ def _neo4j_env(uri: str, user: str, password: str, database: str) -> dict[str, s
 
 
 def start_strikegraph(strikegraph: str, uri: str, user: str, password: str, database: str) -> Server:
-    port = free_port()
     env = _neo4j_env(uri, user, password, database) | {
         "STRIKEGRAPH_SEED_ON_START": "false",
         "STRIKEGRAPH_ENVIRONMENT": "production",
         "STRIKEGRAPH_ACCESS_LOG": "false",
         "STRIKEGRAPH_MAX_PAGE_SIZE": "100",
     }
-    process = subprocess.Popen(
-        [strikegraph, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    server = Server("strikegraph", process, f"http://127.0.0.1:{port}/graphql")
-    return _wait_ready(server, lambda: httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200)
+    server = _spawn("strikegraph", [strikegraph, "serve", "--port", "{port}"], env)
+    ready = f"{server.url}/readyz"
+    server.url += "/graphql"
+    return _wait_ready(server, lambda: httpx.get(ready, timeout=2).status_code == 200)
+
+
+def start_raw_server(uri: str, user: str, password: str, database: str) -> Server:
+    """bench/raw_server.py in its own process, as strikegraph runs in its own."""
+    command = [sys.executable, "-m", "bench.raw_server", "--port", "{port}"]
+    server = _spawn("raw_server", command, _neo4j_env(uri, user, password, database), cwd=BENCH_DIR.parent)
+    return _wait_ready(server, lambda: httpx.get(f"{server.url}/readyz", timeout=2).status_code == 200)
 
 
 def install_neo4j_graphql() -> None:
@@ -238,11 +286,8 @@ def start_neo4j_graphql(uri: str, user: str, password: str, database: str) -> Se
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is not on PATH: it is needed for the @neo4j/graphql comparison")
-    port = free_port()
-    env = _neo4j_env(uri, user, password, database) | {"PORT": str(port)}
-    process = subprocess.Popen(
-        [node, "server.mjs"], cwd=NEO4J_GRAPHQL_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}/graphql"
-    server = Server("@neo4j/graphql", process, url)
-    return _wait_ready(server, lambda: httpx.post(url, json={"query": "{ __typename }"}, timeout=2).status_code == 200)
+    # Production mode, as it would be deployed (Apollo, graphql-js and the library skip development checks).
+    env = _neo4j_env(uri, user, password, database) | {"NODE_ENV": "production"}
+    server = _spawn("neo4j_graphql", [node, "server.mjs"], env, cwd=NEO4J_GRAPHQL_DIR)
+    server.url += "/graphql"
+    return _wait_ready(server, lambda: httpx.post(server.url, json={"query": "{ __typename }"}, timeout=2).is_success)

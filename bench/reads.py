@@ -23,13 +23,15 @@ class Read:
     cypher: str
     variables: dict[str, Any]
 
-    def cypher_parameters(self) -> dict[str, Any]:
-        params = dict(self.variables)
-        if "date" in params:
-            params["date"] = dt.date.fromisoformat(params["date"])
-        if "text" in params:
-            params["text"] = " ".join(f"({term} OR {term}*)" for term in params["text"].split())
-        return params
+
+def cypher_parameters(variables: dict[str, Any]) -> dict[str, Any]:
+    """The raw Cypher's parameters from a read's GraphQL variables, converted as strikegraph converts them."""
+    params = dict(variables)
+    if "date" in params:
+        params["date"] = dt.date.fromisoformat(params["date"])
+    if "text" in params:
+        params["text"] = " ".join(f"({term} OR {term}*)" for term in params["text"].split())
+    return params
 
 
 STRIKEGRAPH = {
@@ -44,39 +46,42 @@ STRIKEGRAPH = {
     "search": """query($text: String!) { search(text: $text, first: 10) { score node { slug name } } }""",
 }
 
+# Hand-written Cypher whose one row is the response's `data` (one column per root field), ordered as
+# strikegraph orders each list, so that answers compare whole.
 CYPHER = {
     "strikes_active": """
         MATCH (s:Strike) WHERE s.startDateEarliest <= $date AND coalesce(s.endDateLatest, $date) >= $date
         WITH s ORDER BY s.startDateEarliest, s.id LIMIT 100
-        RETURN s.id AS slug, s.name AS name, s.startDate AS startDate,
-          COLLECT { MATCH (o:Organization)-[w:WAGES]->(s) WHERE w.retractedAt IS NULL
-                    RETURN {slug: o.id, name: o.name} ORDER BY o.name } AS strikers,
-          COLLECT { MATCH (s)-[a:AGAINST]->(o:Organization) WHERE a.retractedAt IS NULL
-                    RETURN {slug: o.id, name: o.name} ORDER BY o.name } AS against""",
+        RETURN collect({slug: s.id, name: s.name, startDate: s.startDate,
+          strikers: COLLECT { MATCH (o:Organization)-[w:WAGES]->(s) WHERE w.retractedAt IS NULL
+                              RETURN {slug: o.id, name: o.name} ORDER BY o.name, o.id },
+          against: COLLECT { MATCH (s)-[a:AGAINST]->(o:Organization) WHERE a.retractedAt IS NULL
+                             RETURN {slug: o.id, name: o.name} ORDER BY o.name, o.id }}) AS strikes""",
     "organization_3_levels": """
-        MATCH (o:Organization {id: $id})
-        RETURN o.id AS slug, o.name AS name, o.kind AS kind,
-          COLLECT { MATCH (p:Person)-[r:PRESIDES|LEADS]->(o) WHERE r.retractedAt IS NULL
+        OPTIONAL MATCH (o:Organization {id: $id})
+        RETURN CASE WHEN o IS NULL THEN null ELSE {slug: o.id, name: o.name, kind: o.kind,
+          leaders: COLLECT { MATCH (p:Person)-[r:PRESIDES|LEADS]->(o) WHERE r.retractedAt IS NULL
                     RETURN {title: r.title, since: r.since, until: r.until, person: {slug: p.id, name: p.name}}
-                    ORDER BY r.sinceEarliest, p.name } AS leaders,
-          COLLECT { MATCH (m)-[r:MEMBER_OF]->(o) WHERE r.retractedAt IS NULL
-                    RETURN {role: r.role, member: {slug: m.id, name: m.name}} ORDER BY m.name } AS members,
-          COLLECT { MATCH (o)-[r:WAGES]->(s:Strike) WHERE r.retractedAt IS NULL
+                    ORDER BY r.sinceEarliest, p.name },
+          members: COLLECT { MATCH (m)-[r:MEMBER_OF]->(o) WHERE r.retractedAt IS NULL
+                    RETURN {role: r.role, member: {slug: m.id, name: m.name}} ORDER BY m.name, m.id },
+          strikes: COLLECT { MATCH (o)-[r:WAGES]->(s:Strike) WHERE r.retractedAt IS NULL
                     RETURN {since: r.since, strike: {slug: s.id, name: s.name, startDate: s.startDate,
                             against: COLLECT { MATCH (s)-[a:AGAINST]->(t:Organization) WHERE a.retractedAt IS NULL
-                                               RETURN {slug: t.id, name: t.name} ORDER BY t.name }}}
-                    ORDER BY s.startDateEarliest } AS strikes""",
+                                               RETURN {slug: t.id, name: t.name} ORDER BY t.name, t.id }}}
+                    ORDER BY s.startDateEarliest, s.id }} END AS organization""",
     "path": """
-        MATCH (a:Entity {id: $from}) MATCH (b:Entity {id: $to})
-        MATCH p = shortestPath((a)-[*..4]-(b)) WHERE all(r IN relationships(p) WHERE r.retractedAt IS NULL)
-        RETURN length(p) AS length,
-               [i IN range(0, length(p) - 1) | {type: type(relationships(p)[i]),
+        OPTIONAL MATCH (a:Entity {id: $from}) OPTIONAL MATCH (b:Entity {id: $to})
+        OPTIONAL MATCH p = shortestPath((a)-[*..4]-(b)) WHERE all(r IN relationships(p) WHERE r.retractedAt IS NULL)
+        RETURN CASE WHEN p IS NULL THEN null ELSE {length: length(p),
+               hops: [i IN range(0, length(p) - 1) | {type: type(relationships(p)[i]),
                  forward: startNode(relationships(p)[i]) = nodes(p)[i],
                  from: {slug: nodes(p)[i].id, name: nodes(p)[i].name},
-                 to: {slug: nodes(p)[i + 1].id, name: nodes(p)[i + 1].name}}] AS hops""",
+                 to: {slug: nodes(p)[i + 1].id, name: nodes(p)[i + 1].name}}]} END AS path""",
     "search": """
         CALL db.index.fulltext.queryNodes('entity_text', $text) YIELD node, score
-        RETURN score, node.id AS slug, node.name AS name ORDER BY score DESC, node.id LIMIT 10""",
+        WITH node, score ORDER BY score DESC, node.id LIMIT 10
+        RETURN collect({score: score, node: {slug: node.id, name: node.name}}) AS search""",
 }
 
 DESCRIPTIONS = {

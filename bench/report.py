@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bench.run import TARGETS, Report
+from bench.run import TARGETS, ReadResult, Report
 
-TARGET_NAMES = {"strikegraph": "strikegraph", "raw": "raw driver", "neo4j_graphql": "@neo4j/graphql"}
+TARGET_NAMES = {
+    "strikegraph": "strikegraph",
+    "raw_http": "raw driver over HTTP",
+    "raw": "raw driver in-process",
+    "neo4j_graphql": "@neo4j/graphql",
+}
 
 
 def _mark(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
 
-def format_report(report: Report) -> str:
-    lines = [f"Run of {dt.date.today().isoformat()} on {report.environment['machine']}; "
-             + ", ".join(f"{k} {v}" for k, v in report.environment.items() if k != "machine") + ".", ""]  # fmt: skip
-    lines += ["**Bulk load** (validation with the seed's rules, then batched `UNWIND ... CREATE/SET`):", ""]
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _loads(report: Report) -> list[str]:
+    lines = ["**Bulk load** (validation with the seed's rules, then batched `UNWIND ... CREATE/SET`):", ""]
     lines += ["| nodes | facts | validate | load (all) | writing nodes / facts | nodes/s (target 50,000) "
               "| facts/s (target 50,000) |", "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for load in report.loads:
@@ -26,39 +33,76 @@ def format_report(report: Report) -> str:
             f"| {load.nodes_per_second:,.0f} ({_mark(load.nodes_per_second >= TARGETS['load_nodes_per_s'])}) "
             f"| {load.facts_per_second:,.0f} ({_mark(load.facts_per_second >= TARGETS['load_facts_per_s'])}) |"
         )
-    lines += ["", f"**Reads** on {report.graph_nodes:,} nodes / {report.graph_facts:,} facts, over HTTP "
-              "(strikegraph on uvicorn, @neo4j/graphql on Apollo Server) or in-process (raw async driver). "
-              "Latency at concurrency 1 in ms; throughput in requests/s.", ""]  # fmt: skip
-    targets = [t for t in TARGET_NAMES if any(t in r.latency for r in report.results)]
-    concurrencies = sorted({c for r in report.results for (_, c) in r.throughput})
-    header = (
-        "| read | target | p50 | p95 | p99 | " + " | ".join(f"c={c} req/s" for c in concurrencies) + " | same answer |"
-    )
-    lines += [header, "|---|---|---:|---:|---:|" + "---:|" * len(concurrencies) + "---|"]
+    return lines
+
+
+def _reads(report: Report) -> list[str]:
+    top = max(report.concurrencies)
+    lines = [f"**Reads** on {report.graph_nodes:,} nodes / {report.graph_facts:,} facts ({report.method}). "
+             "HTTP targets are driven by wrk; the in-process raw driver by an asyncio loop in the bench. "
+             f"Latency at concurrency 1 in ms; throughput in requests/s; CPU per request at c={top} in ms, "
+             "of the server process and of Neo4j.", ""]  # fmt: skip
+    rates = " | ".join(f"c={c} req/s" for c in report.concurrencies)
+    lines += [f"| read | target | p50 | p95 | p99 | {rates} | server CPU | Neo4j CPU | same answer |",
+              "|---|---|---:|---:|---:|" + "---:|" * len(report.concurrencies) + "---:|---:|---|"]  # fmt: skip
     for result in report.results:
-        for target in targets:
-            lat = result.latency[target]
-            rates = " | ".join(f"{result.throughput[(target, c)]:,.0f}" for c in concurrencies)
-            agree = "yes" if result.agree.get(target) else "**no**"
-            cells = [result.read.name, TARGET_NAMES[target], f"{lat.p50:.1f}", f"{lat.p95:.1f}", f"{lat.p99:.1f}"]
-            lines.append("| " + " | ".join(cells) + f" | {rates} | {agree} |")
+        for target in report.targets:
+            latency, busiest = result.cell(target, 1), result.cell(target, top)
+            throughput = " | ".join(f"{result.cell(target, c).per_second:,.0f}" for c in report.concurrencies)
+            cells = [result.read.name, TARGET_NAMES[target], f"{latency.p50:.2f}", f"{latency.p95:.2f}",
+                     f"{latency.p99:.2f}", throughput, _ms(busiest.server_cpu_ms), _ms(busiest.neo4j_cpu_ms),
+                     "yes" if result.agree[target] else "**no**"]  # fmt: skip
+            lines.append("| " + " | ".join(cells) + " |")
+    differing = [(r.read.name, t, text) for r in report.results for t, text in r.differences.items()]
+    if differing:
+        lines += ["", "Answers that differ from the raw driver's:", ""]
+        lines += [f"- {read}, {TARGET_NAMES[target]}: {text}" for read, target, text in differing]
+    return lines
+
+
+def _targets(result: ReadResult, top: int, with_neo4j_graphql: bool) -> list[str]:
+    strikegraph = result.cell("strikegraph", 1).p50
+    cells = []
+    if with_neo4j_graphql:
+        speedup = result.cell("strikegraph", top).per_second / result.cell("neo4j_graphql", top).per_second
+        cells.append(f"{speedup:.2f} ({_mark(speedup >= TARGETS['c32_ratio_vs_neo4j_graphql'])})")
+    else:
+        cells.append("n/a")
+    over_http = strikegraph / result.cell("raw_http", 1).p50
+    cells.append(f"{over_http:.2f} ({_mark(over_http <= TARGETS['p50_ratio_vs_raw_http'])})")
+    in_process = strikegraph / result.cell("raw", 1).p50
+    cells.append(f"{in_process:.2f} ({_mark(in_process <= TARGETS['p50_ratio_vs_raw'])})")
+    cells.append(f"{result.statements} ({_mark(result.statements == TARGETS['statements_per_request'])})")
+    return cells
+
+
+def format_report(report: Report) -> str:
+    lines = [f"Run of {dt.date.today().isoformat()} on {report.environment['machine']}; "
+             + ", ".join(f"{k} {v}" for k, v in report.environment.items() if k != "machine") + ".", ""]  # fmt: skip
+    lines += [*_loads(report), "", *_reads(report)]
+    top = max(report.concurrencies)
+    with_neo4j_graphql = "neo4j_graphql" in report.targets
     lines += ["", "**Targets** per read:", ""]
-    top = max(concurrencies) if concurrencies else 0
     lines += [
-        f"| read | p50 strikegraph / raw (target <= 1.5) | c={top} strikegraph / @neo4j/graphql (target >= 1.5) "
+        f"| read | c={top} req/s strikegraph / @neo4j/graphql (target >= {TARGETS['c32_ratio_vs_neo4j_graphql']}) "
+        f"| p50 strikegraph / raw over HTTP (target <= {TARGETS['p50_ratio_vs_raw_http']}) "
+        f"| p50 strikegraph / raw in-process (target <= {TARGETS['p50_ratio_vs_raw']}) "
         "| Cypher statements per request (target 1) |",
-        "|---|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|",
     ]
     for result in report.results:
-        ratio = result.latency["strikegraph"].p50 / result.latency["raw"].p50
-        cells = [f"{ratio:.2f} ({_mark(ratio <= TARGETS['p50_ratio_vs_raw'])})"]
-        if "neo4j_graphql" in result.latency and top:
-            speedup = result.throughput[("strikegraph", top)] / result.throughput[("neo4j_graphql", top)]
-            cells.append(f"{speedup:.2f} ({_mark(speedup >= TARGETS['c32_ratio_vs_neo4j_graphql'])})")
-        else:
-            cells.append("n/a")
-        cells.append(f"{result.statements} ({_mark(result.statements == TARGETS['statements_per_request'])})")
-        lines.append(f"| {result.read.name} | " + " | ".join(cells) + " |")
-    lines += ["", f"Peak RSS of the strikegraph process under load: {report.rss_mb:.0f} MB "
-              f"(target <= {TARGETS['rss_mb']} MB: {_mark(report.rss_mb <= TARGETS['rss_mb'])})."]  # fmt: skip
+        lines.append(f"| {result.read.name} | " + " | ".join(_targets(result, top, with_neo4j_graphql)) + " |")
+    peak = report.rss_mb["strikegraph"]
+    others = ", ".join(f"{TARGET_NAMES[t]} {mb:.0f} MB" for t, mb in report.rss_mb.items() if t != "strikegraph")
+    lines += ["", f"Peak RSS of the strikegraph process under load: {peak:.0f} MB (target <= {TARGETS['rss_mb']} "
+              f"MB: {_mark(peak <= TARGETS['rss_mb'])}); for comparison {others}."]  # fmt: skip
+    if report.profile is not None:
+        profile = report.profile
+        lines += ["", f"**Profile** of strikegraph serving `{profile.read}` at c={top} (py-spy, {profile.samples:,} "
+                  "busy samples; share of samples with the function on the stack, and in the function itself; "
+                  "of a chain of wrappers with one share, the innermost):", "",
+                  "| function | cumulative | own |", "|---|---:|---:|"]  # fmt: skip
+        lines += [f"| `{row.function}` | {row.cumulative:.0%} | {row.own:.0%} |" for row in profile.rows]
+        packages = ", ".join(f"{name} {share:.0%}" for name, share in profile.packages)
+        lines += ["", f"Own samples by package: {packages}."]
     return "\n".join(lines) + "\n"

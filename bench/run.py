@@ -1,58 +1,83 @@
-"""One benchmark run: load the synthetic graph at each size, then measure the four reads on the largest
-against strikegraph, the raw driver and @neo4j/graphql, and report every figure beside its target."""
+"""One benchmark run: load the synthetic graph at each size; on the largest, check that every target gives
+the same whole answer to the four reads, warm each target up, measure them in interleaved rounds (the
+median of the rounds is reported), and profile strikegraph under load. The targets: strikegraph, the raw
+driver behind a minimal HTTP endpoint and in-process, and @neo4j/graphql."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import platform
+import statistics
+import subprocess
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from neo4j import AsyncGraphDatabase, NotificationMinimumSeverity
 
+from bench.answers import canonical, diff_summary, from_neo4j_graphql
 from bench.harness import (
     HttpTarget,
-    Latency,
+    InProcessTarget,
     LoadResult,
-    RawTarget,
     Server,
-    latency,
+    Target,
     measure_load,
+    settle,
     start_neo4j_graphql,
+    start_raw_server,
     start_strikegraph,
-    throughput,
 )
+from bench.loadgen import LoadFailed, Measurement, ensure_wrk
+from bench.profile import Profile, record, summarize
 from bench.reads import Read, neo4j_graphql_requests, reads
 
 TARGETS = {
     "load_nodes_per_s": 50_000,
     "load_facts_per_s": 50_000,
-    "p50_ratio_vs_raw": 1.5,
-    "c32_ratio_vs_neo4j_graphql": 1.5,
+    "c32_ratio_vs_neo4j_graphql": 2.0,  # at least, at the highest concurrency
+    "p50_ratio_vs_raw_http": 1.2,  # at most
+    "p50_ratio_vs_raw": 1.5,  # at most
     "statements_per_request": 1,
     "rss_mb": 300,
 }
+PROFILED_READ = "organization_3_levels"
 
 
 @dataclass
 class ReadResult:
     read: Read
-    latency: dict[str, Latency] = field(default_factory=dict)  # target -> c=1 latency
-    throughput: dict[tuple[str, int], float] = field(default_factory=dict)  # (target, concurrency) -> req/s
-    statements: int = 0
-    agree: dict[str, bool] = field(default_factory=dict)
+    rounds: dict[tuple[str, int], list[Measurement]] = field(default_factory=dict)  # (target, concurrency)
+    statements: int = 0  # strikegraph's extensions.cypherStatements
+    agree: dict[str, bool] = field(default_factory=dict)  # target -> same whole answer as the raw driver
+    differences: dict[str, str] = field(default_factory=dict)  # target -> a summary where it is not
+
+    def cell(self, target: str, concurrency: int) -> Measurement:
+        """The median of the rounds, figure by figure."""
+        measured = self.rounds[(target, concurrency)]
+        medians: dict[str, Any] = {}
+        for item in fields(Measurement):
+            values = [getattr(m, item.name) for m in measured if getattr(m, item.name) is not None]
+            medians[item.name] = statistics.median(values) if values else None
+        return replace(measured[0], **medians)
 
 
 @dataclass
 class Report:
     loads: list[LoadResult]
     results: list[ReadResult]
-    rss_mb: float
+    targets: list[str]
+    concurrencies: tuple[int, ...]
+    rss_mb: dict[str, float]  # target -> peak RSS of its server process
+    profile: Profile | None
     environment: dict[str, str]
     graph_nodes: int
     graph_facts: int
+    method: str  # rounds, seconds per cell, warm-up
 
 
 @dataclass(frozen=True)
@@ -62,45 +87,83 @@ class BenchConfig:
     password: str
     database: str = "neo4j"
     sizes: tuple[int, ...] = (100_000, 1_000_000)
-    duration: float = 10.0
-    concurrencies: tuple[int, ...] = (8, 32)
+    duration: float = 5.0  # seconds per cell (HTTP cells last whole seconds)
+    concurrencies: tuple[int, ...] = (8, 32)  # throughput; latency is measured at concurrency 1
+    rounds: int = 3
+    warmup: float = 5.0  # seconds per read (all targets at once, at the highest concurrency) before round 1
     batch_rows: int = 10_000
     with_neo4j_graphql: bool = True
+    profile: bool = True
+    neo4j_pid: int | None = None  # to charge Neo4j's CPU per request, when the bench started it
     strikegraph_command: str = str(Path(sys.executable).parent / "strikegraph")
 
 
-def _signature(read: str, target: str, body: Any) -> Any:
-    """What must agree between targets: the slugs, sizes or length each read answers with."""
-    if target == "raw":
-        rows = body
-        return {
-            "strikes_active": lambda: [r["slug"] for r in rows],
-            "organization_3_levels": lambda: (
-                rows[0]["slug"],
-                len(rows[0]["leaders"]) + 0,
-                len(rows[0]["members"]),
-                len(rows[0]["strikes"]),
-            ),
-            "path": lambda: rows[0]["length"] if rows else None,
-            "search": lambda: [r["slug"] for r in rows],
-        }[read]()
-    data = body["data"]
-    if target == "strikegraph":
-        own = data.get("organization") or {}
-        return {
-            "strikes_active": lambda: [s["slug"] for s in data["strikes"]],
-            "organization_3_levels": lambda: (own["slug"], *(len(own[k]) for k in ("leaders", "members", "strikes"))),
-            "path": lambda: data["path"]["length"] if data["path"] else None,
-            "search": lambda: [hit["node"]["slug"] for hit in data["search"]],
-        }[read]()  # fmt: skip
-    org = (data.get("organization") or [None])[0]
-    return {
-        "strikes_active": lambda: [s["slug"] for s in data["strikes"]],
-        "organization_3_levels": lambda: (org["slug"], len(org["presidedBy"]["edges"]) + len(org["ledBy"]["edges"]),
-                                          len(org["members"]["edges"]), len(org["strikes"]["edges"])),
-        "path": lambda: data["path"]["length"] if data["path"] else None,
-        "search": lambda: [edge["node"]["slug"] for edge in data["search"]["edges"]],
-    }[read]()  # fmt: skip
+def _body(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload).encode()
+
+
+async def _compare(chosen: list[Read], targets: dict[str, Target]) -> list[ReadResult]:
+    """One answer from every target per read, compared whole with the raw driver's."""
+    results = []
+    for read in chosen:
+        outcome = ReadResult(read)
+        answers = {name: await target.answer(read) for name, target in targets.items()}
+        outcome.statements = answers["strikegraph"].get("extensions", {}).get("cypherStatements", -1)
+        expected = answers["raw"]["data"]
+        for name, answer in answers.items():
+            data = from_neo4j_graphql(read.name, answer["data"]) if name == "neo4j_graphql" else answer["data"]
+            outcome.agree[name] = canonical(data) == canonical(expected)
+            if not outcome.agree[name]:
+                outcome.differences[name] = diff_summary(expected, data)
+        results.append(outcome)
+    return results
+
+
+async def _measure(config: BenchConfig, results: list[ReadResult], targets: dict[str, Target], say: Any) -> None:
+    names = list(targets)
+    top = max(config.concurrencies)
+    if config.warmup > 0:
+        # Warm-up measures nothing, so all targets warm up at once (caches, pools, V8's JIT), sharing the
+        # highest concurrency between them so as not to overload Neo4j.
+        each = max(1, top // len(names))
+        say(f"warming up: {config.warmup:g}s per read, every target at c={each} at once")
+        for result in results:
+            await asyncio.gather(*(_warm_up(targets[name], result.read, each, config.warmup) for name in names))
+        await _settle((targets[name] for name in names), say)
+    for round_ in range(config.rounds):
+        say(f"round {round_ + 1} of {config.rounds}")
+        for index, result in enumerate(results):
+            shift = (round_ + index) % len(names)  # each target takes each place in turn
+            for name in names[shift:] + names[:shift]:
+                for concurrency in (1, *config.concurrencies):
+                    cell = await targets[name].measure(result.read, concurrency, config.duration)
+                    result.rounds.setdefault((name, concurrency), []).append(cell)
+                    if concurrency > 1:
+                        await _settle([targets[name]], say)
+
+
+async def _settle(targets: Iterable[Target], say: Any) -> None:
+    pids = sorted({pid for target in targets for pid in target.pids})
+    if not await settle(pids):
+        say(f"warning: processes {pids} were still busy a minute after their load stopped")
+
+
+async def _warm_up(target: Target, read: Read, concurrency: int, seconds: float) -> None:
+    try:
+        await target.measure(read, concurrency, seconds)
+    except LoadFailed as slow:
+        if slow.failed or slow.socket_errors:
+            raise  # errors fail the run; no answer yet within a short warm-up is only slow
+
+
+async def _profile(config: BenchConfig, read: Read, target: HttpTarget) -> Profile:
+    """py-spy on strikegraph while wrk keeps it busy at the highest concurrency (a second longer)."""
+    seconds = max(1.0, config.duration)
+    stacks, _ = await asyncio.gather(
+        record(target.server.process.pid, seconds),
+        target.measure(read, max(config.concurrencies), seconds + 1),
+    )
+    return summarize(read.name, stacks)
 
 
 async def run(config: BenchConfig, say: Any = print) -> Report:
@@ -108,7 +171,7 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
         config.uri, auth=(config.user, config.password), notifications_min_severity=NotificationMinimumSeverity.OFF
     )
     loads: list[LoadResult] = []
-    servers: list[Server] = []
+    servers: dict[str, Server] = {}
     try:
         graph = None
         for size in config.sizes:
@@ -120,40 +183,47 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
         assert graph is not None
         chosen = reads(graph)
         connection = (config.uri, config.user, config.password, config.database)
-        api = start_strikegraph(config.strikegraph_command, *connection)
-        servers.append(api)
-        targets: dict[str, Any] = {
-            "strikegraph": HttpTarget(
-                api.url, {r.name: {"query": r.strikegraph, "variables": r.variables} for r in chosen}
-            ),
-            "raw": RawTarget(driver, config.database),
+        servers["strikegraph"] = start_strikegraph(config.strikegraph_command, *connection)
+        servers["raw_http"] = start_raw_server(*connection)
+        if config.with_neo4j_graphql:
+            servers["neo4j_graphql"] = start_neo4j_graphql(*connection)
+        requests: dict[str, dict[str, tuple[str, bytes]]] = {
+            "strikegraph": {
+                r.name: (servers["strikegraph"].url, _body({"query": r.strikegraph, "variables": r.variables}))
+                for r in chosen
+            },
+            "raw_http": {r.name: (f"{servers['raw_http'].url}/read/{r.name}", _body(r.variables)) for r in chosen},
         }
         if config.with_neo4j_graphql:
-            other = start_neo4j_graphql(*connection)
-            servers.append(other)
-            targets["neo4j_graphql"] = HttpTarget(other.url, neo4j_graphql_requests(chosen))
-        results = []
-        for read in chosen:
-            say(f"read {read.name} {read.variables} ...")
-            outcome = ReadResult(read)
-            answers = {name: await target.call(read)() for name, target in targets.items()}
-            outcome.statements = answers["strikegraph"].get("extensions", {}).get("cypherStatements", -1)
-            expected = _signature(read.name, "raw", answers["raw"])
-            outcome.agree = {name: _signature(read.name, name, body) == expected for name, body in answers.items()}
-            for name, target in targets.items():
-                outcome.latency[name] = await latency(target.call(read), config.duration)
-                for concurrency in config.concurrencies:
-                    outcome.throughput[(name, concurrency)] = await throughput(
-                        target.call(read), concurrency, config.duration
-                    )
-            results.append(outcome)
-        rss = api.peak_rss_mb()
-        for target in targets.values():
-            if isinstance(target, HttpTarget):
-                await target.close()
-        return Report(loads, results, rss, environment(), graph.nodes, graph.facts)
+            requests["neo4j_graphql"] = {
+                name: (servers["neo4j_graphql"].url, _body(payload))
+                for name, payload in neo4j_graphql_requests(chosen).items()
+            }
+        targets: dict[str, Target] = {
+            name: HttpTarget(name, servers[name], requests[name], config.neo4j_pid) for name in requests
+        }
+        targets["raw"] = InProcessTarget(driver, config.database, config.neo4j_pid)
+        say("comparing answers ...")
+        results = await _compare(chosen, targets)
+        await _measure(config, results, targets, say)
+        profile = None
+        if config.profile:
+            say(f"profiling strikegraph on {PROFILED_READ} ...")
+            profiled = next(r.read for r in results if r.read.name == PROFILED_READ)
+            strikegraph = targets["strikegraph"]
+            assert isinstance(strikegraph, HttpTarget)
+            profile = await _profile(config, profiled, strikegraph)
+        rss = {name: server.peak_rss_mb() for name, server in servers.items()}
+        method = (
+            f"median of {config.rounds} rounds, {config.duration:g}s per cell, targets interleaved; "
+            f"{config.warmup:g}s warm-up per read"
+        )
+        return Report(
+            loads, results, list(targets), config.concurrencies, rss, profile, environment(),
+            graph.nodes, graph.facts, method,
+        )  # fmt: skip
     finally:
-        for server in servers:
+        for server in servers.values():
             server.stop()
         await driver.close()
 
@@ -168,13 +238,19 @@ def environment() -> dict[str, str]:
          if line.startswith("model name")), platform.processor(),
     )  # fmt: skip
     return {
-        "machine": f"{cpu}, {__import__('os').cpu_count()} cores, "
+        "machine": f"{cpu}, {os.cpu_count()} cores, "
         f"{round(int(Path('/proc/meminfo').read_text().split()[1]) / 1024 / 1024)} GiB",
         "python": platform.python_version(),
         "neo4j": f"{NEO4J_VERSION} community",
         "strawberry": metadata.version("strawberry-graphql"),
         "neo4j driver": metadata.version("neo4j"),
+        "load generator": _wrk_version(),
     }
+
+
+def _wrk_version() -> str:
+    banner = subprocess.run([ensure_wrk(), "--version"], capture_output=True, text=True, check=False).stdout
+    return " ".join(banner.split()[:2]) or "wrk"
 
 
 def main_async(config: BenchConfig) -> Report:

@@ -1,15 +1,16 @@
-"""The benchmark in miniature (a tiny graph, fractions of a second per cell), so `python -m bench`
-cannot rot: every stage runs, the three targets agree, and strikegraph sends one statement per read."""
+"""The benchmark in miniature (a tiny graph, one round of one-second cells), so `python -m bench` cannot rot:
+every stage runs (wrk, the raw driver over HTTP and in-process, @neo4j/graphql, py-spy), every target gives
+the same whole answer, and strikegraph sends one statement per read."""
 
 from __future__ import annotations
-
-import shutil
 
 from neo4j import AsyncDriver
 
 from api.neo4j_local import RunningNeo4j
 from bench.report import format_report
 from bench.run import BenchConfig, run
+
+TARGETS = {"strikegraph", "raw_http", "raw", "neo4j_graphql"}
 
 
 async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNeo4j, driver: AsyncDriver) -> None:
@@ -18,9 +19,11 @@ async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNe
         user=neo4j_server.user,
         password=neo4j_server.password,
         sizes=(1_000, 3_000),
-        duration=0.2,
-        concurrencies=(2, 4),
-        with_neo4j_graphql=shutil.which("npm") is not None,
+        duration=1.0,
+        concurrencies=(4,),
+        rounds=1,
+        warmup=0.2,
+        neo4j_pid=neo4j_server.pid,
     )
     report = await run(config, say=lambda *_: None)
     assert [load.nodes for load in report.loads] == [1_000, 3_000]
@@ -28,12 +31,19 @@ async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNe
     assert [result.read.name for result in report.results] == [
         "strikes_active", "organization_3_levels", "path", "search"
     ]  # fmt: skip
+    assert set(report.targets) == TARGETS
     for result in report.results:
         assert result.statements == 1, result.read.name
-        assert all(result.agree.values()), (result.read.name, result.agree)
-        assert all(latency.count >= 20 for latency in result.latency.values())
-        assert all(rate > 0 for rate in result.throughput.values())
-    assert 0 < report.rss_mb < 1_000
+        assert result.agree == dict.fromkeys(TARGETS, True), (result.read.name, result.differences)
+        assert set(result.rounds) == {(target, c) for target in TARGETS for c in (1, 4)}
+        for (target, _), cells in result.rounds.items():
+            for cell in cells:
+                assert cell.requests > 0 and cell.per_second > 0 and 0 < cell.p50 <= cell.p99, (target, cell)
+                assert cell.server_cpu_ms is not None and cell.neo4j_cpu_ms is not None, (target, cell)
+    assert 0 < report.rss_mb["strikegraph"] < 1_000
+    assert report.profile is not None and report.profile.samples > 0 and report.profile.rows
     table = format_report(report)
     assert "| strikes_active | strikegraph |" in table
+    assert "| organization_3_levels | raw driver over HTTP |" in table
     assert "Peak RSS of the strikegraph process" in table
+    assert "**Profile** of strikegraph serving `organization_3_levels`" in table
