@@ -82,9 +82,12 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         except RequestRefused as refused:
             response = refused.response(getattr(request.state, "media_type", JSON))
         except HTTPException as error:  # Strawberry's own refusals, as JSON with a code
-            code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "BAD_REQUEST")
-            headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
-            response = error_response(error.status_code, code, error.reason, headers=headers)
+            if isinstance(error.__cause__, InvalidOperationTypeError):  # a mutation sent with GET
+                response = error_response(405, "METHOD_NOT_ALLOWED", error.reason, headers={"Allow": "POST"})
+            else:
+                code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "BAD_REQUEST")
+                headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
+                response = error_response(error.status_code, code, error.reason, headers=headers)
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None = None) -> Context:
@@ -146,14 +149,6 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
                     400, "BAD_REQUEST", 'no GraphQL document: send it in `query` (e.g. {"query": "{ __typename }"})'
                 )
         return parsed
-
-    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        try:
-            return await super().execute_single(*args, **kwargs)
-        except HTTPException as error:
-            if isinstance(error.__cause__, InvalidOperationTypeError):  # a mutation sent with GET
-                raise RequestRefused(405, "METHOD_NOT_ALLOWED", error.reason, {"Allow": "POST"}) from error
-            raise
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response = process_result(result)
