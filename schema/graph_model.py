@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from schema.keys import key_schema_statements
+
 
 class Label(Enum):
     ORGANIZATION = "Organization"
@@ -139,6 +141,7 @@ def graph_schema_statements() -> list[str]:
         "CREATE INDEX organization_kind IF NOT EXISTS FOR (n:Organization) ON (n.kind)",
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
         f"FOR (n:{'|'.join(label.value for label in Label)}) ON EACH [n.name, n.aliasText, n.description]",
+        *key_schema_statements(),  # unique names per label and fact ids across types (schema/keys.py)
     ]
     return statements
 

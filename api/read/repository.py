@@ -14,14 +14,17 @@ from api.errors import BadUserInput, NotFound
 from api.graph import RequestGraph
 from api.read.compiler import Compiler, Shape, build, flatten
 from api.read.pagination import SORT_KEYS, PageRequest, encode_cursor, keyset_condition, order_by
-from schema.graph_model import FULLTEXT_INDEX, Label, RelType
+from schema.graph_model import FULLTEXT_INDEX, Label
 from schema.types.base import PageInfo, from_global_id
 from schema.types.nodes import NODE_TYPES, Connection, Edge, Path, Relationship, SearchHit
 
 MAX_PATH_LENGTH = 6
 
-# Fact ids are unique per relationship type; one index seek per type finds any fact by id (`$id`).
-FIND_FACT = "CALL () { " + " UNION ".join(f"MATCH ()-[r:{t.value} {{id: $id}}]->() RETURN r" for t in RelType) + " } "
+# Fact ids are unique across relationship types: each fact has a `FactKey` (schema/keys.py) that names
+# its ends, so any fact is found by id (`$id`) with three index seeks and the expand between its ends.
+FIND_FACT = (
+    "MATCH (factKey:FactKey {id: $id}) MATCH (:Entity {id: factKey.from})-[r {id: $id}]->(:Entity {id: factKey.to}) "
+)
 
 
 @dataclass
