@@ -93,8 +93,8 @@ class ParsedFile:
 def read_yaml(path: Path, display: str) -> tuple[ParsedFile | None, list[Problem]]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // (1024 * 1024)
-        return None, [Problem(display, 0, "", f"{size:,} bytes is over the {limit} MB limit: split the file")]
+        message = f"{size:,} bytes is over the limit of {MAX_FILE_BYTES:,} bytes: split the file"
+        return None, [Problem(display, 0, "", message)]
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
