@@ -124,7 +124,7 @@ class RequestGraph:
                 self.timeout + TIMEOUT_GRACE_SECONDS,
             )
         except TimeoutError:
-            raise _timed_out(self.timeout) from None
+            raise await self._timed_out() from None
         except (Neo4jError, DriverError) as error:
             raise user_facing(error) or error from error
         # dict(record), not record.data(): our results are plain maps, no graph objects to convert.
@@ -161,7 +161,7 @@ class RequestGraph:
         try:
             return await asyncio.wait_for(fetch(), self.timeout + TIMEOUT_GRACE_SECONDS)
         except TimeoutError:
-            self._failure = _timed_out(self.timeout)
+            self._failure = await self._timed_out()
             raise self._failure from None
         except (Neo4jError, DriverError) as error:
             raise self._failed(error) from error
@@ -176,6 +176,17 @@ class RequestGraph:
             self._failure = facing
             return facing
         return error  # e.g. a ConstraintError, which the write repository turns into a CONFLICT
+
+    async def _timed_out(self) -> UserFacingError:
+        """The statement outlived its timeout: too big a query, unless Neo4j itself stopped answering
+        (shutting down, overloaded), which a trivial query tells apart."""
+        try:
+            reason = await asyncio.wait_for(neo4j_unavailable_reason(self.driver, self.database), 1.5)
+        except TimeoutError:
+            reason = "no answer"
+        if reason is not None:
+            return Unavailable("the graph database did not answer in time: try again shortly")
+        return QueryTimeout(f"the query did not finish within {self.timeout:g}s and was stopped: ask for less")
 
     def _metadata(self) -> dict[str, Any]:
         return {"app": "strikegraph", "requestId": self.request_id} if self.request_id else {"app": "strikegraph"}
@@ -203,10 +214,6 @@ class RequestGraph:
             if session is not None:
                 with contextlib.suppress(Neo4jError, DriverError, OSError):  # the connection may be gone
                     await session.close()
-
-
-def _timed_out(seconds: float) -> QueryTimeout:
-    return QueryTimeout(f"the query did not finish within {seconds:g}s and was stopped: ask for less")
 
 
 async def wait_until_reachable(driver: AsyncDriver, timeout: float) -> None:
