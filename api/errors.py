@@ -37,3 +37,9 @@ class ServiceUnavailable(UserFacingError):
     """Neo4j did not answer (down, restarting, no leader): try again later (HTTP 503)."""
 
     code = "SERVICE_UNAVAILABLE"
+
+
+class QueryTimeout(UserFacingError):
+    """The query took longer than the server's query timeout."""
+
+    code = "QUERY_TIMEOUT"

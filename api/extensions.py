@@ -170,7 +170,8 @@ def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
 
 class WriteTransaction(SchemaExtension):
     """Commits the request's write transaction when every field succeeded, else rolls it back: several
-    mutations in one request are all or nothing."""
+    mutations in one request are all or nothing. (A transient failure is retried by the HTTP view,
+    which runs the whole operation again: see `StrikegraphGraphQL.execute_single` in api/http_view.py.)"""
 
     async def on_operation(self) -> AsyncIterator[None]:
         yield
@@ -181,6 +182,10 @@ class WriteTransaction(SchemaExtension):
         failed = bool(getattr(result, "errors", None))
         try:
             await graph.finish(commit=not failed)
+        except UserFacingError as error:  # Neo4j unavailable or timed out while committing
+            if result is not None:
+                result.data = None
+                result.errors = [GraphQLError(str(error), extensions={"code": error.code, **error.extensions})]
         except Exception:
             log.exception("request %s: commit failed", getattr(self.execution_context.context, "request_id", "-"))
             if result is not None:

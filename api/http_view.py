@@ -5,13 +5,21 @@ Cache-Control on GET queries."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import hashlib
+import logging
+import random
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import graphql
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql.language import OperationDefinitionNode, OperationType
 from neo4j import AsyncDriver
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,7 +29,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema.exceptions import InvalidOperationTypeError
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from api.auth import KeyRing
 from api.context import Context
@@ -32,6 +40,8 @@ from api.graphql_request import decode_json_body, decode_json_text, is_json_cont
 from api.graphql_schema import build_schema
 from api.persisted_queries import AllowList, PersistedQueries, PersistedQueryStore
 from api.settings import Settings
+
+log = logging.getLogger("strikegraph")
 
 # Request errors (no execution happened) map to these statuses under application/graphql-response+json.
 _REQUEST_ERROR_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403}
@@ -92,10 +102,71 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None = None) -> Context:
         driver: AsyncDriver = request.app.state.driver
-        graph = RequestGraph(driver, self.settings.neo4j_database, self.settings.query_timeout_seconds)
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        graph = RequestGraph(driver, self.settings.neo4j_database, self.settings.query_timeout_seconds, request_id)
         caller = self.keys.caller(request.headers.get("authorization"))
         return Context(request=request, graph=graph, settings=self.settings, request_id=request_id, caller=caller)  # type: ignore[arg-type]
+
+    async def execute_operation(  # Strawberry's signature
+        self,
+        request: Any,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Any,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        """A batch runs its operations concurrently, so they cannot share one write transaction: a batch
+        with a mutation is refused whole, and each query of a batch gets its own view of Neo4j."""
+        if not isinstance(request_data, list):
+            return await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+        if any(_has_mutation(item.query, self.settings.max_tokens) for item in request_data):
+            refused = graphql.GraphQLError(BATCHED_MUTATION, extensions={"code": "BAD_USER_INPUT"})
+            return [ExecutionResult(data=None, errors=[refused]) for _ in request_data]
+        contexts = [dataclasses.replace(context, graph=context.graph.again()) for _ in request_data]
+        return list(
+            await asyncio.gather(
+                *(
+                    self.execute_single(request, request_adapter, sub_response, own, root_value, item)
+                    for own, item in zip(contexts, request_data, strict=True)
+                )
+            )
+        )
+
+    async def execute_single(  # Strawberry's signature
+        self,
+        request: Any,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Any,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Run the operation; when its write transaction failed for a reason a retry can cure (a
+        deadlock, a leader switch, a dropped connection), run the whole operation again in a new
+        transaction, within the settings' retry budget. Nothing of a failed attempt was committed."""
+        started = time.monotonic()
+        delays = _backoff()
+        while True:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+            reason = context.graph.retry
+            if reason is None:
+                return result
+            budget = (
+                self.settings.transient_retry_seconds
+                if reason == "transient"
+                else self.settings.unavailable_retry_seconds
+            )
+            delay = next(delays)
+            if time.monotonic() - started + delay > budget:
+                return result
+            log.info("request %s: %s failure, running it again in %.2fs", context.request_id, reason, delay)
+            await asyncio.sleep(delay)
+            context.graph = context.graph.again()
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         headers = request.headers
@@ -225,3 +296,28 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
         return False
     candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
     return "*" in candidates or etag in candidates
+
+
+BATCHED_MUTATION = (
+    "a batch (a JSON array of operations) may not contain a mutation: send the mutations as one operation; "
+    "the mutations of one operation are one transaction"
+)
+
+
+def _has_mutation(query: str | None, max_tokens: int) -> bool:
+    try:
+        document = graphql.parse(query or "", max_tokens=max_tokens)
+    except graphql.GraphQLError:
+        return False  # executing the operation reports the syntax error
+    return any(
+        isinstance(definition, OperationDefinitionNode) and definition.operation == OperationType.MUTATION
+        for definition in document.definitions
+    )
+
+
+def _backoff() -> Iterator[float]:
+    """Delays between attempts: doubling from 50 ms up to 1 s, jittered so racing requests spread out."""
+    delay = 0.05
+    while True:
+        yield delay * random.uniform(0.5, 1.5)
+        delay = min(delay * 2, 1.0)

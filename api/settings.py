@@ -43,8 +43,13 @@ class Settings(BaseSettings):
     local_neo4j_pagecache: str = "512m"
 
     seed_on_start: bool = True  # load seed/ when the graph is empty
-    query_timeout_seconds: float = 10.0
+    query_timeout_seconds: float = 10.0  # per statement, planning included (a client-side guard too)
     startup_timeout_seconds: float = 60.0
+    # Failing fast when Neo4j is down, retrying when it says "try again" (api/graph.py):
+    neo4j_connection_timeout_seconds: float = 1.0  # to open a TCP connection
+    neo4j_acquisition_timeout_seconds: float = 1.5  # to get a connection from the pool (open one included)
+    unavailable_retry_seconds: float = 0.5  # retrying while Neo4j does not answer at all (reads and writes)
+    transient_retry_seconds: float = 10.0  # retrying a write after a deadlock or a leader switch
 
     # Limits on what one GraphQL request may ask for.
     max_page_size: int = 100

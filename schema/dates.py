@@ -70,6 +70,8 @@ def _parse_text(text: str) -> PartialDate:
     if match is None:
         raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
     year = int(match["year"])
+    if year == 0:  # Python's and Neo4j's calendars start at year 1
+        raise ValueError(f"'{text}' is not a date: years run from 0001 to 9999")
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None
     if month is not None and not 1 <= month <= 12:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schema.keys import key_schema_statements
 from schema.model import (
     ENTITY,
     FACT_KINDS,
@@ -68,9 +69,13 @@ def graph_schema_statements() -> list[str]:
         "CREATE INDEX organization_kind IF NOT EXISTS FOR (n:Organization) ON (n.kind)",
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
         f"FOR (n:{'|'.join(label.value for label in Label)}) ON EACH [n.name, n.aliasText, n.description]",
+        *key_schema_statements(),  # unique names per label and fact ids across types (schema/keys.py)
     ]
     return statements
 
 
-# Fact ids are unique per relationship type; one index seek per type finds any fact by id (`$id`).
-FIND_FACT = "CALL () { " + " UNION ".join(f"MATCH ()-[r:{k.name} {{id: $id}}]->() RETURN r" for k in FACT_KINDS) + " } "
+# Fact ids are unique across relationship types: each fact has a `FactKey` (schema/keys.py) that names
+# its ends, so any fact is found by id (`$id`) with three index seeks and the expand between its ends.
+FIND_FACT = (
+    "MATCH (factKey:FactKey {id: $id}) MATCH (:Entity {id: factKey.from})-[r {id: $id}]->(:Entity {id: factKey.to}) "
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from neo4j.exceptions import ConstraintError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -23,17 +24,29 @@ def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_r
     try:
         seed = read_seed(paths)
     except SeedValidationError as error:
-        for problem in error.problems:
-            console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-        console.print(f"[bold red]{len(error.problems)} problem(s); nothing was written.[/]")
-        return 1
+        return _refused(error, console)
     files = len(seed_files(paths))
     console.print(f"{files} file(s) valid: {len(seed.nodes)} nodes, {len(seed.facts)} facts")
     if dry_run:
         return 0
-    summary = asyncio.run(_load(settings, seed, prune))
+    try:
+        summary = asyncio.run(_load(settings, seed, prune))
+    except SeedValidationError as error:  # a name the graph already gives another node
+        return _refused(error, console)
+    except ConstraintError:
+        console.print(
+            "[bold red]An API write took a name or fact id this load needs; nothing was written: run again.[/]"
+        )
+        return 1
     console.print(summary_table(summary))
     return 0
+
+
+def _refused(error: SeedValidationError, console: Console) -> int:
+    for problem in error.problems:
+        console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    console.print(f"[bold red]{len(error.problems)} problem(s); nothing was written.[/]")
+    return 1
 
 
 async def _load(settings: Settings, seed: SeedSet, prune: bool) -> LoadSummary:

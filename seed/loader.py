@@ -1,5 +1,6 @@
 """Loads validated seed records into Neo4j: batched `UNWIND ... MERGE`, all in one transaction, so a
-failure writes nothing and a re-run with the same files changes nothing."""
+failure writes nothing and a re-run with the same files changes nothing. It keeps the uniqueness keys
+of names and fact ids (schema/keys.py) exactly as the API does, so seed and API never disagree."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from schema.graph_model import ENTITY, Label, RelType
+from schema.keys import FACT_KEY, NAME_KEY, name_key
 from schema.records import FactBase, NodeRecord
+from seed.problems import SeedValidationError
 from seed.validate import SeedSet, read_seed
 
 SEED = "seed"  # the `managedBy` of everything the seeder owns; API writes say "api"
@@ -46,7 +49,10 @@ def node_rows(nodes: list[NodeRecord]) -> list[dict[str, Any]]:
     rows = []
     for node in nodes:
         properties = node.properties()
-        rows.append({"id": node.id, "props": properties, "hash": _content_hash(properties, node.label.value)})
+        keys = [name_key(node.label.value, key) for key in properties["nameKeys"]]
+        rows.append(
+            {"id": node.id, "props": properties, "hash": _content_hash(properties, node.label.value), "keys": keys}
+        )
     return rows
 
 
@@ -55,7 +61,10 @@ def fact_rows(facts: list[FactBase]) -> list[dict[str, Any]]:
     for fact in facts:
         properties = fact.properties()
         row_hash = _content_hash(properties, fact.type.value, fact.from_, fact.to)
-        rows.append({"id": fact.fact_id, "from": fact.from_, "to": fact.to, "props": properties, "hash": row_hash})
+        rows.append(
+            {"id": fact.fact_id, "type": fact.type.value, "from": fact.from_, "to": fact.to, "props": properties,
+             "hash": row_hash}
+        )  # fmt: skip
     return rows
 
 
@@ -92,14 +101,17 @@ def _node_upsert(label: Label) -> LiteralString:
 
 
 def _fact_upsert(rel: RelType) -> LiteralString:
-    # New facts are CREATEd (the id lookup already proved them absent); a fact whose ends changed is
-    # re-created between its new ends under the same id, keeping its version history.
+    # The old fact is found through its key, whatever its type. A new fact gets a key (CREATE: of a
+    # seed load and an API write racing for one id, one fails); a fact whose type or ends changed is
+    # re-created under the same id and key, keeping its version history.
     return f"""
         UNWIND $rows AS row
-        OPTIONAL MATCH ()-[old:{rel.value} {{id: row.id}}]->()
-        WITH row, old, {_outcome("old")} AS outcome
-        WITH row, old, outcome,
-             outcome = 'updated' AND (startNode(old).id <> row.from OR endNode(old).id <> row.to) AS moved
+        OPTIONAL MATCH (key:{FACT_KEY} {{id: row.id}})
+        OPTIONAL MATCH (:{ENTITY} {{id: key.from}})-[old {{id: row.id}}]->(:{ENTITY} {{id: key.to}})
+        WITH row, key, old, {_outcome("old")} AS outcome
+        WITH row, key, old, outcome,
+             outcome = 'updated' AND (type(old) <> '{rel.value}' OR startNode(old).id <> row.from
+                                      OR endNode(old).id <> row.to) AS moved
         CALL (row, old, outcome, moved) {{
             WITH row, old, outcome WHERE outcome = 'created' OR moved
             WITH row, old, coalesce(old.version, 0) AS version, coalesce(old.createdAt, datetime()) AS createdAt
@@ -111,6 +123,14 @@ def _fact_upsert(rel: RelType) -> LiteralString:
             SET r = row.props, r.seedHash = row.hash, r.managedBy = '{SEED}', r.version = version + 1,
                 r.createdAt = createdAt, r.updatedAt = datetime()
         }}
+        CALL (row, outcome) {{
+            WITH row, outcome WHERE outcome = 'created'
+            CREATE (:{FACT_KEY} {{id: row.id, type: row.type, from: row.from, to: row.to}})
+        }}
+        CALL (row, key, moved) {{
+            WITH row, key, moved WHERE moved
+            SET key.type = row.type, key.from = row.from, key.to = row.to
+        }}
         CALL (row, old, outcome, moved) {{
             WITH row, old, outcome WHERE outcome = 'updated' AND NOT moved
             SET old += row.props, old.seedHash = row.hash, old.version = old.version + 1,
@@ -120,16 +140,46 @@ def _fact_upsert(rel: RelType) -> LiteralString:
         """
 
 
+# Name keys follow the nodes once every node of the load is written (so two seed nodes may swap a
+# name): a seed node's stale keys go, then its missing keys are CREATEd. Nodes the API owns keep theirs.
+RELEASE_STALE_NAMES: LiteralString = f"""
+    UNWIND $rows AS row
+    MATCH (n:{ENTITY} {{id: row.id}}) WHERE n.managedBy = '{SEED}'
+    MATCH (k:{NAME_KEY} {{owner: row.id}}) WHERE NOT k.key IN row.keys
+    DELETE k
+"""
+NAMES_TAKEN: LiteralString = f"""
+    UNWIND $rows AS row
+    MATCH (n:{ENTITY} {{id: row.id}}) WHERE n.managedBy = '{SEED}'
+    UNWIND row.keys AS key
+    MATCH (k:{NAME_KEY} {{key: key}}) WHERE k.owner <> row.id
+    RETURN row.id AS id, key, k.owner AS owner
+"""
+CLAIM_NAMES: LiteralString = f"""
+    UNWIND $rows AS row
+    MATCH (n:{ENTITY} {{id: row.id}}) WHERE n.managedBy = '{SEED}'
+    UNWIND row.keys AS key
+    WITH row, key WHERE NOT EXISTS {{ MATCH (:{NAME_KEY} {{key: key}}) }}
+    CREATE (:{NAME_KEY} {{key: key, owner: row.id}})
+"""
+
 PRUNE_FACTS: LiteralString = f"""
     MATCH ()-[r]->() WHERE r.managedBy = '{SEED}' AND NOT r.id IN $keep
+    WITH r, r.id AS id
     DELETE r
+    WITH id
+    CALL (id) {{ MATCH (k:{FACT_KEY} {{id: id}}) DELETE k }}
     RETURN count(*) AS count
 """
 # A seed node that API-written facts still use is kept: pruning never touches the API's work.
 PRUNE_NODES: LiteralString = f"""
     MATCH (n:{ENTITY}) WHERE n.managedBy = '{SEED}' AND NOT n.id IN $keep
     WITH n, EXISTS {{ (n)--() }} AS used
-    CALL (n, used) {{ WITH n, used WHERE NOT used DELETE n }}
+    CALL (n, used) {{
+        WITH n, used WHERE NOT used
+        CALL (n) {{ MATCH (k:{NAME_KEY} {{owner: n.id}}) DELETE k }}
+        DELETE n
+    }}
     RETURN used, count(*) AS count
 """
 
@@ -148,14 +198,6 @@ def _fact_batches(seed: SeedSet, batch_rows: int) -> Iterator[tuple[LiteralStrin
             yield _fact_upsert(rel), rows[start : start + batch_rows]
 
 
-def _planned_batches(seed: SeedSet, batch_rows: int) -> Iterator[tuple[LiteralString, list[dict[str, Any]], str]]:
-    """(statement, rows, "nodes" or "facts") in load order: every node before any fact."""
-    for statement, rows in _node_batches(seed, batch_rows):
-        yield statement, rows, "nodes"
-    for statement, rows in _fact_batches(seed, batch_rows):
-        yield statement, rows, "facts"
-
-
 def count_rows(seed: SeedSet) -> int:
     return len(seed.nodes) + len(seed.facts)
 
@@ -167,16 +209,41 @@ async def _run_batch(tx: AsyncManagedTransaction, statement: LiteralString, rows
     return outcomes
 
 
+async def _claim_names(tx: AsyncManagedTransaction, seed: SeedSet, rows: list[dict[str, Any]]) -> None:
+    """Bring the name keys of these seed nodes in line; a name another node holds is the curator's to fix."""
+    await (await tx.run(RELEASE_STALE_NAMES, rows=rows)).consume()
+    taken = [record async for record in await tx.run(NAMES_TAKEN, rows=rows)]
+    if taken:
+        raise SeedValidationError(
+            [
+                seed.where[record["id"]].problem(
+                    "name",
+                    message=f"the name or alias '{record['key'].split(':', 1)[1]}' already names "
+                    f"'{record['owner']}' in the graph (names are unique per kind)",
+                )
+                for record in taken
+            ]
+        )
+    await (await tx.run(CLAIM_NAMES, rows=rows)).consume()
+
+
 async def _write_all(
     tx: AsyncManagedTransaction, seed: SeedSet, prune: bool, batch_rows: int, progress: ProgressCallback | None
 ) -> LoadSummary:
     summary = LoadSummary()
-    for statement, rows, target in _planned_batches(seed, batch_rows):
-        started = time.perf_counter()
-        getattr(summary, target).update(await _run_batch(tx, statement, rows))
-        summary.seconds[target] += time.perf_counter() - started
-        if progress:
-            progress(len(rows))
+    written: list[list[dict[str, Any]]] = []
+    for target, batches in (("nodes", _node_batches(seed, batch_rows)), ("facts", _fact_batches(seed, batch_rows))):
+        if target == "facts":
+            for rows in written:
+                await _claim_names(tx, seed, rows)
+        for statement, rows in batches:
+            started = time.perf_counter()
+            getattr(summary, target).update(await _run_batch(tx, statement, rows))
+            summary.seconds[target] += time.perf_counter() - started
+            if target == "nodes":
+                written.append(rows)
+            if progress:
+                progress(len(rows))
     if prune:
         record = await (await tx.run(PRUNE_FACTS, keep=list(seed.facts))).single(strict=True)
         summary.facts["removed"] += record["count"]
@@ -222,6 +289,10 @@ async def load_seed(
         counts = getattr(summary, target)
         await asyncio.gather(*(writer(batches, counts) for _ in range(max(1, writers))))
         summary.seconds[target] += time.perf_counter() - started
+        if target == "nodes":  # the name keys, a batch at a time, before any fact
+            async with driver.session(database=database) as session:
+                for _, rows in _node_batches(seed, batch_rows):
+                    await session.execute_write(_claim_names, seed, rows)
     return summary
 
 

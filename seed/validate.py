@@ -99,6 +99,7 @@ def validate_documents(documents: list[ParsedFile], problems: list[Problem] | No
     for parsed in documents:
         problems += _collect_records(parsed, parsed.display, seed)
     problems += _check_references(seed)
+    problems += _check_names(seed)
     if problems:
         raise SeedValidationError(problems)
     return seed
@@ -177,6 +178,23 @@ def _check_references(seed: SeedSet) -> list[Problem]:
                 message = f"{fact.type.value} cannot {end} a {end_node.label.value} ('{node_id}'): expected {expected}"
                 problems.append(where.problem(end, message=message))
         problems += _check_citations(fact.cites, where, source_ids)
+    return problems
+
+
+def _check_names(seed: SeedSet) -> list[Problem]:
+    """A name or alias names one node of a kind (compared as the lookup compares them: casefolded)."""
+    problems: list[Problem] = []
+    owners: dict[tuple[Label, str], str] = {}
+    for node_id, node in seed.nodes.items():
+        for name in dict.fromkeys([node.name, *node.aliases]):
+            owner = owners.setdefault((node.label, name.casefold()), node_id)
+            if owner != node_id:
+                first = seed.where[owner]
+                message = (
+                    f"'{name}' already names the {node.label.value} '{owner}' ({first.file}:{first.line}): "
+                    "names and aliases are unique per kind"
+                )
+                problems.append(seed.where[node_id].problem("name", message=message))
     return problems
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from neo4j.exceptions import ConstraintError
 from pydantic import ValidationError
 from strawberry.utils.str_converters import to_camel_case
 
@@ -13,6 +14,7 @@ from api.auth import Caller
 from api.errors import BadUserInput, Conflict, NotFound
 from api.graph import RequestGraph
 from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
+from schema.keys import FACT_KEY, NAME_KEY, name_key
 from schema.model import FACT_QUALIFIERS, NODE_KIND, NOTE, stored_as
 from schema.records import NODE_RECORDS, FactBase, FactRecord, NodeRecord, explain
 from schema.types.changes import ChangeAction
@@ -110,6 +112,7 @@ async def record_change(
 async def create_node(graph: RequestGraph, caller: Caller, record: NodeRecord) -> None:
     label = record.label.value
     properties = record.properties()
+    # Checked first for a precise message; the constraints below decide when two requests race.
     clash = await graph.write(
         f"OPTIONAL MATCH (same:{ENTITY} {{id: $id}}) "
         f"OPTIONAL MATCH (named:{label}) WHERE any(k IN named.nameKeys WHERE k IN $keys) "
@@ -117,19 +120,51 @@ async def create_node(graph: RequestGraph, caller: Caller, record: NodeRecord) -
         id=record.id, keys=properties["nameKeys"],
     )  # fmt: skip
     if clash and clash[0]["sameId"] is not None:
-        raise Conflict(f"a node with id '{record.id}' already exists: update it instead", field="input.id")
+        raise _id_taken(record.id)
     if clash and clash[0]["namedId"] is not None:
         raise Conflict(
             f"'{record.name}' names the existing {label} '{clash[0]['namedId']}' ({clash[0]['namedName']})",
             field="input.name",
         )
     await _check_sources(graph, [c.source for c in record.cites], "input.cites")
-    rows = await graph.write(
-        f"CREATE (n:{ENTITY}:{label}) SET n = $props, n.managedBy = '{API}', n.version = 1, "
-        "n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $actor RETURN properties(n) AS after",
-        props=properties, actor=caller.name,
-    )  # fmt: skip
+    try:
+        rows = await graph.write(
+            f"CREATE (n:{ENTITY}:{label}) SET n = $props, n.managedBy = '{API}', n.version = 1, "
+            "n.createdAt = datetime(), n.updatedAt = datetime(), n.createdBy = $actor RETURN properties(n) AS after",
+            props=properties, actor=caller.name,
+        )  # fmt: skip
+    except ConstraintError:
+        raise _id_taken(record.id) from None
+    await _claim_names(graph, record.label, record.id, record.name, properties["nameKeys"])
     await record_change(graph, caller, ChangeAction.CREATE_NODE, label, record.id, None, rows[0]["after"])
+
+
+def _id_taken(slug: str) -> Conflict:
+    return Conflict(f"a node with id '{slug}' already exists: update it instead", field="input.id")
+
+
+async def _claim_names(graph: RequestGraph, label: Label, owner: str, name: str, keys: list[str]) -> None:
+    """CREATE (not MERGE) the name keys: a racing request that claimed one first makes this fail."""
+    if not keys:
+        return
+    try:
+        await graph.write(
+            f"UNWIND $keys AS key CREATE (:{NAME_KEY} {{key: key, owner: $owner}})",
+            keys=[name_key(label.value, key) for key in keys], owner=owner,
+        )  # fmt: skip
+    except ConstraintError:
+        raise Conflict(
+            f"'{name}' (or one of its aliases) names another {label.value}: a name is unique per kind",
+            field="input.name",
+        ) from None
+
+
+async def _release_names(graph: RequestGraph, label: Label, owner: str, keys: list[str]) -> None:
+    if keys:
+        await graph.write(
+            f"MATCH (k:{NAME_KEY}) WHERE k.key IN $keys AND k.owner = $owner DELETE k",
+            keys=[name_key(label.value, key) for key in keys], owner=owner,
+        )  # fmt: skip
 
 
 async def _locked_node(graph: RequestGraph, slug: str, expected_version: int) -> tuple[Label, dict[str, Any]]:
@@ -172,6 +207,9 @@ async def update_node(
             field="input.cites",
         )
     await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    old_keys, new_keys = set(before.get("nameKeys") or []), set(properties["nameKeys"])
+    await _release_names(graph, label, slug, sorted(old_keys - new_keys))
+    await _claim_names(graph, label, slug, record.name, sorted(new_keys - old_keys))
     # A curator's edit takes the node out of the seed's hands: re-seeding will not undo it.
     rows = await graph.write(
         f"MATCH (n:{ENTITY} {{id: $id}}) SET n += $props, n.version = n.version + 1, n.managedBy = '{API}', "
@@ -184,6 +222,13 @@ async def update_node(
 
 async def delete_node(graph: RequestGraph, caller: Caller, slug: str, expected_version: int) -> None:
     label, before = await _locked_node(graph, slug, expected_version)
+    # Its facts go with it, and so do the keys of its names and facts.
+    await graph.write(
+        f"MATCH (:{ENTITY} {{id: $id}})-[r]-() WITH collect(DISTINCT r.id) AS ids "
+        f"MATCH (k:{FACT_KEY}) WHERE k.id IN ids DELETE k",
+        id=slug,
+    )
+    await graph.write(f"MATCH (k:{NAME_KEY} {{owner: $id}}) DELETE k", id=slug)
     await graph.write(f"MATCH (n:{ENTITY} {{id: $id}}) DETACH DELETE n", id=slug)
     await record_change(graph, caller, ChangeAction.DELETE_NODE, label.value, slug, before, None)
 
@@ -218,8 +263,16 @@ async def assert_fact(graph: RequestGraph, caller: Caller, record: FactBase) -> 
                 field=f"input.{end}",
             )
     await _check_sources(graph, [c.source for c in record.cites], "input.cites")
-    if await graph.write(FIND_FACT + "RETURN r.id AS id", id=record.fact_id):
-        raise Conflict(f"a fact with id '{record.fact_id}' already exists: update or retract it", field="input.id")
+    taken = Conflict(f"a fact with id '{record.fact_id}' already exists: update or retract it", field="input.id")
+    if await graph.write(f"MATCH (k:{FACT_KEY} {{id: $id}}) RETURN k.id AS id", id=record.fact_id):
+        raise taken
+    try:  # the key is CREATEd, not MERGEd: of two requests racing for one id, the second fails here
+        await graph.write(
+            f"CREATE (:{FACT_KEY} {{id: $id, type: $type, from: $from, to: $to}})",
+            id=record.fact_id, type=record.type.value, **{"from": record.from_, "to": record.to},
+        )  # fmt: skip
+    except ConstraintError:
+        raise taken from None
     rows = await graph.write(
         f"MATCH (a:{ENTITY} {{id: $from}}) MATCH (b:{ENTITY} {{id: $to}}) "
         f"CREATE (a)-[r:{record.type.value}]->(b) SET r = $props, r.managedBy = '{API}', r.version = 1, "

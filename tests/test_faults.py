@@ -1,0 +1,133 @@
+"""Neo4j going away and coming back, with reads and writes in flight: a read answers SERVICE_UNAVAILABLE
+within two seconds, /readyz follows the outage, nothing acknowledged is lost, nothing is written twice,
+and the service recovers without a restart. Runs on its own throwaway Neo4j, so the session's shared
+server is untouched."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from api.auth import Role
+from api.neo4j_local import LocalNeo4j, free_port
+from api.settings import PROJECT_ROOT, Settings
+from seed.loader import load_seed
+from seed.validate import SeedSet
+from tests.conftest import GraphQLClient, bearer
+
+EDITOR = bearer(Role.EDITOR)
+CREATE = (
+    "mutation($id: String!) { createNode(kind: PERSON, input: {id: $id, name: $id, "
+    'cites: [{source: "story-2023-08-10-wga-returns"}]}) { slug } }'
+)
+
+
+@pytest.fixture(scope="module")
+def outage_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
+    local = LocalNeo4j(
+        cache_dir=PROJECT_ROOT / ".neo4j",
+        home=tmp_path_factory.mktemp("outage-neo4j"),
+        port=free_port(),  # fixed, so the restarted server is where the driver looks
+        heap="512m",
+        pagecache="64m",
+    )
+    local.start()
+    yield local
+    local.stop()
+
+
+@dataclass
+class Traffic:
+    """What clients saw while Neo4j went down and came back."""
+
+    writes: dict[str, list[str]] = field(default_factory=dict)  # id -> error codes ([] = written)
+    read_codes: list[str] = field(default_factory=list)
+    reads_ok: int = 0
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def write_loop(self, gql: GraphQLClient) -> None:
+        while not self.stop.is_set():
+            slug = f"outage-{len(self.writes)}"
+            body = await gql(CREATE, {"id": slug}, headers=EDITOR)
+            errors = body.get("errors") or []
+            self.writes[slug] = [error["extensions"]["code"] for error in errors]
+            await asyncio.sleep(0.05)
+
+    async def read_loop(self, gql: GraphQLClient) -> None:
+        while not self.stop.is_set():
+            body = await gql("{ strikes { slug } }")
+            self.read_codes += [error["extensions"]["code"] for error in body.get("errors") or []]
+            self.reads_ok += 0 if body.get("errors") else 1
+            await asyncio.sleep(0.05)
+
+
+async def _ready(http: httpx.AsyncClient, timeout: float) -> float:
+    """Seconds until /readyz says ready."""
+    started = time.monotonic()
+    while (await http.get("/readyz")).status_code != 200:
+        assert time.monotonic() - started < timeout, "/readyz never became ready again"
+        await asyncio.sleep(0.2)
+    return time.monotonic() - started
+
+
+async def test_an_outage_fails_fast_and_recovers_with_nothing_lost_or_doubled(
+    outage_neo4j: LocalNeo4j, settings: Settings, curated_seed: SeedSet
+) -> None:
+    running = outage_neo4j.connection()
+    assert running is not None
+    app = create_app(settings.with_neo4j(running.uri, running.user, running.password))
+    traffic = Traffic()
+    async with (
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
+    ):
+        gql = GraphQLClient(http)
+        await load_seed(app.state.driver, "neo4j", curated_seed)
+        clients = [asyncio.create_task(traffic.write_loop(gql)), asyncio.create_task(traffic.read_loop(gql))]
+        await asyncio.sleep(1.0)
+        await asyncio.to_thread(outage_neo4j.stop)
+
+        started = time.monotonic()
+        down = await gql("{ strikes { name } }")
+        read_seconds = time.monotonic() - started
+        assert [error["extensions"]["code"] for error in down["errors"]] == ["SERVICE_UNAVAILABLE"], down
+        assert read_seconds < 2.0, f"a read with Neo4j down took {read_seconds:.2f}s"
+        readyz = await http.get("/readyz")
+        assert (readyz.status_code, readyz.json()["status"]) == (503, "unavailable")
+        await asyncio.sleep(1.0)  # clients keep trying while it is down
+
+        await asyncio.to_thread(outage_neo4j.start)
+        await _ready(http, timeout=30)
+        await asyncio.sleep(1.5)  # and carry on once it is back
+        traffic.stop.set()
+        await asyncio.gather(*clients)
+
+        # A write in flight while Neo4j shuts down or starts may also outlive its timeout (QUERY_TIMEOUT);
+        # either way it was not committed.
+        write_codes = {code for codes in traffic.writes.values() for code in codes}
+        assert write_codes <= {"SERVICE_UNAVAILABLE", "QUERY_TIMEOUT"}, traffic.writes
+        assert set(traffic.read_codes) <= {"SERVICE_UNAVAILABLE"}, traffic.read_codes
+        written = {slug for slug, codes in traffic.writes.items() if not codes}
+        refused = {slug for slug, codes in traffic.writes.items() if codes}
+        assert written and refused and traffic.reads_ok, traffic
+        # A client sends its refused writes again once Neo4j is back: each is then saved, or was already
+        # (a commit cut off by the shutdown): CONFLICT, never a second copy.
+        for slug in sorted(refused):
+            again = await gql(CREATE, {"id": slug}, headers=EDITOR)
+            assert [e["extensions"]["code"] for e in again.get("errors") or []] in ([], ["CONFLICT"]), again
+        records, _, _ = await app.state.driver.execute_query(
+            "MATCH (n:Person) WHERE n.id STARTS WITH 'outage-' "
+            "RETURN n.id AS slug, COUNT { (c:Change {entity: n.id}) } AS changes"
+        )
+        stored = {record["slug"]: record["changes"] for record in records}
+        assert set(stored) == set(traffic.writes), "a write was lost"
+        assert set(stored.values()) == {1}, f"a change was recorded twice: {stored}"
+        after = await gql.data('{ strike(id: "wga-strike-2023") { slug } }')
+        assert after == {"strike": {"slug": "wga-strike-2023"}}
