@@ -96,7 +96,7 @@ def seed(
     dry_run: Annotated[bool, typer.Option(help="Validate only; touch nothing.")] = False,
 ) -> None:
     """Validate the curated seed files and load them into Neo4j in one transaction."""
-    from seed.cli import run_seed
+    from api.seed_command import run_seed
 
     settings = Settings()
     if dry_run:

@@ -1,4 +1,5 @@
-"""`strikegraph seed`: validate, then load, with a progress bar on large inputs and a summary."""
+"""`strikegraph seed`: validate the seed files, then load them, with a progress bar on large inputs and a
+summary. It lives with the runtime (it needs a driver and the settings); `seed/` imports nothing of `api/`."""
 
 from __future__ import annotations
 
