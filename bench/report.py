@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from api.settings import Settings
+from bench.hostile import format_hostile
 from bench.run import TARGETS, ReadResult, Report
 
 TARGET_NAMES = {
@@ -96,6 +98,8 @@ def format_report(report: Report) -> str:
     others = ", ".join(f"{TARGET_NAMES[t]} {mb:.0f} MB" for t, mb in report.rss_mb.items() if t != "strikegraph")
     lines += ["", f"Peak RSS of the strikegraph process under load: {peak:.0f} MB (target <= {TARGETS['rss_mb']} "
               f"MB: {_mark(peak <= TARGETS['rss_mb'])}); for comparison {others}."]  # fmt: skip
+    if report.hostile:
+        lines += ["", *format_hostile(report.hostile, Settings(_env_file=None).max_query_cost)]
     if report.profile is not None:
         profile = report.profile
         lines += ["", f"**Profile** of strikegraph serving `{profile.read}` at c={top} (py-spy, {profile.samples:,} "

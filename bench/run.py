@@ -12,6 +12,7 @@ import platform
 import statistics
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -32,9 +33,12 @@ from bench.harness import (
     start_raw_server,
     start_strikegraph,
 )
+from bench.hostile import HostileResult
+from bench.hostile import measure as measure_hostile
 from bench.loadgen import LoadFailed, Measurement, ensure_wrk
 from bench.profile import Profile, record, summarize
 from bench.reads import Read, neo4j_graphql_requests, reads
+from bench.synthetic import SyntheticGraph
 
 TARGETS = {
     "load_nodes_per_s": 50_000,
@@ -78,6 +82,7 @@ class Report:
     graph_nodes: int
     graph_facts: int
     method: str  # rounds, seconds per cell, warm-up
+    hostile: list[HostileResult] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,17 @@ async def _profile(config: BenchConfig, read: Read, target: HttpTarget) -> Profi
     return summarize(read.name, stacks)
 
 
+def hostile_arguments(graph: SyntheticGraph) -> tuple[str, str, str]:
+    """The organization with the most facts, and a person and an issue (far apart in the graph)."""
+    degree: Counter[str] = Counter()
+    for fact in graph.document["facts"]:
+        degree[fact["from"]] += 1
+        degree[fact["to"]] += 1
+    organizations = {org["id"] for org in graph.document["organizations"]}
+    hub = next(node for node, _ in degree.most_common() if node in organizations)
+    return hub, graph.document["people"][0]["id"], graph.document["issues"][-1]["id"]
+
+
 async def run(config: BenchConfig, say: Any = print) -> Report:
     driver = AsyncGraphDatabase.driver(
         config.uri, auth=(config.user, config.password), notifications_min_severity=NotificationMinimumSeverity.OFF
@@ -213,6 +229,9 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
             strikegraph = targets["strikegraph"]
             assert isinstance(strikegraph, HttpTarget)
             profile = await _profile(config, profiled, strikegraph)
+        say("hostile queries ...")
+        hub, start, end = hostile_arguments(graph)
+        hostile = await asyncio.to_thread(measure_hostile, servers["strikegraph"].url, hub, start, end)
         rss = {name: server.peak_rss_mb() for name, server in servers.items()}
         method = (
             f"median of {config.rounds} rounds, {config.duration:g}s per cell, targets interleaved; "
@@ -220,7 +239,7 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
         )
         return Report(
             loads, results, list(targets), config.concurrencies, rss, profile, environment(),
-            graph.nodes, graph.facts, method,
+            graph.nodes, graph.facts, method, hostile,
         )  # fmt: skip
     finally:
         for server in servers.values():

@@ -1,0 +1,102 @@
+"""Hostile queries against strikegraph on the benchmark graph: the amplification query that the cost model
+refuses, and the heaviest queries we found that the default limits still allow. Each is sent once, cold
+and then warm, and reported with its planned cost, the size of its Cypher and its time."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from graphql import parse
+
+from api.compile.execute import OperationCompiler, QueryTooComplex, planning_schema
+from api.graphql_schema import schema_sdl
+from api.settings import Settings
+
+
+def amplification(depth: int) -> str:
+    inner = "slug"
+    for _ in range(depth):
+        inner = f"relationships {{ other {{ {inner} }} }}"
+    return f"query($hub: String!) {{ organization(id: $hub) {{ {inner} }} }}"
+
+
+def queries(hub: str, start: str, end: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """(document, variables) by description; `hub` is the biggest organization, `start`/`end` far apart."""
+    return {
+        "amplification, depth 12 (the issue's 178-byte query)": (amplification(12), {"hub": hub}),
+        "relationships two levels deep from a hub": (
+            "query($hub: String!) { organization(id: $hub) { relationships { type other { slug "
+            "relationships { type other { slug name } } } } } }",
+            {"hub": hub},
+        ),
+        "members of members of 100 organizations": (
+            "{ organizations(first: 100) { slug members { member { slug ... on Organization { "
+            "members { member { slug name } } } } } } }",
+            {},
+        ),
+        "path of up to 6 hops between distant nodes": (
+            "query($a: String!, $b: String!) { path(from: $a, to: $b, maxLength: 6) { length hops { type } } }",
+            {"a": start, "b": end},
+        ),
+        "search with 16 one-letter prefix terms": (
+            '{ search(text: "a b c d e f g h i j k l m n o p", first: 100) { score node { slug } } }',
+            {},
+        ),
+        "strikes by name fragment, counted, 100 per page": (
+            '{ strikesConnection(nameContains: "1", first: 100) { totalCount nodes { slug strikers { slug } '
+            "against { slug } } } }",
+            {},
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class HostileResult:
+    name: str
+    cost: int | None
+    cypher_bytes: int | None
+    outcome: str  # "answered", or the error code
+    cold_ms: float
+    warm_ms: float
+
+
+def measure(url: str, hub: str, start: str, end: str) -> list[HostileResult]:
+    settings = Settings(_env_file=None)
+    compiler = OperationCompiler(planning_schema(schema_sdl()), settings.max_page_size, settings.max_query_cost)
+    results = []
+    with httpx.Client(timeout=120) as http:
+        for name, (document, variables) in queries(hub, start, end).items():
+            cost: int | None
+            try:
+                compiled = compiler.compile(document, parse(document), None, variables)
+                cost = compiled.plan.cost
+                size = len(compiled.statement.cypher) if compiled.statement else 0
+            except QueryTooComplex as refused:
+                cost, size = int(refused.extensions["cost"]), None  # type: ignore[call-overload]
+            times, outcome = [], "answered"
+            for _ in range(2):
+                started = time.perf_counter()
+                body = http.post(url, json={"query": document, "variables": variables}).json()
+                times.append((time.perf_counter() - started) * 1000)
+                if body.get("errors"):
+                    outcome = body["errors"][0].get("extensions", {}).get("code", "error")
+            results.append(HostileResult(name, cost, size, outcome, times[0], times[1]))
+    return results
+
+
+def format_hostile(results: list[HostileResult], max_cost: int) -> list[str]:
+    lines = [
+        f"**Hostile queries** (default limits: cost {max_cost:,}, depth 12, query timeout 10 s; each sent cold, "
+        "then warm):",
+        "",
+        "| query | planned cost | Cypher | outcome | cold ms | warm ms |",
+        "|---|---:|---:|---|---:|---:|",
+    ]
+    for r in results:
+        cypher = "not rendered" if r.cypher_bytes is None else f"{r.cypher_bytes:,} B"
+        cost = "n/a" if r.cost is None else f"{r.cost:,}"
+        lines.append(f"| {r.name} | {cost} | {cypher} | {r.outcome} | {r.cold_ms:,.1f} | {r.warm_ms:,.1f} |")
+    return lines
