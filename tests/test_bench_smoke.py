@@ -47,3 +47,7 @@ async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNe
     assert "| organization_3_levels | raw driver over HTTP |" in table
     assert "Peak RSS of the strikegraph process" in table
     assert "**Profile** of strikegraph serving `organization_3_levels`" in table
+    amplification = next(row for row in report.hostile if row.name.startswith("amplification"))
+    assert amplification.outcome == "QUERY_TOO_COMPLEX" and amplification.cypher_bytes is None
+    assert all(row.outcome in {"answered", "QUERY_TIMEOUT"} for row in report.hostile if row is not amplification)
+    assert "**Hostile queries**" in table
