@@ -403,10 +403,19 @@ async def test_token_and_batch_limits(gql: GraphQLClient) -> None:
     assert [item["data"] for item in ok.json()] == [{"__typename": "Query"}] * 2
 
 
-async def test_field_suggestions_only_in_development(settings: Settings) -> None:
+async def test_production_hides_suggestions_and_introspection(settings: Settings, gql: GraphQLClient) -> None:
+    misspelled_input = (
+        'mutation { assertFact(input: {type: WAGES, from: "a", to: "b", cites: [], sinse: "2023"}) { factId } }'
+    )
+    assert "Did you mean" in (await gql(misspelled_input))["errors"][0]["message"]  # development
     production = create_app(settings.model_copy(update={"environment": "production"}))
     async with LifespanManager(production):
         transport = httpx.ASGITransport(app=production)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             body = (await http.post("/graphql", json={"query": "{ organizations { nme } }"})).json()
-    assert body["errors"][0]["message"] == "Cannot query field 'nme' on type 'Organization'."
+            assert body["errors"][0]["message"] == "Cannot query field 'nme' on type 'Organization'."
+            body = (await http.post("/graphql", json={"query": misspelled_input})).json()
+            assert body["errors"] and all("Did you mean" not in error["message"] for error in body["errors"])
+            body = (await http.post("/graphql", json={"query": "{ __schema { types { name } } }"})).json()
+            assert "introspection" in body["errors"][0]["message"].lower()
+            assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
