@@ -19,7 +19,7 @@ from api.compile.planner import NotCompilable
 from api.errors import UserFacingError
 
 log = logging.getLogger("strikegraph.graphql")
-_SUGGESTION = re.compile(r" Did you mean .*\?$")
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 
 MAX_CACHED_QUERY = 64 << 10  # characters; larger documents are parsed each time, never kept
 AST_BYTES_PER_CHARACTER = 40  # measured: a parsed document takes ~30-40x its text in memory
@@ -29,9 +29,10 @@ class DocumentCache(SchemaExtension):
     """Parsing and validating the same documents again is the biggest fixed cost per request, so both are
     cached, in one LRU cache bounded in bytes (documents of a large query text are never kept)."""
 
-    def __init__(self, *, schema: GraphQLSchema, cache: ByteBudgetCache) -> None:
+    def __init__(self, *, schema: GraphQLSchema, cache: ByteBudgetCache, suggestions: bool = True) -> None:
         self.schema = schema
         self.cache = cache
+        self.suggestions = suggestions
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -54,7 +55,9 @@ class DocumentCache(SchemaExtension):
         errors = self.cache.get(key)
         if errors is None:
             assert context.graphql_document is not None
-            errors = validate(self.schema, context.graphql_document, context.validation_rules)
+            errors = validate(
+                self.schema, context.graphql_document, context.validation_rules, hide_suggestions=not self.suggestions
+            )
             if len(query) <= MAX_CACHED_QUERY:
                 self.cache.put(key, errors, len(query) * 2 + 512 * (len(errors) + 1))
         context.pre_execution_errors = errors

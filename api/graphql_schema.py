@@ -33,7 +33,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
     def document_cache() -> DocumentCache:
         assert compiler is not None
-        return DocumentCache(schema=compiler.schema, cache=documents)
+        return DocumentCache(schema=compiler.schema, cache=documents, suggestions=development)
 
     def compiled_execution() -> CompiledExecution:
         assert compiler is not None
