@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, LiteralString
@@ -230,12 +231,29 @@ async def wait_until_reachable(driver: AsyncDriver, timeout: float) -> None:
 
 
 async def apply_graph_schema(driver: AsyncDriver, database: str) -> None:
-    """Create constraints and indexes (idempotent), wait until they are online, and give a graph written
-    before uniqueness keys existed its keys."""
+    """Create the constraints and indexes that are missing, wait until every index is online, and give a
+    graph written before uniqueness keys existed its keys. On a graph that has them all, this is three
+    quick reads: start-up no longer pays ~40 idempotent DDL round trips and a fixed index wait."""
+    present = await _schema_names(driver, database)
     for statement in graph_schema_statements():
-        await driver.execute_query(statement, database_=database)
-    await driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+        named = _DDL_NAME.match(statement)
+        if named is None or named["name"] not in present:
+            await driver.execute_query(statement, database_=database)
+    records, _, _ = await driver.execute_query(
+        "SHOW INDEXES YIELD state WHERE state <> 'ONLINE' RETURN count(*) AS pending", database_=database
+    )
+    if records[0]["pending"]:
+        await driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
     await add_missing_keys(driver, database)
+
+
+_DDL_NAME = re.compile(r"CREATE (?:FULLTEXT )?(?:CONSTRAINT|INDEX) (?P<name>\w+) IF NOT EXISTS")
+
+
+async def _schema_names(driver: AsyncDriver, database: str) -> set[str]:
+    constraints, _, _ = await driver.execute_query("SHOW CONSTRAINTS YIELD name", database_=database)
+    indexes, _, _ = await driver.execute_query("SHOW INDEXES YIELD name", database_=database)
+    return {record["name"] for record in [*constraints, *indexes]}
 
 
 KEYS_MIGRATION = "uniqueness-keys-1"
