@@ -57,7 +57,7 @@ class SourceKind(Enum):
 
 # -- fields ---------------------------------------------------------------------------------------------
 
-Kind = Literal["text", "texts", "date", "int", "url", "enum"]
+Kind = Literal["text", "texts", "date", "int", "bool", "url", "enum"]
 Time = Literal["span", "point"] | None
 
 
@@ -125,7 +125,6 @@ FACT_QUALIFIERS: tuple[Attr, ...] = (
     _text("vote", 'The result of a members\' vote, e.g. "97.85% in favour".'),
 )
 SPAN_DATES = ("since", "until")
-POINT_DATES = ("on", "by")
 
 # Fields of every fact (the `Fact` interface).
 FACT_FIELDS: tuple[Attr, ...] = (
@@ -281,7 +280,7 @@ EDGE_VIEWS: tuple[EdgeView, ...] = (
              ends=(("other", None, "The node at the other end."),)),
     EdgeView("PathHop", "One hop of a path: a fact, walked forwards or backwards.",
              tuple(q.name for q in FACT_QUALIFIERS),
-             computed=((Attr("forward", "int", "True when the fact points from `from` to `to`.", required=True,
+             computed=((Attr("forward", "bool", "True when the fact points from `from` to `to`.", required=True,
                              writable=False, read="startNode({v}) = {self}"), "Boolean"),),
              ends=(("from_", None, "Where the hop starts."), ("to", None, "Where the hop arrives."))),
 )  # fmt: skip
@@ -372,17 +371,11 @@ NODE_KINDS: tuple[NodeKind, ...] = (
 
 NODE_KIND: dict[Label, NodeKind] = {kind.label: kind for kind in NODE_KINDS}
 NODE_KIND_BY_TYPE: dict[str, NodeKind] = {kind.type_name: kind for kind in NODE_KINDS}
-FACT_KIND: dict[str, FactKind] = {kind.name: kind for kind in FACT_KINDS}
 EDGE_VIEW: dict[str, EdgeView] = {view.name: view for view in EDGE_VIEWS}
 QUALIFIER: dict[str, Attr] = {attr.name: attr for attr in FACT_QUALIFIERS}
 
 # Relationship types as a Python enum (the GraphQL `RelationshipType`), derived from FACT_KINDS.
 RelType = Enum("RelType", {kind.name: kind.name for kind in FACT_KINDS})  # type: ignore[misc]
-
-DATE_ATTRS: frozenset[str] = frozenset(
-    [a.name for a in FACT_QUALIFIERS if a.kind == "date"]
-    + [a.name for kind in NODE_KINDS for a in kind.fields if a.kind == "date"]
-)
 
 
 def stored_as(label: Label) -> dict[str, str]:

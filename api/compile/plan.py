@@ -86,18 +86,6 @@ class ObjectPlan:
     def __hash__(self) -> int:
         return self._hash
 
-    @property
-    def abstract(self) -> bool:
-        return self.type_name is None
-
-    def fields_of(self, type_name: str) -> tuple[FieldPlan, ...]:
-        if self.type_name is not None:
-            return self.fields
-        for name, fields in self.variants:
-            if name == type_name:
-                return fields
-        return ()
-
 
 RootKind = Literal[
     "lookup",  # one node by slug (or global id): `organization(id:)`, `node(id:)`

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from graphql import FieldNode, GraphQLNamedType, GraphQLObjectType, GraphQLOutputType
+from strawberry.utils.str_converters import to_camel_case
 
 from api.compile.cursors import PageRequest, page_request
 from api.compile.plan import Condition, ConnectionField, ConnectionPlan, ObjectPlan, RootPlan
@@ -89,8 +90,6 @@ def relationships_arguments(arguments: dict[str, Any]) -> tuple[tuple[str, Any],
 
 
 def relation_named(type_name: str, graphql_name: str) -> Relation:
-    from strawberry.utils.str_converters import to_camel_case
-
     for relation in NODE_KIND_BY_TYPE[type_name].relations:
         if to_camel_case(relation.name) == graphql_name:
             return relation

@@ -64,7 +64,6 @@ ENUMS: dict[str, type[Enum]] = {
     "AgreementActionKind": AgreementActionKind,
     "StanceKind": StanceKind,
     "Direction": Direction,
-    "Boolean": bool,  # type: ignore[dict-item]
 }
 
 # -- resolvers of the fallback path: read the compiled value under the field's response key ---------------
@@ -100,9 +99,7 @@ def python_type(attr: Attr, graphql_type: str | None = None) -> Any:
     if attr.kind == "enum":
         base = attr.enum or (RelType if attr.name == "type" else ENUMS[graphql_type or ""])
     else:
-        base = {"text": str, "url": str, "texts": list[str], "date": Date, "int": int}[attr.kind]
-    if graphql_type == "Boolean":
-        base = bool
+        base = {"text": str, "url": str, "texts": list[str], "date": Date, "int": int, "bool": bool}[attr.kind]
     return base if attr.required else base | None
 
 
