@@ -268,7 +268,7 @@ class Renderer:
         arrow = {"OUTGOING": "-[{r}]->", "INCOMING": "<-[{r}]-", "BOTH": "-[{r}]-"}[plan.arg("direction")]
         pattern = f"({parent}){arrow.format(r=rel)}({other}:{ENTITY})"
         as_of = plan.arg("as_of")
-        conditions = [self.time_filter(rel, "span", as_of), self.time_filter(rel, "point", as_of)]
+        conditions = list(dict.fromkeys([self.time_filter(rel, "span", as_of), self.time_filter(rel, "point", as_of)]))
         if plan.arg("types"):
             conditions.append(f"type({rel}) IN {self.param(list(plan.arg('types')))}")
         projection = self.object(plan.child, {"v": rel, "self": parent, "other": other})

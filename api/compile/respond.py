@@ -188,7 +188,11 @@ class Shaper:
         type_name = plan.type_name or raw[0]
         out: dict[str, Any] = {"__typename": type_name} if self.fallback else {}
         for plan_field, position in layout(plan).fields_of(type_name):
-            out[plan_field.key] = self.value(plan_field, raw[position], type_name, (path, plan_field.key))
+            value = raw[position]
+            if plan_field.read == "value" and (value is not None or not plan_field.non_null or self.fallback):
+                out[plan_field.key] = value  # most fields: a plain value, no path needed
+            else:
+                out[plan_field.key] = self.value(plan_field, value, type_name, (path, plan_field.key))
         return out
 
     def value(self, plan: FieldPlan, raw: Any, parent: str, path: Path) -> Any:
