@@ -25,6 +25,8 @@ class PartialDate:
     @classmethod
     def parse(cls, value: Any) -> PartialDate:
         """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD" (or a date / year int); ValueError says what is wrong."""
+        if type(value) is str:  # the common case first: bulk loads parse millions of dates
+            return _parse_text(value.strip())
         if isinstance(value, PartialDate):
             return value
         if isinstance(value, dt.datetime):

@@ -47,26 +47,34 @@ def _fields(attrs: tuple[Attr, ...], skip: set[str]) -> dict[str, Any]:
     for attr in attrs:
         if not attr.writable or attr.name in skip:
             continue
-        default: Any = ... if attr.required and attr.kind != "texts" else ([] if attr.kind == "texts" else None)
-        fields[attr.name] = (_annotation(attr), default)
+        if attr.kind == "texts":  # a fresh list each time, without pydantic deep-copying a shared default
+            fields[attr.name] = (_annotation(attr), Field(default_factory=list))
+        else:
+            fields[attr.name] = (_annotation(attr), ... if attr.required else None)
     return fields
 
 
-def _stored(attrs: tuple[Attr, ...], values: dict[str, Any], skip: set[str]) -> dict[str, Any]:
+Storing = tuple[tuple[str, str, str], ...]  # (field, Neo4j property, kind) of the fields a record stores
+
+
+def _storing(attrs: tuple[Attr, ...], skip: set[str]) -> Storing:
+    """What `_stored` writes, worked out once per record model (a bulk load stores millions of records)."""
+    return tuple((attr.name, attr.prop, attr.kind) for attr in attrs if attr.writable and attr.name not in skip)
+
+
+def _stored(storing: Storing, record: BaseModel) -> dict[str, Any]:
     """Field values as Neo4j properties: enums by value, dates as text plus their first and last day."""
     stored: dict[str, Any] = {}
-    for attr in attrs:
-        if not attr.writable or attr.name in skip:
-            continue
-        value = values.get(attr.name)
-        if attr.kind == "date":
-            stored |= date_properties(attr.prop, value)
+    for name, prop, kind in storing:
+        value = getattr(record, name)
+        if kind == "date":
+            stored |= date_properties(prop, value)
         elif isinstance(value, Enum):
-            stored[attr.prop] = value.value
-        elif attr.kind == "texts":
-            stored[attr.prop] = list(value or [])
+            stored[prop] = value.value
+        elif kind == "texts":
+            stored[prop] = list(value or [])
         else:
-            stored[attr.prop] = value
+            stored[prop] = value
     return stored
 
 
@@ -82,11 +90,12 @@ class NodeRecord(Record):
 
     id: Slug
     name: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = Field(default_factory=list)
     cites: list[Citation] = Field(min_length=1)
 
     label: ClassVar[Label]
     kind_model: ClassVar[NodeKind]
+    storing: ClassVar[Storing]
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> NodeRecord:
@@ -96,7 +105,7 @@ class NodeRecord(Record):
     def properties(self) -> dict[str, Any]:
         """The node's stored properties (besides bookkeeping), in Neo4j types."""
         return {
-            **_stored(self.kind_model.all_fields, dict(self), {"slug"}),
+            **_stored(self.storing, self),
             "id": self.id,
             "aliasText": " | ".join(self.aliases) or None,
             "nameKeys": sorted({name.casefold() for name in [self.name, *self.aliases]}),
@@ -114,6 +123,7 @@ def _node_record(kind: NodeKind) -> type[NodeRecord]:
     )
     model.label = kind.label
     model.kind_model = kind
+    model.storing = _storing(kind.all_fields, {"slug"})
     return model
 
 
@@ -143,7 +153,7 @@ class FactBase(Record):
 
     def properties(self) -> dict[str, Any]:
         return {
-            **_stored(FACT_QUALIFIERS, dict(self), set()),
+            **_stored(_FACT_STORING, self),
             "id": self.fact_id,
             "note": self.note,
             "sources": [citation.source for citation in self.cites],
@@ -151,6 +161,7 @@ class FactBase(Record):
         }
 
 
+_FACT_STORING = _storing(FACT_QUALIFIERS, set())
 FactRecord: type[FactBase] = create_model(
     "FactRecord", __base__=FactBase, __doc__=FactBase.__doc__, **_fields(FACT_QUALIFIERS, set())
 )

@@ -1,31 +1,48 @@
-"""Turns seed files into validated records, or into every problem they have at once (file:line: field)."""
+"""Turns seed files into validated records, or into every problem they have at once (file:line: field).
+
+One set of checks serves `seed` and `import`. Each record is checked as it is read (its fields by the
+pydantic rules of `schema/records.py`, a whole section at a time in pydantic-core; its id, its names, the
+ids it refers to); only what later records need is kept (an id's kind and place, the names taken), so a
+million-entry archive can stream through to the importer without being held in memory. A reference to
+an id not seen yet is checked again once every file is read.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import count, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from schema.graph_model import REL_RULES, Label, RelType
-from schema.records import FACT_SECTION, NODE_SECTIONS, Citation, FactBase, FactRecord, NodeRecord, explain
+from schema.records import FACT_SECTION, NODE_SECTIONS, FactBase, FactRecord, NodeRecord, Record, explain
 from seed.problems import Problem, SeedValidationError
-from seed.yaml_reader import ParsedFile, PathKey, dotted, read_yaml
+from seed.yaml_reader import ParsedFile, PathKey, dotted, paused_gc, read_yaml
 
 DEFAULT_SEED_DIR = Path(__file__).resolve().parent / "data"
+CHUNK = 5_000  # entries of a section validated by one pydantic-core call
+
+Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True)
 class Located:
     """Where a record is defined: its file and its path inside it (for the line of any of its fields)."""
 
-    file: str
-    at: PathKey
-    parsed: ParsedFile
+    __slots__ = ("at", "parsed")
+
+    def __init__(self, parsed: ParsedFile, at: PathKey) -> None:
+        self.parsed = parsed
+        self.at = at
+
+    @property
+    def file(self) -> str:
+        return self.parsed.display
 
     @property
     def line(self) -> int:
@@ -36,14 +53,46 @@ class Located:
         return Problem(self.file, self.parsed.line_of(here), dotted(here), message)
 
 
+class Places:
+    """Where each node and fact is defined, kept compact (a million-entry archive has millions of them):
+    a `Located` is made only when asked for, i.e. for a message."""
+
+    def __init__(self) -> None:
+        self._at: dict[str, tuple[ParsedFile, str, int]] = {}
+
+    def __getitem__(self, key: str) -> Located:
+        parsed, section, index = self._at[key]
+        return Located(parsed, (section, index))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._at
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def add(self, keys: Sequence[str], parsed: ParsedFile, section: str, start: int) -> None:
+        """`keys` are the entries `start`, `start + 1`, ... of `section`."""
+        self._at.update(zip(keys, zip(repeat(parsed), repeat(section), count(start)), strict=False))
+
+
+class RecordSink(Protocol):
+    """Takes validated records as they come (the importer writes them out); none are kept in the SeedSet."""
+
+    def nodes(self, records: Sequence[NodeRecord]) -> None: ...
+
+    def facts(self, records: Sequence[FactBase]) -> None: ...
+
+
 @dataclass
 class SeedSet:
-    """The validated content of a set of seed files."""
+    """The validated content of a set of seed files (`nodes` and `facts` stay empty when a sink took them)."""
 
     nodes: dict[str, NodeRecord] = field(default_factory=dict)
     facts: dict[str, FactBase] = field(default_factory=dict)
-    where: dict[str, Located] = field(default_factory=dict)  # node or fact id -> where it is defined
+    where: Places = field(default_factory=Places)  # node or fact id -> where it is defined
     invalid_ids: set[str] = field(default_factory=set)  # entries already reported; not "unknown" elsewhere
+    labels: dict[str, Label] = field(default_factory=dict)  # node id -> its kind
+    fact_count: int = 0
 
     def nodes_by_label(self) -> dict[Label, list[NodeRecord]]:
         grouped: dict[Label, list[NodeRecord]] = defaultdict(list)
@@ -76,141 +125,329 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def read_seed(paths: list[Path] | None = None) -> SeedSet:
-    """Validate every file before anything touches the graph; raise SeedValidationError with all problems."""
+def read_seed(
+    paths: list[Path] | None = None, *, sink: RecordSink | None = None, progress: Progress | None = None
+) -> SeedSet:
+    """Validate every file before anything touches the graph; raise SeedValidationError with all problems.
+
+    Files are read one at a time as validation reaches them; `progress` hears the bytes of each file read."""
     problems: list[Problem] = []
-    documents: list[ParsedFile] = []
-    for path in seed_files(paths):
-        display = display_name(path)
-        if not path.exists():
-            problems.append(Problem(display, 0, "", "no such file"))
-            continue
-        parsed, file_problems = read_yaml(path, display)
-        problems += file_problems
-        if parsed is not None:
-            documents.append(parsed)
-    return validate_documents(documents, problems)
 
-
-def validate_documents(documents: list[ParsedFile], problems: list[Problem] | None = None) -> SeedSet:
-    """The checks behind `read_seed`, for documents already in memory (e.g. generated benchmark data)."""
-    problems = list(problems or [])
-    seed = SeedSet()
-    for parsed in documents:
-        problems += _collect_records(parsed, parsed.display, seed)
-    problems += _check_references(seed)
-    problems += _check_names(seed)
-    if problems:
-        raise SeedValidationError(problems)
-    return seed
-
-
-def _collect_records(parsed: ParsedFile, display: str, seed: SeedSet) -> list[Problem]:
-    problems: list[Problem] = []
-    if not isinstance(parsed.data, dict):
-        return [Problem(display, 1, "", "expected a mapping of sections (organizations:, facts:, ...)")]
-    known = [*NODE_SECTIONS, FACT_SECTION]
-    for section, items in parsed.data.items():
-        at: PathKey = (section,)
-        if section not in known:
-            hint = _did_you_mean(section, known)
-            problems.append(Problem(display, parsed.line_of(at), section, f"unknown section{hint}"))
-            continue
-        if not isinstance(items, list):
-            problems.append(Problem(display, parsed.line_of(at), section, "expected a list of entries"))
-            continue
-        for index, item in enumerate(items):
-            problems += _collect_one(parsed, display, seed, section, index, item)
-    return problems
-
-
-def _collect_one(parsed: ParsedFile, display: str, seed: SeedSet, section: str, index: int, item: Any) -> list[Problem]:
-    at: PathKey = (section, index)
-    model = NODE_SECTIONS.get(section, FactRecord)
-    try:
-        record = model.model_validate(item)
-    except ValidationError as error:
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            seed.invalid_ids.add(item["id"])
-        return [_problem_from_pydantic(parsed, display, at, detail) for detail in error.errors()]
-    located = Located(display, at, parsed)
-    is_fact = isinstance(record, FactRecord)
-    key = record.fact_id if isinstance(record, FactRecord) else record.id
-    if key in (seed.facts if is_fact else seed.nodes):
-        first = seed.where[key]
-        kind = "fact" if is_fact else "id"
-        hint = " (give each fact of the same pair and type its own id)" if is_fact else ""
-        return [
-            located.problem("id", message=f"duplicate {kind} '{key}', first defined at {first.file}:{first.line}{hint}")
-        ]
-    if isinstance(record, FactRecord):
-        seed.facts[key] = record
-    else:
-        seed.nodes[key] = record
-    seed.where[key] = located
-    return []
-
-
-def _problem_from_pydantic(parsed: ParsedFile, display: str, at: PathKey, detail: ErrorDetails) -> Problem:
-    loc = tuple(part for part in detail["loc"] if not str(part).startswith("function-"))
-    here = (*at, *loc)
-    return Problem(display, parsed.line_of(here), dotted(here), explain(detail))
-
-
-def _check_references(seed: SeedSet) -> list[Problem]:
-    """Ids that facts and citations name must exist, with the right kind for the relationship type."""
-    problems: list[Problem] = []
-    source_ids = {node_id for node_id, node in seed.nodes.items() if node.label is Label.SOURCE}
-    for node_id, node in seed.nodes.items():
-        problems += _check_citations(node.cites, seed.where[node_id], source_ids)
-    for fact_id, fact in seed.facts.items():
-        where = seed.where[fact_id]
-        rule = REL_RULES[fact.type]
-        for end, node_id, allowed in (("from", fact.from_, rule.sources), ("to", fact.to, rule.targets)):
-            end_node = seed.nodes.get(node_id)
-            if node_id in seed.invalid_ids:
+    def documents() -> Iterable[ParsedFile]:
+        for path in seed_files(paths):
+            display = display_name(path)
+            if not path.exists():
+                problems.append(Problem(display, 0, "", "no such file"))
                 continue
-            if end_node is None:
-                hint = _did_you_mean(node_id, list(seed.nodes))
-                problems.append(where.problem(end, message=f"unknown id '{node_id}'{hint}"))
-            elif end_node.label not in allowed:
-                expected = " or ".join(sorted(label.value for label in allowed))
-                message = f"{fact.type.value} cannot {end} a {end_node.label.value} ('{node_id}'): expected {expected}"
-                problems.append(where.problem(end, message=message))
-        problems += _check_citations(fact.cites, where, source_ids)
-    return problems
+            parsed, file_problems = read_yaml(path, display)
+            problems.extend(file_problems)
+            if progress:
+                progress(path.stat().st_size)
+            if parsed is not None:
+                yield parsed
+
+    return validate_documents(documents(), problems, sink=sink)
 
 
-def _check_names(seed: SeedSet) -> list[Problem]:
-    """A name or alias names one node of a kind (compared as the lookup compares them: casefolded)."""
-    problems: list[Problem] = []
-    owners: dict[tuple[Label, str], str] = {}
-    for node_id, node in seed.nodes.items():
+def validate_documents(
+    documents: Iterable[ParsedFile],
+    problems: list[Problem] | None = None,
+    *,
+    sink: RecordSink | None = None,
+    progress: Progress | None = None,
+) -> SeedSet:
+    """The checks behind `read_seed`, for documents read lazily or already in memory (benchmark data);
+    `progress` hears the number of entries checked. Raises SeedValidationError with every problem."""
+    checks = _Checks(sink, progress)
+    with paused_gc():
+        for parsed in documents:
+            checks.document(parsed)
+        found = [*(problems or []), *checks.problems, *checks.pending_problems()]
+    if found:
+        raise SeedValidationError(found)
+    return checks.seed
+
+
+_ADAPTERS: dict[type[Record], TypeAdapter[list[Any]]] = {}
+
+
+def _adapter(model: type[Record]) -> TypeAdapter[list[Any]]:
+    """One validator per record model, for a list of entries: pydantic-core loops, not Python."""
+    if model not in _ADAPTERS:
+        _ADAPTERS[model] = TypeAdapter(list[model])  # type: ignore[valid-type]
+    return _ADAPTERS[model]
+
+
+@dataclass
+class _PendingFact:
+    where: Located
+    fact: tuple[RelType, str, str]  # type, from, to
+    sources: tuple[str, ...]
+
+
+class _Checks:
+    """Validates records as they come, keeping what the checks across records need."""
+
+    def __init__(self, sink: RecordSink | None, progress: Progress | None) -> None:
+        self.seed = SeedSet()
+        self.sink = sink
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.owners: dict[tuple[Label, str], str] = {}  # (kind, casefolded name or alias) -> node id
+        self.fact_ids: set[str] = set()
+        self.sources: set[str] = set()  # ids of Source nodes
+        self.pending_facts: list[_PendingFact] = []  # naming an id not (yet) known, or of the wrong kind
+        self.pending_citations: list[tuple[Located, tuple[str, ...]]] = []
+
+    def document(self, parsed: ParsedFile) -> None:
+        display = parsed.display
+        if not isinstance(parsed.data, dict):
+            self.problems.append(
+                Problem(display, 1, "", "expected a mapping of sections (organizations:, facts:, ...)")
+            )
+            return
+        known = [*NODE_SECTIONS, FACT_SECTION]
+        for section, items in parsed.data.items():
+            at: PathKey = (section,)
+            if section not in known:
+                hint = _did_you_mean(section, known)
+                self.problems.append(Problem(display, parsed.line_of(at), section, f"unknown section{hint}"))
+                continue
+            if not isinstance(items, list):
+                self.problems.append(Problem(display, parsed.line_of(at), section, "expected a list of entries"))
+                continue
+            model = NODE_SECTIONS.get(section, FactRecord)
+            for start in range(0, len(items), CHUNK):
+                self._chunk(parsed, section, model, start, items[start : start + CHUNK])
+
+    def _chunk(self, parsed: ParsedFile, section: str, model: type[Record], start: int, items: list[Any]) -> None:
+        try:
+            records = _adapter(model).validate_python(items)
+            whole = True
+        except ValidationError:  # rare: each entry again on its own, for its own messages
+            records = [self._validate_one(parsed, (section, start + offset), model, item)
+                       for offset, item in enumerate(items)]  # fmt: skip
+            whole = False
+        if model is FactRecord:
+            facts = self._facts(parsed, section, start, records, whole)
+            if self.sink is not None and facts:
+                self.sink.facts(facts)
+        else:
+            nodes = self._nodes(parsed, section, start, records, whole)
+            if self.sink is not None and nodes:
+                self.sink.nodes(nodes)
+        if self.progress:
+            self.progress(len(items))
+
+    def _validate_one(self, parsed: ParsedFile, at: PathKey, model: type[Record], item: Any) -> Record | None:
+        try:
+            return model.model_validate(item)
+        except ValidationError as error:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                self.seed.invalid_ids.add(item["id"])
+            self.problems += [_problem_from_pydantic(parsed, at, detail) for detail in error.errors()]
+            return None
+
+    def _duplicate(self, located: Located, key: str, kind: str, hint: str = "") -> None:
+        first = self.seed.where[key]
+        message = f"duplicate {kind} '{key}', first defined at {first.file}:{first.line}{hint}"
+        self.problems.append(located.problem("id", message=message))
+
+    def _nodes(self, parsed: ParsedFile, section: str, start: int, nodes: list[Any], whole: bool) -> list[NodeRecord]:
+        """Register a chunk of nodes: as a whole when nothing in it needs a message (set arithmetic in C,
+        no Python per entry), else one by one."""
+        seed = self.seed
+        ids = [node.id for node in nodes] if whole else []
+        label = nodes[0].label if ids else None
+        names = _casefolded_names(nodes, ids) if ids else []
+        owners = self.owners
+        if (
+            not ids
+            or len(set(ids)) < len(ids)
+            or not seed.labels.keys().isdisjoint(ids)
+            or len({name for name, _ in names}) < len(names)
+            or any((label, name) in owners for name, _ in names)
+        ):
+            return [node for offset, node in enumerate(nodes, start)
+                    if node is not None and self._node(Located(parsed, (section, offset)), node)]  # fmt: skip
+        assert label is not None
+        seed.labels.update(dict.fromkeys(ids, label))
+        seed.where.add(ids, parsed, section, start)
+        owners.update(((label, name), key) for name, key in names)
+        if self.sink is None:
+            seed.nodes.update(zip(ids, nodes, strict=True))
+        if label is Label.SOURCE:
+            self.sources.update(ids)
+        if not self.sources.issuperset(citation.source for node in nodes for citation in node.cites):
+            self._pend_citations(parsed, section, start, nodes)
+        return nodes
+
+    def _pend_citations(self, parsed: ParsedFile, section: str, start: int, nodes: list[NodeRecord]) -> None:
+        for offset, node in enumerate(nodes, start):
+            sources = tuple(citation.source for citation in node.cites)
+            if not self.sources.issuperset(sources):
+                self.pending_citations.append((Located(parsed, (section, offset)), sources))
+
+    def _node(self, located: Located, node: NodeRecord) -> bool:
+        key = node.id
+        seed = self.seed
+        if key in seed.labels:
+            self._duplicate(located, key, "id")
+            return False
+        label = node.label
+        seed.labels[key] = label
+        parsed, (section, index) = located.parsed, located.at
+        seed.where.add([key], parsed, str(section), int(index))
+        if self.sink is None:
+            seed.nodes[key] = node
+        if label is Label.SOURCE:
+            self.sources.add(key)
+        self._names(located, key, node)
+        sources = tuple(citation.source for citation in node.cites)
+        if not self.sources.issuperset(sources):
+            self.pending_citations.append((located, sources))
+        return True
+
+    def _names(self, located: Located, key: str, node: NodeRecord) -> None:
+        """A name or alias names one node of a kind (compared as the lookup compares them: casefolded)."""
+        label = node.label
         for name in dict.fromkeys([node.name, *node.aliases]):
-            owner = owners.setdefault((node.label, name.casefold()), node_id)
-            if owner != node_id:
-                first = seed.where[owner]
+            owner = self.owners.setdefault((label, name.casefold()), key)
+            if owner != key:
+                first = self.seed.where[owner]
                 message = (
-                    f"'{name}' already names the {node.label.value} '{owner}' ({first.file}:{first.line}): "
+                    f"'{name}' already names the {label.value} '{owner}' ({first.file}:{first.line}): "
                     "names and aliases are unique per kind"
                 )
-                problems.append(seed.where[node_id].problem("name", message=message))
-    return problems
+                self.problems.append(located.problem("name", message=message))
 
+    def _facts(self, parsed: ParsedFile, section: str, start: int, facts: list[Any], whole: bool) -> list[FactBase]:
+        """Register a chunk of facts: as a whole when nothing in it needs a message or a second look,
+        else one by one."""
+        seed = self.seed
+        ids = [fact.fact_id for fact in facts] if whole else []
+        if not ids or len(set(ids)) < len(ids) or not self.fact_ids.isdisjoint(ids):
+            return self._facts_one_by_one(parsed, section, start, facts)
+        self.fact_ids.update(ids)
+        seed.where.add(ids, parsed, section, start)
+        seed.fact_count += len(ids)
+        if self.sink is None:
+            seed.facts.update(zip(ids, facts, strict=True))
+        if not (_ends_allowed(seed.labels, facts) and
+                self.sources.issuperset(citation.source for fact in facts for citation in fact.cites)):  # fmt: skip
+            for offset, fact in enumerate(facts, start):
+                self._pend_fact(Located(parsed, (section, offset)), fact)
+        return facts
 
-def _check_citations(cites: list[Citation], where: Located, source_ids: set[str]) -> list[Problem]:
-    return [
-        where.problem(
-            "cites",
-            index,
-            "source",
-            message=f"unknown source '{c.source}'{_did_you_mean(c.source, sorted(source_ids))}",
+    def _facts_one_by_one(self, parsed: ParsedFile, section: str, start: int, facts: list[Any]) -> list[FactBase]:
+        accepted: list[FactBase] = []
+        for offset, fact in enumerate(facts, start):
+            if fact is None:
+                continue
+            key = fact.fact_id
+            located = Located(parsed, (section, offset))
+            if key in self.fact_ids:
+                self._duplicate(located, key, "fact", " (give each fact of the same pair and type its own id)")
+                continue
+            self.fact_ids.add(key)
+            self.seed.where.add([key], parsed, section, offset)
+            self.seed.fact_count += 1
+            if self.sink is None:
+                self.seed.facts[key] = fact
+            accepted.append(fact)
+            self._pend_fact(located, fact)
+        return accepted
+
+    def _pend_fact(self, located: Located, fact: FactBase) -> None:
+        """Most facts are settled at once; one that names an id not seen yet (or of a kind that is wrong,
+        unless the id turns out invalid), or a source not seen yet, is checked again at the end."""
+        ends = (fact.type, fact.from_, fact.to)
+        sources = tuple(citation.source for citation in fact.cites)
+        if not (self._ends_settled(ends) and self.sources.issuperset(sources)):
+            self.pending_facts.append(_PendingFact(located, ends, sources))
+
+    def _ends_settled(self, fact: tuple[RelType, str, str]) -> bool:
+        """Both ends are known nodes of an allowed kind (or invalid entries, reported already): no later
+        record can change that."""
+        rel, start, end = fact
+        rule = REL_RULES[rel]
+        labels, invalid = self.seed.labels, self.seed.invalid_ids
+        return (labels.get(start) in rule.sources or start in invalid) and (
+            labels.get(end) in rule.targets or end in invalid
         )
-        for index, c in enumerate(cites)
-        if c.source not in source_ids
-    ]
+
+    def _end_problems(self, where: Located, fact: tuple[RelType, str, str]) -> list[Problem]:
+        """Ids that a fact names must exist, with the right kind for the relationship type."""
+        rel, start, end = fact
+        rule = REL_RULES[rel]
+        labels = self.seed.labels
+        problems: list[Problem] = []
+        for side, node_id, allowed in (("from", start, rule.sources), ("to", end, rule.targets)):
+            label = labels.get(node_id)
+            if node_id in self.seed.invalid_ids or (label is not None and label in allowed):
+                continue
+            if label is None:
+                hint = _did_you_mean(node_id, list(labels))
+                problems.append(where.problem(side, message=f"unknown id '{node_id}'{hint}"))
+            else:
+                expected = " or ".join(sorted(allowed_label.value for allowed_label in allowed))
+                message = f"{rel.value} cannot {side} a {label.value} ('{node_id}'): expected {expected}"
+                problems.append(where.problem(side, message=message))
+        return problems
+
+    def pending_problems(self) -> list[Problem]:
+        """The references not settled while reading, now that every id is known."""
+        problems: list[Problem] = []
+        for where, sources in self.pending_citations:
+            problems += self._citation_problems(where, sources)
+        for pending in self.pending_facts:
+            problems += self._end_problems(pending.where, pending.fact)
+            problems += self._citation_problems(pending.where, pending.sources)
+        return problems
+
+    def _citation_problems(self, where: Located, sources: tuple[str, ...]) -> list[Problem]:
+        return [
+            where.problem(
+                "cites",
+                index,
+                "source",
+                message=f"unknown source '{source}'{_did_you_mean(source, sorted(self.sources))}",
+            )
+            for index, source in enumerate(sources)
+            if source not in self.sources
+        ]
+
+
+def _problem_from_pydantic(parsed: ParsedFile, at: PathKey, detail: ErrorDetails) -> Problem:
+    loc = tuple(part for part in detail["loc"] if not str(part).startswith("function-"))
+    here = (*at, *loc)
+    return Problem(parsed.display, parsed.line_of(here), dotted(here), explain(detail))
 
 
 def _did_you_mean(word: str, candidates: list[str]) -> str:
     close = difflib.get_close_matches(word, candidates, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _casefolded_names(nodes: list[NodeRecord], ids: list[str]) -> list[tuple[str, str]]:
+    """(casefolded name or alias, node id) for each name a node claims (its own repeats counted once)."""
+    return [(name, key) for node, key in zip(nodes, ids, strict=True)
+            for name in {name.casefold() for name in (node.name, *node.aliases)}]  # fmt: skip
+
+
+# Enum members are singletons, so their ids stand for them in set arithmetic over a chunk of facts (Python's
+# Enum.__hash__ would run once per fact). (start's kind, type) and (end's kind, type) pairs that are allowed:
+_ALLOWED_STARTS = {(id(label), id(rel)) for rel, rule in REL_RULES.items() for label in rule.sources}
+_ALLOWED_ENDS = {(id(label), id(rel)) for rel, rule in REL_RULES.items() for label in rule.targets}
+
+
+def _ends_allowed(labels: dict[str, Label], facts: list[FactBase]) -> bool:
+    """Every fact of the chunk joins known nodes of kinds its type allows."""
+    starts, ends = [fact.from_ for fact in facts], [fact.to for fact in facts]
+    if not (labels.keys() >= set(starts) and labels.keys() >= set(ends)):
+        return False
+    types = [id(fact.type) for fact in facts]
+    return (
+        set(zip(map(id, map(labels.__getitem__, starts)), types, strict=True)) <= _ALLOWED_STARTS
+        and set(zip(map(id, map(labels.__getitem__, ends)), types, strict=True)) <= _ALLOWED_ENDS
+    )
