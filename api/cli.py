@@ -111,6 +111,34 @@ def seed(
     raise typer.Exit(code=code)
 
 
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path] | None, typer.Argument(help="YAML files or folders (default: seed/data).")] = None,
+    write_files: Annotated[
+        Path | None, typer.Option(help="Only validate and write neo4j-admin's input into this folder.")
+    ] = None,
+    finish: Annotated[
+        Path | None, typer.Option(help="Finish an import neo4j-admin ran on files written with --write-files.")
+    ] = None,
+) -> None:
+    """Load an archive into an EMPTY database with Neo4j's offline importer (validated like `seed`)."""
+    from api.import_command import finish_only, run_import, write_files_only
+
+    settings = Settings()
+    if write_files is not None:
+        raise typer.Exit(code=write_files_only(paths, write_files, console))
+    if finish is not None:
+        local = LocalNeo4j.from_settings(settings)
+        settings, started_here = _connected_settings(settings, local)
+        try:
+            code = finish_only(settings, finish, console)
+        finally:
+            if started_here:
+                local.stop()
+        raise typer.Exit(code=code)
+    raise typer.Exit(code=run_import(settings, paths, console))
+
+
 @app.command("export-schema")
 def export_schema(
     output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema/schema.graphql"),

@@ -281,6 +281,11 @@ async def add_missing_keys(driver: AsyncDriver, database: str) -> None:
         return
     await driver.execute_query(BACKFILL_NAME_KEYS, database_=database)
     await driver.execute_query(BACKFILL_FACT_KEYS, database_=database)
+    await record_keys_present(driver, database)
+
+
+async def record_keys_present(driver: AsyncDriver, database: str) -> None:
+    """Remember that every node and fact has its keys (after a backfill, or an import that wrote them)."""
     await driver.execute_query("MERGE (:GraphMigration {id: $id})", id=KEYS_MIGRATION, database_=database)
 
 

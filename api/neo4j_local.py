@@ -225,6 +225,34 @@ class LocalNeo4j:
         self._pid_file.unlink(missing_ok=True)
         return True
 
+    # -- offline tools ---------------------------------------------------------------------------------
+
+    def admin(self, arguments: list[str], on_line: Callable[[str], None] | None = None) -> tuple[int, list[str]]:
+        """Run `neo4j-admin ARGUMENTS` (Neo4j's AdminTool, from the same jars) on this instance's files, with
+        its output going line by line to `on_line`; the exit code and the last lines of output."""
+        java = shutil.which("java")
+        if java is None:
+            raise LauncherError("Java is not on PATH: Neo4j 5 needs Java 17 (e.g. apt-get install openjdk-17-jre)")
+        if not (self.home / "conf" / "neo4j.conf").exists():
+            self._write_config(self._choose_port())
+        env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.home / "conf")}
+        tail: list[str] = []
+        with subprocess.Popen(
+            [java, *JVM_FLAGS, "-cp", self.classpath(), ADMIN_TOOL, *arguments],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, env=env,
+        ) as process:  # fmt: skip
+            assert process.stdout is not None
+            for line in process.stdout:
+                tail = [*tail[-39:], line.rstrip()]
+                if on_line:
+                    on_line(line.rstrip())
+        return process.returncode, tail
+
+    def store_folders(self, database: str) -> list[Path]:
+        """Where `database` keeps its store and its transaction logs."""
+        data = self.home / "data"
+        return [data / "databases" / database, data / "transactions" / database]
+
     # -- internals -------------------------------------------------------------------------------------
 
     def _choose_port(self) -> int:

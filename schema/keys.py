@@ -24,3 +24,13 @@ def key_schema_statements() -> list[str]:
         f"CREATE INDEX name_key_owner IF NOT EXISTS FOR (k:{NAME_KEY}) ON (k.owner)",
         f"CREATE CONSTRAINT fact_key IF NOT EXISTS FOR (k:{FACT_KEY}) REQUIRE k.id IS UNIQUE",
     ]
+
+
+def name_key_node(key: str, owner: str) -> dict[str, str]:
+    """The properties of a `NameKey` node, as the seed loader and the API CREATE it."""
+    return {"key": key, "owner": owner}
+
+
+def fact_key_node(fact_id: str, rel_type: str, start: str, end: str) -> dict[str, str]:
+    """The properties of a `FactKey` node, as the seed loader and the API CREATE it."""
+    return {"id": fact_id, "type": rel_type, "from": start, "to": end}

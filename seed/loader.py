@@ -9,7 +9,7 @@ import hashlib
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
@@ -45,7 +45,7 @@ def _content_hash(properties: dict[str, Any], *extra: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
-def node_rows(nodes: list[NodeRecord]) -> list[dict[str, Any]]:
+def node_rows(nodes: Sequence[NodeRecord]) -> list[dict[str, Any]]:
     rows = []
     for node in nodes:
         properties = node.properties()
@@ -56,7 +56,7 @@ def node_rows(nodes: list[NodeRecord]) -> list[dict[str, Any]]:
     return rows
 
 
-def fact_rows(facts: list[FactBase]) -> list[dict[str, Any]]:
+def fact_rows(facts: Sequence[FactBase]) -> list[dict[str, Any]]:
     rows = []
     for fact in facts:
         properties = fact.properties()
@@ -66,6 +66,12 @@ def fact_rows(facts: list[FactBase]) -> list[dict[str, Any]]:
              "hash": row_hash}
         )  # fmt: skip
     return rows
+
+
+def created_bookkeeping(row_hash: str, at: Any) -> dict[str, Any]:
+    """What the CREATE branches below give a new node or fact besides its properties (`at` is the load's
+    time, there Neo4j's `datetime()`). The offline importer (seed/import_files.py) writes the same."""
+    return {"seedHash": row_hash, "managedBy": SEED, "version": 1, "createdAt": at, "updatedAt": at}
 
 
 def _outcome(old: str) -> str:

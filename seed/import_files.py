@@ -1,0 +1,308 @@
+"""Writes validated seed records as the input of Neo4j's offline importer (`neo4j-admin database import
+full`): CSV files per label and relationship type, each with a typed header.
+
+Every property comes from the rows the transactional loader writes (`node_rows`, `fact_rows`, their
+content hashes, `created_bookkeeping`, the key nodes of `schema/keys.py`), and each column's type from
+the Python values in it, so the imported graph is the graph `seed` builds, property types included, and
+follows the model as it grows. What CSV cannot say is said otherwise:
+
+- a list of one empty text (`quotes: [""]`, a citation without a quote) is written as `\\x01`, which the
+  importer's `--trim-strings` turns back into `""`; so every other text must survive trimming, which
+  is checked (validated texts are stripped already);
+- an empty list (`aliases: []`) cannot be written at all (the importer drops empty arrays): it is
+  listed in `ImportInput.fixups`, set after the import by one Cypher statement per label and property.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from schema.graph_model import ENTITY
+from schema.keys import FACT_KEY, NAME_KEY, fact_key_node, name_key_node
+from schema.records import FactBase, NodeRecord
+from seed.loader import created_bookkeeping, fact_rows, node_rows
+
+FIELD_DELIMITER = "\x1e"  # record separator: never in validated text (and quoted if it were)
+ARRAY_DELIMITER = "\x03"  # not whitespace to the importer's trimming, so an empty last item survives
+ONE_EMPTY_TEXT = "\x01"  # [""]: trimmed by the importer to one empty item
+
+# Python value -> the importer's column type (booleans before ints: a bool is an int).
+_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (int, "long"),
+    (float, "double"),
+    (str, "string"),
+    (dt.datetime, "datetime"),
+    (dt.date, "date"),
+)
+# A text the importer would trim: ending or starting (in a field or a list item) with a character it
+# trims. Found over a whole block of lines at once; a match is then looked at value by value.
+_TRIMMABLE_EDGE = re.compile(
+    r'(?:^|[\x1e\x03])"?[\x00\x02\x04-\x1d\x1f ]|[\x00\x02\x04-\x1d\x1f ]"?(?:[\x1e\x03]|$)', re.M
+)
+
+
+class ImportFilesError(ValueError):
+    """A validated value that the importer's CSV cannot carry unchanged (a control character at the edge of a
+    text, or a list item holding the list delimiter)."""
+
+
+@dataclass(frozen=True)
+class Fixup:
+    """A property that must be set after the import: `value` on every node of `label` (or relationship of
+    `type`) that lacks it, or only on those in `ids` when some must stay without it."""
+
+    label: str | None
+    rel_type: str | None
+    property: str
+    value: list[Any]
+    ids: list[str] | None = None
+
+
+@dataclass
+class ImportInput:
+    """The files written, what neo4j-admin is told about them, and what is left to do after it."""
+
+    folder: Path
+    nodes: list[tuple[str, list[Path]]] = field(default_factory=list)  # (labels "A:B", [header, data])
+    relationships: list[tuple[str, list[Path]]] = field(default_factory=list)  # (type, [header, data])
+    multiline: list[Path] = field(default_factory=list)  # data files with a line break inside a value
+    fixups: list[Fixup] = field(default_factory=list)
+    node_count: int = 0  # the seed's nodes (not counting key nodes)
+    fact_count: int = 0
+    key_count: int = 0  # NameKey and FactKey nodes
+    bytes_written: int = 0
+
+    def admin_arguments(self, relative: bool = False) -> list[str]:
+        """`neo4j-admin database import full` options for these files (database name and destination
+        handling left to the caller); paths relative to `folder` when `relative` (for another machine)."""
+
+        def path(file: Path) -> str:
+            return str(file.relative_to(self.folder)) if relative else str(file)
+
+        arguments = [
+            f"--delimiter=U+{ord(FIELD_DELIMITER):04X}",
+            f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
+            "--trim-strings=true",
+            "--ignore-empty-strings=false",
+            "--id-type=string",
+            "--bad-tolerance=0",
+            "--skip-bad-relationships=false",
+            "--skip-duplicate-nodes=false",
+        ]
+        if self.multiline:
+            arguments += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(map(path, self.multiline))]
+        arguments += [f"--nodes={labels}={','.join(map(path, files))}" for labels, files in self.nodes]
+        arguments += [f"--relationships={rel}={','.join(map(path, files))}" for rel, files in self.relationships]
+        return arguments
+
+
+class _Table:
+    """One CSV file of nodes with the same labels (or relationships of one type) and the same properties;
+    its header is written last, once every value has said its type."""
+
+    def __init__(
+        self, folder: Path, name: str, columns: tuple[str, ...], id_columns: tuple[str, ...], id_property: str | None
+    ) -> None:
+        self.data_path = folder / f"{name}.csv"
+        self.header_path = folder / f"{name}.header.csv"
+        self.columns = columns
+        self.id_columns = id_columns  # relationship ends (":START_ID", ":END_ID"), ahead of the properties
+        self.id_property = id_property  # the property that is also the node's import id
+        self.types: list[str | None] = [None] * len(columns)
+        self.unknown = list(range(len(columns)))  # columns whose type no value has said yet
+        self.convert: list[int] = []  # columns whose values need formatting (lists, booleans, date-times)
+        self.empty_lists: list[list[str]] = [[] for _ in columns]  # ids of rows with [] in each column
+        self.nulls = [0] * len(columns)
+        self.rows = 0
+        self.multiline = False
+        self.file: TextIO = self.data_path.open("w", encoding="utf-8", newline="")
+
+    def learn(self, values: list[Any]) -> None:
+        """Type the columns that this row is the first to give a value for."""
+        still_unknown = []
+        for index in self.unknown:
+            value = values[index]
+            is_list = isinstance(value, list)
+            if is_list and index not in self.convert:
+                self.convert.append(index)  # from now on its values are formatted (and counted) by `_cell`
+            if value is None or (is_list and not value):
+                if value is None and index not in self.convert:
+                    self.nulls[index] += 1
+                still_unknown.append(index)
+                continue
+            column_type = _type_of(value[0]) + "[]" if is_list else _type_of(value)
+            self.types[index] = column_type
+            if column_type in {"boolean", "datetime"} and index not in self.convert:
+                self.convert.append(index)
+        self.unknown = still_unknown
+
+    def header(self) -> str:
+        named = [
+            f"{column}:ID" if column == self.id_property else f"{column}:{column_type or 'string'}"
+            for column, column_type in zip(self.columns, self.types, strict=True)
+        ]
+        return FIELD_DELIMITER.join([*self.id_columns, *named]) + "\n"
+
+
+class ImportFiles:
+    """A `RecordSink` (seed/validate.py) writing what it is given into `folder`; `close()` finishes the files."""
+
+    def __init__(self, folder: Path, at: dt.datetime | None = None) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.at = at or dt.datetime.now(dt.UTC)  # one time for the whole import, as a transaction's datetime()
+        self.tables: dict[tuple[str, str, tuple[str, ...]], _Table] = {}
+        self.input = ImportInput(folder)
+
+    # -- RecordSink -------------------------------------------------------------------------------------
+
+    def nodes(self, records: Sequence[NodeRecord]) -> None:
+        lines: dict[_Table, list[tuple[str, list[Any]]]] = {}
+        for record, row in zip(records, node_rows(records), strict=True):
+            labels = f"{ENTITY}:{record.label.value}"
+            properties = {**row["props"], **created_bookkeeping(row["hash"], self.at)}
+            self._add(lines, "nodes", labels, (), row["id"], [], properties, id_property="id")
+            for key in row["keys"]:
+                self._add(lines, "nodes", NAME_KEY, (), row["id"], [], name_key_node(key, row["id"]))
+        self.input.node_count += len(records)
+        self._write(lines)
+
+    def facts(self, records: Sequence[FactBase]) -> None:
+        lines: dict[_Table, list[tuple[str, list[Any]]]] = {}
+        for row in fact_rows(records):
+            properties = {**row["props"], **created_bookkeeping(row["hash"], self.at)}
+            ends = [row["from"], row["to"]]
+            self._add(lines, "relationships", row["type"], (":START_ID", ":END_ID"), row["id"], ends, properties)
+            self._add(lines, "nodes", FACT_KEY, (), row["id"], [],
+                      fact_key_node(row["id"], row["type"], row["from"], row["to"]))  # fmt: skip
+        self.input.fact_count += len(records)
+        self._write(lines)
+
+    # -- writing ----------------------------------------------------------------------------------------
+
+    def _add(
+        self,
+        lines: dict[_Table, list[tuple[str, list[Any]]]],
+        kind: str,
+        name: str,
+        id_columns: tuple[str, ...],
+        row_id: str,
+        ids: list[str],
+        properties: dict[str, Any],
+        id_property: str | None = None,
+    ) -> None:
+        columns = tuple(properties)
+        table = self.tables.get((kind, name, columns))
+        if table is None:
+            file_name = f"{kind}-{name.replace(':', '-')}-{len(self.tables)}"
+            table = _Table(self.folder, file_name, columns, id_columns, id_property)
+            self.tables[(kind, name, columns)] = table
+        values = list(properties.values())
+        if table.unknown:
+            table.learn(values)
+        for index in table.convert:
+            values[index] = self._cell(table, index, row_id, values[index])
+        if "" in values:  # CSV writes "" as nothing, which the importer reads as no property
+            raise ImportFilesError(f"{row_id}: {table.columns[values.index('')]} is an empty text")
+        lines.setdefault(table, []).append((row_id, [*ids, *values]))
+
+    def _cell(self, table: _Table, index: int, row_id: str, value: Any) -> Any:
+        if value is None:
+            table.nulls[index] += 1
+            return None
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, dt.datetime):
+            return _datetime_text(value)
+        if not isinstance(value, list):
+            return value
+        if not value:
+            table.empty_lists[index].append(row_id)
+            return None
+        if value == [""]:
+            return ONE_EMPTY_TEXT
+        items = [item if isinstance(item, str) else self._cell(table, index, row_id, item) for item in value]
+        text = ARRAY_DELIMITER.join(map(str, items))
+        if text.count(ARRAY_DELIMITER) != len(items) - 1:
+            raise ImportFilesError(f"{row_id}: {table.columns[index]}: a list item holds the character U+0003")
+        return text
+
+    def _write(self, lines: dict[_Table, list[tuple[str, list[Any]]]]) -> None:
+        for table, rows in lines.items():
+            buffer = io.StringIO()
+            csv.writer(buffer, delimiter=FIELD_DELIMITER, lineterminator="\n").writerows(row for _, row in rows)
+            text = buffer.getvalue()
+            if text.count("\n") != len(rows):
+                table.multiline = True
+            if _TRIMMABLE_EDGE.search(text) or text.count(ONE_EMPTY_TEXT) != _markers(rows):
+                _check_one_by_one(table, rows)
+            table.file.write(text)
+            table.rows += len(rows)
+            self.input.bytes_written += len(text)
+
+    def close(self) -> ImportInput:
+        """Finish every file: headers, what neo4j-admin is told, and the fix-ups for empty lists."""
+        result = self.input
+        for (kind, name, _), table in self.tables.items():
+            table.file.close()
+            table.header_path.write_text(table.header(), encoding="utf-8")
+            group = (name, [table.header_path, table.data_path])
+            (result.nodes if kind == "nodes" else result.relationships).append(group)
+            if table.multiline:
+                result.multiline.append(table.data_path)
+            if name in {NAME_KEY, FACT_KEY}:
+                result.key_count += table.rows
+            result.fixups += _fixups(kind, name, table)
+        return result
+
+
+@functools.lru_cache(maxsize=64)  # the import's one time, on every row
+def _datetime_text(value: dt.datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _type_of(value: Any) -> str:
+    for python_type, column_type in _TYPES:
+        if isinstance(value, python_type):
+            return column_type
+    raise ImportFilesError(f"no importer type for a {type(value).__name__} value")
+
+
+def _markers(rows: list[tuple[str, list[Any]]]) -> int:
+    return sum(1 for _, values in rows for value in values if value is ONE_EMPTY_TEXT)
+
+
+def _check_one_by_one(table: _Table, rows: list[tuple[str, list[Any]]]) -> None:
+    """A block that looked suspicious: find the value the importer would change, if there is one."""
+    id_count = len(table.id_columns)
+    for row_id, values in rows:
+        for index, value in enumerate(values[id_count:]):
+            if not isinstance(value, str) or value is ONE_EMPTY_TEXT:
+                continue
+            is_list = (table.types[index] or "").endswith("[]")
+            for item in value.split(ARRAY_DELIMITER) if is_list else [value]:
+                if ONE_EMPTY_TEXT in item or (item[:1] or "!") <= " " or (item[-1:] or "!") <= " ":
+                    raise ImportFilesError(
+                        f"{row_id}: {table.columns[index]}: {item[:40]!r} begins or ends with a character that "
+                        "Neo4j's importer would trim: load these files with `strikegraph seed` instead"
+                    )
+
+
+def _fixups(kind: str, name: str, table: _Table) -> list[Fixup]:
+    fixups = []
+    for index, ids in enumerate(table.empty_lists):
+        if not ids:
+            continue
+        label, rel_type = (name.split(":")[-1], None) if kind == "nodes" else (None, name)
+        everywhere = table.nulls[index] == 0  # every row lacking the property in the import had []
+        fixups.append(Fixup(label, rel_type, table.columns[index], [], None if everywhere else ids))
+    return fixups
