@@ -1,0 +1,150 @@
+"""`strikegraph import`: Neo4j's offline importer gives exactly the graph `seed` gives (every node with its
+labels and properties, every fact with its type and properties, value types included), after which `seed`
+changes nothing; a database that is not empty is refused, and a bad file is refused with file:line before
+anything is written.
+
+The import stops and starts its Neo4j, so it has one of its own (started once for this module, on a free
+port, beside the session's); the seed side is the session's Neo4j."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import AsyncDriver
+from rich.console import Console
+
+from api.graph import apply_graph_schema, create_driver
+from api.import_command import run_import
+from api.neo4j_local import LocalNeo4j, free_port
+from api.settings import PROJECT_ROOT, Settings
+from seed.loader import load_seed
+from seed.validate import read_seed
+from tests.conftest import SEED_DIR
+from tests.test_seed import GOOD, write
+
+TIMESTAMPS = {"createdAt", "updatedAt"}  # the time of each load: only their type is compared
+
+
+@pytest.fixture(scope="module")
+def import_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings for a Neo4j of this module's own, empty and running."""
+    home = tmp_path_factory.mktemp("import-neo4j")
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, neo4j_cache_dir=PROJECT_ROOT / ".neo4j", local_neo4j_home=home, local_neo4j_port=free_port(),
+        local_neo4j_heap="512m", local_neo4j_pagecache="128m", seed_on_start=False, api_keys_file=None,
+    )  # fmt: skip
+    local = LocalNeo4j.from_settings(settings)
+    local.start()
+    yield settings
+    local.stop()
+
+
+def importing(settings: Settings, paths: list[Path] | None) -> tuple[int, str]:
+    """The command, as `strikegraph import PATHS` runs it (with its own event loop: call from a thread)."""
+    output = io.StringIO()
+    code = run_import(settings, paths, Console(file=output, width=200))
+    return code, " ".join(output.getvalue().split())  # as one line: rich wraps long messages
+
+
+@pytest.fixture
+async def import_driver(import_neo4j: Settings) -> AsyncIterator[AsyncDriver]:
+    running = LocalNeo4j.from_settings(import_neo4j).connection()
+    assert running is not None, "the import leaves its Neo4j running, as it found it"
+    driver = create_driver(import_neo4j.with_neo4j(running.uri, running.user, running.password))
+    yield driver
+    await driver.close()
+
+
+async def canonical_export(driver: AsyncDriver) -> tuple[list[Any], list[Any]]:
+    """Every node (labels, properties, each property's type) and every relationship (type, ends, properties,
+    types), in a stable order; load times by type only."""
+    properties = "[key IN keys({v}) | [key, valueType({v}[key]), CASE WHEN key IN $times THEN null ELSE {v}[key] END]]"
+    nodes, _, _ = await driver.execute_query(
+        f"MATCH (n) RETURN labels(n) AS labels, {properties.format(v='n')} AS props", times=list(TIMESTAMPS)
+    )
+    facts, _, _ = await driver.execute_query(
+        f"MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS start, b.id AS end, {properties.format(v='r')} AS props",
+        times=list(TIMESTAMPS),
+    )
+
+    node_rows = [repr((sorted(record["labels"]), sorted(record["props"]))) for record in nodes]
+    fact_rows = [repr((record["type"], record["start"], record["end"], sorted(record["props"]))) for record in facts]
+    return sorted(node_rows), sorted(fact_rows)
+
+
+def test_a_remote_server_is_refused_with_the_offline_requirement() -> None:
+    settings = Settings(_env_file=None, neo4j_uri="bolt://graph.example.org:7687")  # type: ignore[call-arg]
+    code, output = importing(settings, None)
+    assert code == 2
+    assert "offline" in output and "--write-files" in output and "--finish" in output
+
+
+async def test_a_bad_file_is_refused_with_file_and_line_before_anything_is_written(
+    import_neo4j: Settings, import_driver: AsyncDriver, tmp_path: Path
+) -> None:
+    write(tmp_path, "bad.yaml", GOOD.replace("to: producers", "to: producer"))
+    before = await canonical_export(import_driver)
+    code, output = await asyncio.to_thread(importing, import_neo4j, [tmp_path])
+    assert code == 1
+    assert "bad.yaml:22: facts[1].to: unknown id 'producer' (did you mean 'producers'?)" in output
+    assert "nothing was written" in output
+    assert await canonical_export(import_driver) == before == ([], [])
+    assert not (import_neo4j.local_neo4j_home / "import" / "strikegraph").exists()
+
+
+@pytest.fixture(scope="module")
+def imported(import_neo4j: Settings) -> tuple[int, str]:
+    """The curated seed, imported once into this module's (empty) Neo4j."""
+    return importing(import_neo4j, [SEED_DIR])
+
+
+async def test_import_gives_exactly_the_graph_seed_gives(
+    imported: tuple[int, str], import_driver: AsyncDriver, seeded: AsyncDriver
+) -> None:
+    code, output = imported
+    assert code == 0, output
+    await apply_graph_schema(seeded, "neo4j")  # as on any start: the graph's bookkeeping marker too
+    seed_nodes, seed_facts = await canonical_export(seeded)
+    import_nodes, import_facts = await canonical_export(import_driver)
+    curated = read_seed()
+    assert len(seed_facts) == len(curated.facts) and len(import_facts) == len(curated.facts)
+    assert import_facts == seed_facts
+    assert import_nodes == seed_nodes
+
+
+async def test_import_checks_counts_and_reads_sampled_facts_back_through_the_api(
+    imported: tuple[int, str],
+) -> None:
+    code, output = imported
+    assert code == 0, output
+    curated = read_seed()
+    types = {fact.type for fact in curated.facts.values()}
+    assert f"{len(curated.nodes)} nodes, {len(curated.facts)} facts" in output
+    assert f"{len(types)} sampled facts read back through the API" in output
+    for phase in ("validate", "write files", "neo4j-admin import", "constraints and indexes", "empty lists", "check"):
+        assert phase in output
+
+
+async def test_seed_after_import_changes_nothing(imported: tuple[int, str], import_driver: AsyncDriver) -> None:
+    assert imported[0] == 0, imported[1]
+    before = await canonical_export(import_driver)
+    summary = await load_seed(import_driver, "neo4j", read_seed())
+    assert summary.changes == 0
+    assert summary.nodes["unchanged"] == len(read_seed().nodes) and summary.facts["unchanged"] == len(read_seed().facts)
+    assert await canonical_export(import_driver) == before
+
+
+async def test_a_database_that_is_not_empty_is_refused_and_left_as_it_was(
+    imported: tuple[int, str], import_neo4j: Settings, import_driver: AsyncDriver
+) -> None:
+    assert imported[0] == 0, imported[1]
+    before = await canonical_export(import_driver)
+    code, output = await asyncio.to_thread(importing, import_neo4j, [SEED_DIR])
+    assert code == 1
+    assert "is not empty" in output and "strikegraph seed" in output
+    assert await canonical_export(import_driver) == before
