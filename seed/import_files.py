@@ -43,11 +43,15 @@ _TYPES: tuple[tuple[type, str], ...] = (
     (dt.datetime, "datetime"),
     (dt.date, "date"),
 )
-# A text the importer would trim: ending or starting (in a field or a list item) with a character it
-# trims. Found over a whole block of lines at once; a match is then looked at value by value.
-_TRIMMABLE_EDGE = re.compile(
-    r'(?:^|[\x1e\x03])"?[\x00\x02\x04-\x1d\x1f ]|[\x00\x02\x04-\x1d\x1f ]"?(?:[\x1e\x03]|$)', re.M
+# A text the importer would trim, i.e. starting or ending (a field, or a list item) with a character it trims:
+# looked for over a whole block of lines at once, by plain substring searches (a line break ends a value only
+# inside quotes, a quoted value starts and ends with a quote); a block where one is found is looked at value
+# by value.
+_SPACE_EDGES = (
+    *(edge for sep in ("\x1e", "\x03", "\n") for edge in (sep + " ", sep + '" ', " " + sep, ' "' + sep)),
+    *('\x1e"\n', '\n"\x1e', '\n"\n', "\x03\n", "\n\x03"),
 )
+_OTHER_TRIMMED = re.compile("[\x00\x02\x04-\x09\x0b-\x1d\x1f]")  # control characters, bar our separators
 
 
 class ImportFilesError(ValueError):
@@ -123,6 +127,7 @@ class _Table:
         self.empty_lists: list[list[str]] = [[] for _ in columns]  # ids of rows with [] in each column
         self.nulls = [0] * len(columns)
         self.rows = 0
+        self.markers = 0  # ONE_EMPTY_TEXT cells in the block being written
         self.multiline = False
         self.file: TextIO = self.data_path.open("w", encoding="utf-8", newline="")
 
@@ -229,6 +234,7 @@ class ImportFiles:
             table.empty_lists[index].append(row_id)
             return None
         if value == [""]:
+            table.markers += 1
             return ONE_EMPTY_TEXT
         items = [item if isinstance(item, str) else self._cell(table, index, row_id, item) for item in value]
         text = ARRAY_DELIMITER.join(map(str, items))
@@ -243,8 +249,9 @@ class ImportFiles:
             text = buffer.getvalue()
             if text.count("\n") != len(rows):
                 table.multiline = True
-            if _TRIMMABLE_EDGE.search(text) or text.count(ONE_EMPTY_TEXT) != _markers(rows):
+            if _may_be_trimmed(text) or text.count(ONE_EMPTY_TEXT) != table.markers:
                 _check_one_by_one(table, rows)
+            table.markers = 0
             table.file.write(text)
             table.rows += len(rows)
             self.input.bytes_written += len(text)
@@ -277,8 +284,12 @@ def _type_of(value: Any) -> str:
     raise ImportFilesError(f"no importer type for a {type(value).__name__} value")
 
 
-def _markers(rows: list[tuple[str, list[Any]]]) -> int:
-    return sum(1 for _, values in rows for value in values if value is ONE_EMPTY_TEXT)
+def _may_be_trimmed(text: str) -> bool:
+    return (
+        text.startswith((" ", '" ', '"\n'))
+        or any(edge in text for edge in _SPACE_EDGES)
+        or _OTHER_TRIMMED.search(text) is not None
+    )
 
 
 def _check_one_by_one(table: _Table, rows: list[tuple[str, list[Any]]]) -> None:

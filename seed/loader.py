@@ -40,8 +40,12 @@ class LoadSummary:
         )
 
 
+# json.dumps with these options, made once: a bulk load hashes millions of rows (the text is the same).
+_HASH_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def _content_hash(properties: dict[str, Any], *extra: str) -> str:
-    payload = json.dumps([properties, extra], sort_keys=True, default=str)
+    payload = _HASH_JSON.encode([properties, extra])
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
