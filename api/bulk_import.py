@@ -38,7 +38,6 @@ from seed.yaml_reader import ParsedFile, paused_gc
 Phase = Callable[[str, float, float | None], None]  # (phase, done, total or None): progress for the CLI
 ARGS_FILE = "neo4j-admin.args"  # the importer's options, one per line (`neo4j-admin ... @neo4j-admin.args`)
 PLAN_FILE = "import.json"  # what `--finish` needs: counts, fix-ups, the sample of facts
-SAMPLE_PER_REQUEST = 10  # facts read back per GraphQL request (two aliases each)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # labels, types and properties that may be spelled into Cypher
 
 
@@ -189,6 +188,11 @@ async def finish_import(
     driver = create_driver(settings)
     try:
         started = time.perf_counter()
+        # Everywhere-fixes first (a label scan each, no index needed); those by id once the indexes exist.
+        everywhere = [fixup for fixup in fixups if fixup.ids is None]
+        await _fix(driver, database, everywhere, fixups, report, phase)
+        report.seconds["empty lists"] = time.perf_counter() - started
+        started = time.perf_counter()
         await record_keys_present(driver, database)  # the keys came with the data: nothing to backfill
         schema = asyncio.ensure_future(apply_graph_schema(driver, database))
         while not schema.done():
@@ -198,11 +202,8 @@ async def finish_import(
         await schema
         report.seconds["constraints and indexes"] = time.perf_counter() - started
         started = time.perf_counter()
-        for done, fixup in enumerate(fixups):  # after the indexes: a fix-up by id finds its nodes by index
-            report.fixed += await _apply_fixup(driver, database, fixup)
-            if phase:
-                phase("empty lists", done + 1, len(fixups))
-        report.seconds["empty lists"] = time.perf_counter() - started
+        await _fix(driver, database, [fixup for fixup in fixups if fixup.ids is not None], fixups, report, phase)
+        report.seconds["empty lists"] += time.perf_counter() - started
         started = time.perf_counter()
         await _check_counts(driver, database, report)
         report.checked_facts = await _check_sample(settings, sample)
@@ -211,6 +212,20 @@ async def finish_import(
         await driver.close()
     report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return report
+
+
+async def _fix(
+    driver: AsyncDriver,
+    database: str,
+    some: list[Fixup],
+    fixups: list[Fixup],
+    report: ImportReport,
+    phase: Phase | None,
+) -> None:
+    for fixup in some:
+        report.fixed += await _apply_fixup(driver, database, fixup)
+        if phase:
+            phase("empty lists", fixups.index(fixup) + 1, len(fixups))
 
 
 async def _apply_fixup(driver: AsyncDriver, database: str, fixup: Fixup) -> int:
@@ -223,7 +238,7 @@ async def _apply_fixup(driver: AsyncDriver, database: str, fixup: Fixup) -> int:
         target = f"MATCH ()-[x:{fixup.rel_type}]->()"
         target = target if fixup.ids is None else f"UNWIND $ids AS id {target} WHERE x.id = id"
     statement = (f"{target} WHERE x.`{fixup.property}` IS NULL "
-                 f"CALL (x) {{ SET x.`{fixup.property}` = $value }} IN TRANSACTIONS OF 20000 ROWS")  # fmt: skip
+                 f"CALL (x) {{ SET x.`{fixup.property}` = $value }} IN TRANSACTIONS OF 100000 ROWS")  # fmt: skip
     async with driver.session(database=database) as session:  # IN TRANSACTIONS needs an auto-commit one
         summary = await (await session.run(Query(statement), value=fixup.value, ids=fixup.ids)).consume()
     return summary.counters.properties_set
@@ -257,23 +272,25 @@ async def _check_counts(driver: AsyncDriver, database: str, report: ImportReport
 
 
 async def _check_sample(settings: Settings, sample: list[dict[str, Any]]) -> int:
-    """Read sampled facts back through the GraphQL API (the app in-process), from each end; a few per request."""
+    """Read sampled facts back through the GraphQL API (the app in-process), from each end."""
     from api.app import create_app
 
-    checking = settings.model_copy(update={"seed_on_start": False, "require_key_for_reads": False})
+    # A cold graph plans its first statements slowly: the check allows a minute per request.
+    timeout = max(settings.query_timeout_seconds, 60.0)
+    checking = settings.model_copy(
+        update={"seed_on_start": False, "require_key_for_reads": False, "query_timeout_seconds": timeout}
+    )
     app = create_app(checking)
     checked = 0
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://strikegraph.import") as client,
     ):
-        for start in range(0, len(sample), SAMPLE_PER_REQUEST):
-            batch = sample[start : start + SAMPLE_PER_REQUEST]
-            body = (await client.post("/graphql", json={"query": _sample_query(batch)})).json()
+        for fact in sample:  # one per request: the plans of the few label pairs are then reused
+            body = (await client.post("/graphql", json={"query": _sample_query(fact)})).json()
             if body.get("errors"):
-                raise ImportRefused(f"reading sampled facts through the API failed: {body['errors'][0]}")
-            for index, fact in enumerate(batch):
-                checked += _check_fact(fact, body["data"][f"start{index}"], body["data"][f"end{index}"])
+                raise ImportRefused(f"reading the fact '{fact['id']}' through the API failed: {body['errors'][0]}")
+            checked += _check_fact(fact, body["data"]["start"], body["data"]["end"])
     return checked
 
 
@@ -281,15 +298,14 @@ _LOOKUP = {kind.label.value: field_name for field_name, kind in LOOKUPS.items()}
 _FACT_FIELDS = "factId type version managedBy other { slug } sources { source { slug } }"
 
 
-def _sample_query(batch: list[dict[str, Any]]) -> str:
-    """One document for a few facts: each from its start (outgoing) and from its end (incoming)."""
+def _sample_query(fact: dict[str, Any]) -> str:
+    """The fact's relationships of its type from its start (outgoing) and from its end (incoming)."""
+    rel = RelType(fact["type"]).value  # an allowed type (and labels below), before it is spelled in
     fields = []
-    for index, fact in enumerate(batch):
-        rel = RelType(fact["type"]).value  # an allowed type (and labels below), before it is spelled in
-        for end, label, node_id, direction in (("start", fact["fromLabel"], fact["from"], "OUTGOING"),
-                                               ("end", fact["toLabel"], fact["to"], "INCOMING")):  # fmt: skip
-            page = f"relationships(types: [{rel}], direction: {direction}, first: 100) {{ {_FACT_FIELDS} }}"
-            fields.append(f"{end}{index}: {_LOOKUP[Label(label).value]}(id: {json.dumps(node_id)}) {{ {page} }}")
+    for end, label, node_id, direction in (("start", fact["fromLabel"], fact["from"], "OUTGOING"),
+                                           ("end", fact["toLabel"], fact["to"], "INCOMING")):  # fmt: skip
+        page = f"relationships(types: [{rel}], direction: {direction}, first: 100) {{ {_FACT_FIELDS} }}"
+        fields.append(f"{end}: {_LOOKUP[Label(label).value]}(id: {json.dumps(node_id)}) {{ {page} }}")
     return "{ " + " ".join(fields) + " }"
 
 
