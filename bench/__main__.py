@@ -1,7 +1,8 @@
 """`python -m bench` (or `make bench`): the whole benchmark table in one command.
 
-Starts its own Neo4j (bench/.work/neo4j, git-ignored) unless NEO4J_URI is set, loads 100k and 1M node
-synthetic graphs, measures the four reads, prints the tables and writes them to bench/RESULTS.md and to
+Starts its own Neo4j (bench/.work/neo4j, git-ignored) unless NEO4J_URI is set, imports 100k and 1M node
+synthetic graphs with neo4j-admin (each into a Neo4j of its own, bench/.work/neo4j-import), loads them
+through transactions, measures the four reads, prints the tables and writes them to bench/RESULTS.md and to
 the README between its results markers.
 """
 
@@ -24,8 +25,15 @@ app = typer.Typer(add_completion=False)
 @app.command()
 def main(
     sizes: Annotated[
-        str, typer.Option(help="Comma-separated graph sizes in nodes; reads run on the last.")
+        str,
+        typer.Option(help="Comma-separated graph sizes in nodes, loaded through transactions; reads run on the last."),
     ] = "100000,1000000",
+    import_sizes: Annotated[
+        str, typer.Option(help="Comma-separated sizes for the bulk-import path (neo4j-admin); '' for none.")
+    ] = "100000,1000000",
+    yaml_sizes: Annotated[
+        str, typer.Option(help="Of the import sizes, those also written as YAML seed files and read back, timed.")
+    ] = "100000",
     duration: Annotated[float, typer.Option(help="Seconds per measurement cell (whole seconds over HTTP).")] = 5.0,
     rounds: Annotated[int, typer.Option(help="Rounds of every cell, targets interleaved; the median is shown.")] = 3,
     warmup: Annotated[
@@ -54,7 +62,8 @@ def main(
     try:
         config = BenchConfig(
             uri=uri, user=user, password=password, database=settings.neo4j_database,
-            sizes=tuple(int(size) for size in sizes.split(",")), duration=duration, rounds=rounds, warmup=warmup,
+            sizes=_sizes(sizes), import_sizes=_sizes(import_sizes), yaml_sizes=_sizes(yaml_sizes),
+            duration=duration, rounds=rounds, warmup=warmup,
             with_neo4j_graphql=neo4j_graphql, profile=profile, neo4j_pid=neo4j_pid,
         )  # fmt: skip
         report = main_async(config)
@@ -66,6 +75,10 @@ def main(
     if readme:
         write_between_markers(PROJECT_ROOT / "README.md", text)
     typer.echo(text)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    return tuple(int(size) for size in text.split(",") if size.strip())
 
 
 def write_between_markers(path: Path, text: str) -> None:

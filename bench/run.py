@@ -35,6 +35,7 @@ from bench.harness import (
 )
 from bench.hostile import HostileResult
 from bench.hostile import measure as measure_hostile
+from bench.import_path import ImportResult, run_in_subprocess
 from bench.loadgen import LoadFailed, Measurement, ensure_wrk
 from bench.profile import Profile, record, summarize
 from bench.reads import Read, neo4j_graphql_requests, reads
@@ -43,6 +44,8 @@ from bench.synthetic import SyntheticGraph
 TARGETS = {
     "load_nodes_per_s": 50_000,
     "load_facts_per_s": 50_000,
+    "import_seconds_1m": 60,  # 1M nodes and their facts, validation included, end to end
+    "validation_seconds_1m": 30,
     "c32_ratio_vs_neo4j_graphql": 2.0,  # at least, at the highest concurrency
     "p50_ratio_vs_raw_http": 1.2,  # at most
     "p50_ratio_vs_raw": 1.5,  # at most
@@ -83,6 +86,7 @@ class Report:
     graph_facts: int
     method: str  # rounds, seconds per cell, warm-up
     hostile: list[HostileResult] = field(default_factory=list)
+    imports: list[ImportResult] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,9 @@ class BenchConfig:
     user: str
     password: str
     database: str = "neo4j"
-    sizes: tuple[int, ...] = (100_000, 1_000_000)
+    sizes: tuple[int, ...] = (100_000, 1_000_000)  # the transactional load, then reads on the largest
+    import_sizes: tuple[int, ...] = ()  # the bulk-import path, each in its own Neo4j (`make bench`: 100k and 1M)
+    yaml_sizes: tuple[int, ...] = ()  # of those, the ones also read back from YAML seed files
     duration: float = 5.0  # seconds per cell (HTTP cells last whole seconds)
     concurrencies: tuple[int, ...] = (8, 32)  # throughput; latency is measured at concurrency 1
     rounds: int = 3
@@ -182,7 +188,20 @@ def hostile_arguments(graph: SyntheticGraph) -> tuple[str, str, str]:
     return hub, graph.document["people"][0]["id"], graph.document["issues"][-1]["id"]
 
 
+def measure_imports(config: BenchConfig, say: Any) -> list[ImportResult]:
+    """The bulk-import path at each size, one after the other, each in a fresh process and Neo4j."""
+    results = []
+    for size in config.import_sizes:
+        say(f"importing {size:,} nodes with neo4j-admin ...")
+        home = Path(__file__).resolve().parent / ".work" / "neo4j-import"
+        result = run_in_subprocess(size, home, read_yaml_files=size in config.yaml_sizes)
+        say(f"  validated in {result.validation_seconds:.1f}s, imported end to end in {result.total_seconds:.1f}s")
+        results.append(result)
+    return results
+
+
 async def run(config: BenchConfig, say: Any = print) -> Report:
+    imports = await asyncio.to_thread(measure_imports, config, say)
     driver = AsyncGraphDatabase.driver(
         config.uri, auth=(config.user, config.password), notifications_min_severity=NotificationMinimumSeverity.OFF
     )
@@ -239,7 +258,7 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
         )
         return Report(
             loads, results, list(targets), config.concurrencies, rss, profile, environment(),
-            graph.nodes, graph.facts, method, hostile,
+            graph.nodes, graph.facts, method, hostile, imports,
         )  # fmt: skip
     finally:
         for server in servers.values():

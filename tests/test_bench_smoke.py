@@ -1,6 +1,6 @@
 """The benchmark in miniature (a tiny graph, one round of one-second cells), so `python -m bench` cannot rot:
-every stage runs (wrk, the raw driver over HTTP and in-process, @neo4j/graphql, py-spy), every target gives
-the same whole answer, and strikegraph sends one statement per read."""
+every stage runs (the bulk import, wrk, the raw driver over HTTP and in-process, @neo4j/graphql, py-spy),
+every target gives the same whole answer, and strikegraph sends one statement per read."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNe
         user=neo4j_server.user,
         password=neo4j_server.password,
         sizes=(1_000, 3_000),
+        import_sizes=(1_000,),
+        yaml_sizes=(1_000,),
         duration=1.0,
         concurrencies=(4,),
         rounds=1,
@@ -26,6 +28,10 @@ async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNe
         neo4j_pid=neo4j_server.pid,
     )
     report = await run(config, say=lambda *_: None)
+    [imported] = report.imports
+    assert (imported.nodes, imported.facts) == (report.loads[0].nodes, report.loads[0].facts)
+    assert imported.checked_facts > 0 and imported.yaml_read_seconds is not None and imported.yaml_files > 0
+    assert all(seconds > 0 for seconds in imported.seconds.values()) and imported.peak_rss_mb >= imported.archive_mb > 0
     assert [load.nodes for load in report.loads] == [1_000, 3_000]
     assert all(load.facts > 2 * load.nodes for load in report.loads)
     assert [result.read.name for result in report.results] == [
@@ -46,6 +52,7 @@ async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNe
     assert "| strikes_active | strikegraph |" in table
     assert "| organization_3_levels | raw driver over HTTP |" in table
     assert "Peak RSS of the strikegraph process" in table
+    assert "**Bulk import**" in table and "| 1,000 |" in table and "YAML seed files" in table
     assert "**Profile** of strikegraph serving `organization_3_levels`" in table
     amplification = next(row for row in report.hostile if row.name.startswith("amplification"))
     assert amplification.outcome == "QUERY_TOO_COMPLEX" and amplification.cypher_bytes is None
