@@ -61,6 +61,8 @@ CHANGE_FIELDS = {
     "action": "{v}.action",
     "entityType": "{v}.entityType",
     "entity": "{v}.entity",
+    "seq": "{v}.seq",
+    "nodes": "{v}.nodes",
 }
 ATTRS_BY_GRAPHQL_NAME: dict[str, dict[str, Attr]] = {
     type_name: {attr.graphql_name: attr for attr in kind.all_fields} for type_name, kind in NODE_KIND_BY_TYPE.items()

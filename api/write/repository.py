@@ -13,6 +13,7 @@ from strawberry.utils.str_converters import to_camel_case
 from api.auth import Caller
 from api.errors import BadUserInput, Conflict, NotFound
 from api.graph import RequestGraph
+from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, UNSEQUENCED
 from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
 from schema.keys import FACT_KEY, NAME_KEY, name_key
 from schema.model import FACT_QUALIFIERS, NODE_KIND, NOTE, stored_as
@@ -97,13 +98,44 @@ async def record_change(
     entity: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    *,
+    nodes: list[str],
 ) -> None:
+    """`nodes`: the slugs the change touches (the node, or the fact's two ends), for subscribers. The
+    change is numbered when the transaction commits (`sequence_changes`); `step` keeps the order of a
+    request's changes until then (its own unnumbered changes are the only ones it can see)."""
     await graph.write(
-        "CREATE (:Change {id: randomUUID(), at: datetime(), actor: $actor, action: $action, "
-        "entityType: $type, entity: $entity, before: $before, after: $after})",
-        actor=caller.name, action=action.value, type=entity_type, entity=entity,
+        f"OPTIONAL MATCH (earlier:{UNSEQUENCED}) WITH count(earlier) AS step "
+        f"CREATE (:{CHANGE}:{UNSEQUENCED} {{id: randomUUID(), at: datetime(), step: step, actor: $actor, "
+        "action: $action, entityType: $type, entity: $entity, nodes: $nodes, before: $before, after: $after})",
+        actor=caller.name, action=action.value, type=entity_type, entity=entity, nodes=nodes,
         before=_json(before), after=_json(after),
     )  # fmt: skip
+
+
+# The last statement of a writing transaction: the write lock on the sequence node (taken by the first
+# SET, before `last` is read) is held until the commit, so numbers follow commit order with no gap.
+SEQUENCE_CHANGES = f"""
+    MATCH (c:{UNSEQUENCED}) WITH c ORDER BY c.step
+    WITH collect(c) AS pending WHERE size(pending) > 0
+    MERGE (s:{CHANGE_SEQUENCE} {{id: $sequence}})
+    SET s._lock = true
+    WITH s, pending, coalesce(s.last, 0) AS base
+    SET s.last = base + size(pending) REMOVE s._lock
+    WITH pending, base
+    UNWIND range(0, size(pending) - 1) AS i
+    WITH pending[i] AS c, base + i + 1 AS seq
+    SET c.seq = seq REMOVE c:{UNSEQUENCED}, c.step
+    RETURN seq
+"""
+
+
+async def sequence_changes(graph: RequestGraph) -> list[int]:
+    """Number the changes this request wrote, just before it commits; their numbers, in order."""
+    if not graph.writing:
+        return []
+    rows = await graph.write(SEQUENCE_CHANGES, sequence=SEQUENCE_ID)
+    return [int(row["seq"]) for row in rows]
 
 
 # -- nodes --------------------------------------------------------------------------------------------
@@ -136,7 +168,9 @@ async def create_node(graph: RequestGraph, caller: Caller, record: NodeRecord) -
     except ConstraintError:
         raise _id_taken(record.id) from None
     await _claim_names(graph, record.label, record.id, record.name, properties["nameKeys"])
-    await record_change(graph, caller, ChangeAction.CREATE_NODE, label, record.id, None, rows[0]["after"])
+    await record_change(
+        graph, caller, ChangeAction.CREATE_NODE, label, record.id, None, rows[0]["after"], nodes=[record.id]
+    )
 
 
 def _id_taken(slug: str) -> Conflict:
@@ -216,7 +250,9 @@ async def update_node(
         "n.updatedAt = datetime(), n.updatedBy = $actor RETURN properties(n) AS after",
         id=slug, props=properties, actor=caller.name,
     )  # fmt: skip
-    await record_change(graph, caller, ChangeAction.UPDATE_NODE, label.value, slug, before, rows[0]["after"])
+    await record_change(
+        graph, caller, ChangeAction.UPDATE_NODE, label.value, slug, before, rows[0]["after"], nodes=[slug]
+    )
     return label
 
 
@@ -230,7 +266,7 @@ async def delete_node(graph: RequestGraph, caller: Caller, slug: str, expected_v
     )
     await graph.write(f"MATCH (k:{NAME_KEY} {{owner: $id}}) DELETE k", id=slug)
     await graph.write(f"MATCH (n:{ENTITY} {{id: $id}}) DETACH DELETE n", id=slug)
-    await record_change(graph, caller, ChangeAction.DELETE_NODE, label.value, slug, before, None)
+    await record_change(graph, caller, ChangeAction.DELETE_NODE, label.value, slug, before, None, nodes=[slug])
 
 
 async def _check_sources(graph: RequestGraph, source_ids: list[str], field: str) -> None:
@@ -280,7 +316,10 @@ async def assert_fact(graph: RequestGraph, caller: Caller, record: FactBase) -> 
         props=record.properties(), actor=caller.name, **{"from": record.from_, "to": record.to},
     )  # fmt: skip
     after = rows[0]["after"]
-    await record_change(graph, caller, ChangeAction.ASSERT_FACT, record.type.value, record.fact_id, None, after)
+    await record_change(
+        graph, caller, ChangeAction.ASSERT_FACT, record.type.value, record.fact_id, None, after,
+        nodes=[record.from_, record.to],
+    )  # fmt: skip
     return record.fact_id
 
 
@@ -312,7 +351,10 @@ async def update_fact(
         "RETURN properties(r) AS after",
         id=fact_id, props=record.properties(), actor=caller.name,
     )  # fmt: skip
-    await record_change(graph, caller, ChangeAction.UPDATE_FACT, found["type"], fact_id, before, rows[0]["after"])
+    await record_change(
+        graph, caller, ChangeAction.UPDATE_FACT, found["type"], fact_id, before, rows[0]["after"],
+        nodes=[found["start"], found["end"]],
+    )  # fmt: skip
 
 
 async def retract_fact(
@@ -328,8 +370,9 @@ async def retract_fact(
         id=fact_id, actor=caller.name, reason=reason,
     )  # fmt: skip
     await record_change(
-        graph, caller, ChangeAction.RETRACT_FACT, found["type"], fact_id, found["props"], rows[0]["after"]
-    )
+        graph, caller, ChangeAction.RETRACT_FACT, found["type"], fact_id, found["props"], rows[0]["after"],
+        nodes=[found["start"], found["end"]],
+    )  # fmt: skip
 
 
 async def changes_since(graph: RequestGraph, since: str | None, entity: str | None, limit: int) -> list[dict[str, Any]]:
