@@ -46,6 +46,9 @@ class FeedLimits:
     batch: int = 500  # changes read at once
 
 
+Ending = Callable[[int], UserFacingError]  # why a subscription ended, given the last change it received
+
+
 class Subscriber:
     """One subscription's view of the feed: the changes its filter accepted, oldest first."""
 
@@ -56,13 +59,13 @@ class Subscriber:
         self._buffer = buffer
         self._events: deque[ChangeEvent] = deque()
         self._wake = asyncio.Event()
-        self._ended: UserFacingError | None = None
+        self._ending: Ending | None = None
 
     def offer(self, event: ChangeEvent) -> None:
-        if self._ended is not None or not self.accepts(event):
+        if self._ending is not None or not self.accepts(event):
             return
         if len(self._events) >= self._buffer:
-            self.end(self._fell_behind())
+            self.end(self._fell_behind)
             return
         self._events.append(event)
         self._wake.set()
@@ -70,23 +73,24 @@ class Subscriber:
     def replayed(self, events: list[ChangeEvent]) -> None:
         """Earlier changes read from the trail (`after:`), placed before any live one."""
         accepted = [event for event in events if self.accepts(event)]
-        if len(accepted) + len(self._events) > self._buffer:
-            self.end(self._fell_behind())
-            return
         self._events.extendleft(reversed(accepted))
+        if len(self._events) > self._buffer:
+            while len(self._events) > self._buffer:
+                self._events.pop()
+            self.end(self._fell_behind)
         self._wake.set()
 
-    def end(self, reason: UserFacingError) -> None:
-        if self._ended is None:
-            self._ended = reason
-            self._events.clear()
+    def end(self, ending: Ending) -> None:
+        """No more changes after those already waiting, which are still delivered; then `ending`."""
+        if self._ending is None:
+            self._ending = ending
             self._wake.set()
 
     async def next(self) -> ChangeEvent:
-        """The next change; raises the reason when the subscription was ended."""
+        """The next change; raises why the subscription ended once none is left."""
         while not self._events:
-            if self._ended is not None:
-                raise self._ended
+            if self._ending is not None:
+                raise self._ending(self.delivered)
             self._wake.clear()
             await self._wake.wait()
         event = self._events.popleft()
@@ -99,11 +103,11 @@ class Subscriber:
             self.delivered = self._events[-1].seq
             self._events.clear()
 
-    def _fell_behind(self) -> FellBehind:
+    def _fell_behind(self, delivered: int) -> FellBehind:
         return FellBehind(
             f"more than {self._buffer} changes were waiting for this subscription: subscribe again with "
-            f"`after: {self.delivered}` to resume where it stopped",
-            lastSeq=self.delivered,
+            f"`after: {delivered}` to resume where it stopped",
+            lastSeq=delivered,
         )
 
 
@@ -134,7 +138,7 @@ class ChangeFeed:
     ) -> AsyncIterator[Subscriber]:
         """A subscriber for the changes committed from now on (and, with `after`, those since that number)."""
         if self._closed:
-            raise _shutting_down()
+            raise _shutting_down(after)
         head = await self._start()
         if len(self._subscribers) >= self.limits.max_subscribers:  # checked with no wait before adding
             raise TooManySubscriptions(
@@ -155,7 +159,7 @@ class ChangeFeed:
         """End every subscription (they may resume elsewhere with `after:`) and stop polling."""
         self._closed = True
         for subscriber in list(self._subscribers):
-            subscriber.end(_shutting_down(subscriber.delivered))
+            subscriber.end(_shutting_down)
         poller, self._poller = self._poller, None
         if poller is not None:
             poller.cancel()
@@ -235,7 +239,7 @@ class ChangeFeed:
                 await asyncio.sleep(self.limits.poll_interval)
 
 
-def _shutting_down(last_seq: int | None = None) -> ServiceUnavailable:
+def _shutting_down(last_seq: int | None) -> ServiceUnavailable:
     resume = f" and resume with `after: {last_seq}`" if last_seq is not None else ""
     return ServiceUnavailable(f"this server is shutting down: subscribe again{resume}", lastSeq=last_seq)
 
