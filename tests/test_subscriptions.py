@@ -18,6 +18,7 @@ import websockets
 from neo4j import AsyncDriver
 
 from api.auth import ApiKeyRecord, Role, add_key, hash_key, revoke_key
+from api.graph import number_legacy_changes
 from api.live.events import ChangeEvent
 from api.live.feed import ChangeFeed, FeedLimits, FellBehind
 from api.neo4j_local import RunningNeo4j
@@ -345,3 +346,42 @@ async def test_a_subscriber_that_falls_behind_is_ended_with_fell_behind_and_told
     finally:
         await feed.close()
         await driver.close()
+
+
+async def test_changes_recorded_before_numbering_get_numbers_once_oldest_first(seeded: AsyncDriver) -> None:
+    for at, entity in (("2026-01-02T00:00:00Z", "second"), ("2026-01-01T00:00:00Z", "first")):
+        await seeded.execute_query(
+            "CREATE (:Change {id: $entity, at: datetime($at), actor: 'old', action: 'CREATE_NODE', "
+            "entityType: 'Person', entity: $entity})",
+            at=at, entity=entity,
+        )  # fmt: skip
+    await number_legacy_changes(seeded, "neo4j")
+    await number_legacy_changes(seeded, "neo4j")  # a marker remembers: once
+    records, _, _ = await seeded.execute_query(
+        "MATCH (c:Change) RETURN c.entity AS entity, c.seq AS seq, c.nodes AS nodes ORDER BY c.seq"
+    )
+    assert [(r["entity"], r["seq"], r["nodes"]) for r in records] == [
+        ("first", 1, ["first"]),
+        ("second", 2, ["second"]),
+    ]
+
+
+async def test_pages_on_other_origins_may_not_open_a_websocket_unless_cors_allows_them(
+    processes: tuple[ApiProcess, ApiProcess],
+) -> None:
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with websockets.connect(
+            processes[0].websocket,
+            subprotocols=["graphql-transport-ws"],
+            origin="https://evil.example",  # type: ignore[list-item, arg-type]
+        ):
+            pass
+    assert refused.value.response.status_code == 403
+    # In development, local front-ends (Vite, CRA) may, as they may call /graphql.
+    async with websockets.connect(
+        processes[0].websocket,
+        subprotocols=["graphql-transport-ws"],
+        origin="http://localhost:5173",  # type: ignore[list-item, arg-type]
+    ) as connection:
+        await connection.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await connection.recv()) == {"type": "connection_ack"}
