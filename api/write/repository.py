@@ -15,7 +15,7 @@ from api.errors import BadUserInput, Conflict, NotFound
 from api.graph import RequestGraph
 from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
 from schema.keys import FACT_KEY, NAME_KEY, name_key
-from schema.model import FACT_QUALIFIERS, NODE_KIND, NOTE, stored_as
+from schema.model import CITATION_FIELDS, CITATION_SOURCE, FACT_QUALIFIERS, FACT_WRITABLE, NODE_KIND, stored_as
 from schema.records import NODE_RECORDS, FactBase, FactRecord, NodeRecord, explain
 from schema.types.changes import ChangeAction
 
@@ -66,17 +66,18 @@ def node_fields(label: Label, props: dict[str, Any]) -> dict[str, Any]:
 
 def fact_fields(rel_type: str, start: str, end: str, props: dict[str, Any]) -> dict[str, Any]:
     fields = {"id": props["id"], "type": rel_type, "from": start, "to": end, "cites": _citations(props)}
-    for attr in (*FACT_QUALIFIERS, NOTE):
+    for attr in (*FACT_QUALIFIERS, *FACT_WRITABLE):
         if props.get(attr.prop) is not None:
             fields[attr.name] = props[attr.prop]
     return fields
 
 
 def _citations(props: dict[str, Any]) -> list[dict[str, Any]]:
-    quotes = props.get("quotes") or []
+    """Stored citation lists back into citations ("" is none)."""
+    texts = {attr.name: props.get(attr.prop) or [] for attr in CITATION_FIELDS}
     return [
-        {"source": source, "quote": (quotes[i] if i < len(quotes) else "") or None}
-        for i, source in enumerate(props.get("sources") or [])
+        {"source": source} | {name: (values[i] if i < len(values) else "") or None for name, values in texts.items()}
+        for i, source in enumerate(props.get(CITATION_SOURCE) or [])
     ]
 
 
