@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from schema.records import CitationBase
-from seed.problems import Problem
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"  # the texts a source's `file` names
 
@@ -30,16 +29,16 @@ def source_text(file: str) -> str | None:
 Found = list[tuple[int, str, str]]  # (citation index, field, message)
 
 
-def citation_problems(cites: Sequence[CitationBase], files: dict[str, str | None], known: set[str]) -> Found:
+def citation_problems(cites: Sequence[CitationBase], files: dict[str, str | None]) -> Found:
     """(index, field, message) for each citation naming an unknown source, or whose words are not where it says.
 
-    `files` maps each source id to its file (None without one); `known` holds every source id."""
+    `files` maps every source id to its file (None without one)."""
     problems: Found = []
     for index, citation in enumerate(cites):
         via = getattr(citation, "via", None)
         for field, source in (("source", citation.source), ("via", via)):
-            if source is not None and source not in known:
-                close = difflib.get_close_matches(source, sorted(known), n=1)
+            if source is not None and source not in files:
+                close = difflib.get_close_matches(source, sorted(files), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 problems.append((index, field, f"unknown source '{source}'{hint}"))
         if problems and problems[-1][0] == index:
@@ -69,5 +68,5 @@ def file_problem(file: str | None) -> str | None:
     return None
 
 
-def unverified_warning(file: str, line: int, source_id: str) -> Problem:
-    return Problem(file, line, "sources", f"'{source_id}' has neither a url nor a file: it is marked unverified")
+def unverified_warning(source_id: str) -> str:
+    return f"'{source_id}' has neither a url nor a file: it is marked unverified"

@@ -106,9 +106,9 @@ def validate_documents(documents: list[ParsedFile], problems: list[Problem] | No
     if problems:
         raise SeedValidationError(problems)
     seed.warnings = sorted(
-        unverified_warning(where.file, where.line, node_id)
+        seed.where[node_id].problem(message=unverified_warning(node_id))
         for node_id, node in seed.nodes.items()
-        if node.label is Label.SOURCE and node.unverified and (where := seed.where[node_id])
+        if node.label is Label.SOURCE and node.unverified
     )
     return seed
 
@@ -212,7 +212,7 @@ def _check_names(seed: SeedSet) -> list[Problem]:
 def _check_citations(cites: Sequence[CitationBase], where: Located, files: dict[str, str | None]) -> list[Problem]:
     return [
         where.problem("cites", index, field, message=message)
-        for index, field, message in citation_problems(cites, files, set(files))
+        for index, field, message in citation_problems(cites, files)
     ]
 
 

@@ -241,7 +241,7 @@ def test_the_validator_checks_evidence_at_file_and_line(tmp_path: Path, entry: s
     if not expected:
         seed = read_seed([tmp_path])
         assert [str(w).split(": ", 1)[1] for w in seed.warnings] == [
-            "sources: 'email' has neither a url nor a file: it is marked unverified"
+            "sources[1]: 'email' has neither a url nor a file: it is marked unverified"
         ]
         return
     with pytest.raises(SeedValidationError) as raised:
