@@ -106,6 +106,11 @@ async def test_deleting_needs_the_admin_role(gql: GraphQLClient, seeded: AsyncDr
             "unknown source 'no-such-source'",
         ),
         (
+            'createNode(kind: PERSON, input: {id: "jane", name: "Jane", cites: [{source: "wga-email-2023-08-10", via: "nowhere", quote: "hi"}]}) { slug }',
+            "BAD_USER_INPUT",
+            "input.cites[0].via: unknown source 'nowhere'",
+        ),
+        (
             'createNode(kind: PERSON, input: {id: "carol-lombardini", name: "C", cites: [{source: "story-2023-08-10-wga-returns"}]}) { slug }',
             "CONFLICT",
             "already exists",
