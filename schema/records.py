@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model, model_validator
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from schema.dates import PartialDate, date_properties, mentioned
 from schema.model import (
@@ -116,9 +116,10 @@ def _check_said(record: BaseModel, attrs: tuple[Attr, ...], cites: Sequence[Cita
     for attr in attrs:
         value = getattr(record, attr.name, None)
         if attr.kind == "date" and attr.writable and value is not None and not mentioned(value, texts):
-            raise ValueError(
-                f"{attr.name} {value} is in no quote, paraphrase or note: say where the date comes from "
-                "(e.g. in the note)"
+            raise PydanticCustomError(
+                "date_without_evidence",
+                "{field} {value} is in no quote, paraphrase or note: say where the date comes from (e.g. in the note)",
+                {"field": attr.name, "value": str(value)},
             )
 
 
@@ -196,8 +197,10 @@ class FactBase(Record):
         _check_order(self, (SPAN_DATES,))
         _check_said(self, FACT_QUALIFIERS, self.cites, getattr(self, "note", None))
         if getattr(self, ATTESTED, None) is not None and any(getattr(self, name, None) for name in SPAN_DATES):
-            raise ValueError(
-                f"{ATTESTED} is for a fact known only at a point in time: give it or {'/'.join(SPAN_DATES)}, not both"
+            raise PydanticCustomError(
+                "attested_and_bounded",
+                "{field} is for a fact known only at a point in time: give it or since/until, not both",
+                {"field": ATTESTED},
             )
         return self
 
@@ -216,6 +219,12 @@ class FactBase(Record):
 FactRecord: type[FactBase] = create_model(
     "FactRecord", __base__=FactBase, __doc__=FactBase.__doc__, **_fields(FACT_QUALIFIERS + FACT_WRITABLE, set())
 )
+
+
+def location(detail: ErrorDetails) -> tuple[int | str, ...]:
+    """Where an error is: its path, down to the field a record-wide rule names (e.g. a date without evidence)."""
+    field = (detail.get("ctx") or {}).get("field")
+    return (*detail["loc"], field) if field else tuple(detail["loc"])
 
 
 def explain(detail: ErrorDetails) -> str:

@@ -13,7 +13,16 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from schema.graph_model import REL_RULES, Label, RelType
-from schema.records import FACT_SECTION, NODE_SECTIONS, CitationBase, FactBase, FactRecord, NodeRecord, explain
+from schema.records import (
+    FACT_SECTION,
+    NODE_SECTIONS,
+    CitationBase,
+    FactBase,
+    FactRecord,
+    NodeRecord,
+    explain,
+    location,
+)
 from seed.evidence import citation_problems, file_problem, unverified_warning
 from seed.problems import Problem, SeedValidationError
 from seed.yaml_reader import ParsedFile, PathKey, dotted, read_yaml
@@ -160,7 +169,7 @@ def _collect_one(parsed: ParsedFile, display: str, seed: SeedSet, section: str, 
 
 
 def _problem_from_pydantic(parsed: ParsedFile, display: str, at: PathKey, detail: ErrorDetails) -> Problem:
-    loc = tuple(part for part in detail["loc"] if not str(part).startswith("function-"))
+    loc = tuple(part for part in location(detail) if not str(part).startswith("function-"))
     here = (*at, *loc)
     return Problem(display, parsed.line_of(here), dotted(here), explain(detail))
 
