@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,17 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from schema.graph_model import REL_RULES, Label, RelType
-from schema.records import FACT_SECTION, NODE_SECTIONS, Citation, FactBase, FactRecord, NodeRecord, explain
+from schema.records import (
+    FACT_SECTION,
+    NODE_SECTIONS,
+    CitationBase,
+    FactBase,
+    FactRecord,
+    NodeRecord,
+    explain,
+    location,
+)
+from seed.evidence import citation_problems, file_problem, unverified_warning
 from seed.problems import Problem, SeedValidationError
 from seed.yaml_reader import ParsedFile, PathKey, dotted, read_yaml
 
@@ -44,6 +55,7 @@ class SeedSet:
     facts: dict[str, FactBase] = field(default_factory=dict)
     where: dict[str, Located] = field(default_factory=dict)  # node or fact id -> where it is defined
     invalid_ids: set[str] = field(default_factory=set)  # entries already reported; not "unknown" elsewhere
+    warnings: list[Problem] = field(default_factory=list)  # allowed, but worth a curator's look
 
     def nodes_by_label(self) -> dict[Label, list[NodeRecord]]:
         grouped: dict[Label, list[NodeRecord]] = defaultdict(list)
@@ -102,6 +114,11 @@ def validate_documents(documents: list[ParsedFile], problems: list[Problem] | No
     problems += _check_names(seed)
     if problems:
         raise SeedValidationError(problems)
+    seed.warnings = sorted(
+        seed.where[node_id].problem(message=unverified_warning(node_id))
+        for node_id, node in seed.nodes.items()
+        if node.label is Label.SOURCE and node.unverified
+    )
     return seed
 
 
@@ -152,7 +169,7 @@ def _collect_one(parsed: ParsedFile, display: str, seed: SeedSet, section: str, 
 
 
 def _problem_from_pydantic(parsed: ParsedFile, display: str, at: PathKey, detail: ErrorDetails) -> Problem:
-    loc = tuple(part for part in detail["loc"] if not str(part).startswith("function-"))
+    loc = tuple(part for part in location(detail) if not str(part).startswith("function-"))
     here = (*at, *loc)
     return Problem(display, parsed.line_of(here), dotted(here), explain(detail))
 
@@ -160,9 +177,12 @@ def _problem_from_pydantic(parsed: ParsedFile, display: str, at: PathKey, detail
 def _check_references(seed: SeedSet) -> list[Problem]:
     """Ids that facts and citations name must exist, with the right kind for the relationship type."""
     problems: list[Problem] = []
-    source_ids = {node_id for node_id, node in seed.nodes.items() if node.label is Label.SOURCE}
+    files = {node_id: getattr(node, "file", None) for node_id, node in seed.nodes.items() if node.label is Label.SOURCE}
+    for node_id, file in files.items():
+        if (message := file_problem(file)) is not None:
+            problems.append(seed.where[node_id].problem("file", message=message))
     for node_id, node in seed.nodes.items():
-        problems += _check_citations(node.cites, seed.where[node_id], source_ids)
+        problems += _check_citations(node.cites, seed.where[node_id], files)
     for fact_id, fact in seed.facts.items():
         where = seed.where[fact_id]
         rule = REL_RULES[fact.type]
@@ -177,7 +197,7 @@ def _check_references(seed: SeedSet) -> list[Problem]:
                 expected = " or ".join(sorted(label.value for label in allowed))
                 message = f"{fact.type.value} cannot {end} a {end_node.label.value} ('{node_id}'): expected {expected}"
                 problems.append(where.problem(end, message=message))
-        problems += _check_citations(fact.cites, where, source_ids)
+        problems += _check_citations(fact.cites, where, files)
     return problems
 
 
@@ -198,16 +218,10 @@ def _check_names(seed: SeedSet) -> list[Problem]:
     return problems
 
 
-def _check_citations(cites: list[Citation], where: Located, source_ids: set[str]) -> list[Problem]:
+def _check_citations(cites: Sequence[CitationBase], where: Located, files: dict[str, str | None]) -> list[Problem]:
     return [
-        where.problem(
-            "cites",
-            index,
-            "source",
-            message=f"unknown source '{c.source}'{_did_you_mean(c.source, sorted(source_ids))}",
-        )
-        for index, c in enumerate(cites)
-        if c.source not in source_ids
+        where.problem("cites", index, field, message=message)
+        for index, field, message in citation_problems(cites, files)
     ]
 
 

@@ -4,6 +4,7 @@ checks the version the client based it on, and leaves a `Change` in the audit tr
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from neo4j.exceptions import ConstraintError
@@ -16,8 +17,8 @@ from api.graph import RequestGraph
 from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, UNSEQUENCED
 from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
 from schema.keys import FACT_KEY, NAME_KEY, name_key
-from schema.model import FACT_QUALIFIERS, NODE_KIND, NOTE, stored_as
-from schema.records import NODE_RECORDS, FactBase, FactRecord, NodeRecord, explain
+from schema.model import CITATION_FIELDS, CITATION_SOURCE, FACT_QUALIFIERS, FACT_WRITABLE, NODE_KIND, stored_as
+from schema.records import NODE_RECORDS, CitationBase, FactBase, FactRecord, NodeRecord, explain
 from schema.types.changes import ChangeAction
 
 API = "api"
@@ -67,17 +68,18 @@ def node_fields(label: Label, props: dict[str, Any]) -> dict[str, Any]:
 
 def fact_fields(rel_type: str, start: str, end: str, props: dict[str, Any]) -> dict[str, Any]:
     fields = {"id": props["id"], "type": rel_type, "from": start, "to": end, "cites": _citations(props)}
-    for attr in (*FACT_QUALIFIERS, NOTE):
+    for attr in (*FACT_QUALIFIERS, *FACT_WRITABLE):
         if props.get(attr.prop) is not None:
             fields[attr.name] = props[attr.prop]
     return fields
 
 
 def _citations(props: dict[str, Any]) -> list[dict[str, Any]]:
-    quotes = props.get("quotes") or []
+    """Stored citation lists back into citations ("" is none)."""
+    texts = {attr.name: props.get(attr.prop) or [] for attr in CITATION_FIELDS}
     return [
-        {"source": source, "quote": (quotes[i] if i < len(quotes) else "") or None}
-        for i, source in enumerate(props.get("sources") or [])
+        {"source": source} | {name: (values[i] if i < len(values) else "") or None for name, values in texts.items()}
+        for i, source in enumerate(props.get(CITATION_SOURCE) or [])
     ]
 
 
@@ -158,7 +160,7 @@ async def create_node(graph: RequestGraph, caller: Caller, record: NodeRecord) -
             f"'{record.name}' names the existing {label} '{clash[0]['namedId']}' ({clash[0]['namedName']})",
             field="input.name",
         )
-    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    await _check_sources(graph, record.cites)
     try:
         rows = await graph.write(
             f"CREATE (n:{ENTITY}:{label}) SET n = $props, n.managedBy = '{API}', n.version = 1, "
@@ -240,7 +242,7 @@ async def update_node(
             f"'{slug}' is managed by the seed files: change its sources there, not through the API",
             field="input.cites",
         )
-    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    await _check_sources(graph, record.cites)
     old_keys, new_keys = set(before.get("nameKeys") or []), set(properties["nameKeys"])
     await _release_names(graph, label, slug, sorted(old_keys - new_keys))
     await _claim_names(graph, label, slug, record.name, sorted(new_keys - old_keys))
@@ -269,13 +271,17 @@ async def delete_node(graph: RequestGraph, caller: Caller, slug: str, expected_v
     await record_change(graph, caller, ChangeAction.DELETE_NODE, label.value, slug, before, None, nodes=[slug])
 
 
-async def _check_sources(graph: RequestGraph, source_ids: list[str], field: str) -> None:
-    if not source_ids:
+async def _check_sources(graph: RequestGraph, cites: Sequence[CitationBase]) -> None:
+    """Every source a citation names, or relays it through (`via`), must exist."""
+    named = [(f"input.cites[{i}].{name}", source) for i, c in enumerate(cites)
+             for name, source in (("source", c.source), ("via", getattr(c, "via", None))) if source]  # fmt: skip
+    if not named:
         return
-    rows = await graph.write("MATCH (s:Source) WHERE s.id IN $ids RETURN collect(s.id) AS found", ids=source_ids)
-    missing = [source for source in source_ids if source not in rows[0]["found"]]
-    if missing:
-        raise BadUserInput(f"{field}: unknown source '{missing[0]}'", field=field)
+    ids = sorted({source for _, source in named})
+    rows = await graph.write("MATCH (s:Source) WHERE s.id IN $ids RETURN collect(s.id) AS found", ids=ids)
+    for field, source in named:
+        if source not in rows[0]["found"]:
+            raise BadUserInput(f"{field}: unknown source '{source}'", field=field)
 
 
 # -- facts --------------------------------------------------------------------------------------------
@@ -298,7 +304,7 @@ async def assert_fact(graph: RequestGraph, caller: Caller, record: FactBase) -> 
                 f"input.{end}: {record.type.value} cannot {end} a {labels[slug].value}: expected {expected}",
                 field=f"input.{end}",
             )
-    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    await _check_sources(graph, record.cites)
     taken = Conflict(f"a fact with id '{record.fact_id}' already exists: update or retract it", field="input.id")
     if await graph.write(f"MATCH (k:{FACT_KEY} {{id: $id}}) RETURN k.id AS id", id=record.fact_id):
         raise taken
@@ -345,7 +351,7 @@ async def update_fact(
     if before.get("retractedAt") is not None:
         raise Conflict(f"'{fact_id}' was retracted: assert a new fact instead", field="id")
     record = validate_fact(fact_fields(found["type"], found["start"], found["end"], before) | changes)
-    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    await _check_sources(graph, record.cites)
     rows = await graph.write(
         FIND_FACT + "SET r += $props, r.version = r.version + 1, r.updatedAt = datetime(), r.updatedBy = $actor "
         "RETURN properties(r) AS after",
