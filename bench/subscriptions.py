@@ -4,7 +4,8 @@ WebSocket, a writer sends mutations to the second, one at a time at a steady rat
 from the moment the writer has the mutation's answer (the commit is acknowledged) to the moment each
 subscriber has the event, on this process's one clock; "from send" adds the mutation's own time.
 
-Starts its own Neo4j (bench/.work/neo4j-live, git-ignored) unless NEO4J_URI is set.
+Starts its own Neo4j (bench/.work/neo4j-live, git-ignored) unless NEO4J_URI is set; prints the table and
+writes it into the README between its live-results markers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import statistics
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated
 
 import httpx
@@ -157,6 +159,7 @@ def main(
     subscribers: Annotated[str, typer.Option(help="Comma-separated subscriber counts, one run each.")] = "1,100",
     writes: Annotated[int, typer.Option(help="Writes per run.")] = 200,
     rate: Annotated[float, typer.Option(help="Writes per second.")] = 10.0,
+    readme: Annotated[bool, typer.Option(help="Also write the table into README.md between its markers.")] = True,
 ) -> None:
     settings = Settings()
     local = None
@@ -186,7 +189,19 @@ def main(
             process.stop()
         if local is not None:
             local.stop()
-    typer.echo(report(outcomes, settings, rate))
+    text = report(outcomes, settings, rate)
+    if readme:
+        write_between_markers(PROJECT_ROOT / "README.md", text)
+    typer.echo(text)
+
+
+def write_between_markers(path: Path, text: str) -> None:
+    start, end = "<!-- live-results:start -->\n", "<!-- live-results:end -->"
+    content = path.read_text()
+    if start not in content or end not in content:
+        raise typer.BadParameter(f"{path} has no {start.strip()} ... {end} markers to write the results between")
+    head, _, rest = content.partition(start)
+    path.write_text(head + start + text + end + rest.partition(end)[2])
 
 
 if __name__ == "__main__":

@@ -27,8 +27,6 @@ from bench.live import ApiProcess, GraphQLWebSocket, start_api_process
 from tests.conftest import API_KEYS, bearer
 from tests.http_apps import live_server
 
-pytestmark = pytest.mark.usefixtures("seeded")
-
 EDITOR = bearer(Role.EDITOR)
 CHANGES = "subscription { changes { seq action entity nodes actor } }"
 
@@ -87,6 +85,7 @@ def person(slug: str) -> str:
     )
 
 
+@pytest.mark.usefixtures("seeded")
 async def test_a_write_on_one_process_reaches_a_subscriber_on_the_other_once_and_in_order(
     processes: tuple[ApiProcess, ApiProcess], writer: httpx.AsyncClient
 ) -> None:
@@ -114,6 +113,7 @@ async def test_a_write_on_one_process_reaches_a_subscriber_on_the_other_once_and
     assert {event["actor"] for event in events} == {"test-editor"}
 
 
+@pytest.mark.usefixtures("seeded")
 async def test_concurrent_writers_on_two_processes_get_gap_free_numbers_in_commit_order(
     processes: tuple[ApiProcess, ApiProcess],
 ) -> None:
@@ -143,6 +143,7 @@ async def test_concurrent_writers_on_two_processes_get_gap_free_numbers_in_commi
     assert sorted(by_seq.values()) == sorted(slugs)
 
 
+@pytest.mark.usefixtures("seeded")
 async def test_filters_pick_an_entity_a_type_or_an_action(
     processes: tuple[ApiProcess, ApiProcess], writer: httpx.AsyncClient
 ) -> None:
@@ -169,6 +170,7 @@ async def test_filters_pick_an_entity_a_type_or_an_action(
     }
 
 
+@pytest.mark.usefixtures("seeded")
 async def test_a_node_subscription_sends_the_node_then_again_when_a_fact_touches_it(
     processes: tuple[ApiProcess, ApiProcess], writer: httpx.AsyncClient
 ) -> None:
@@ -190,6 +192,7 @@ async def test_a_node_subscription_sends_the_node_then_again_when_a_fact_touches
         assert await client.quiet_for(1.0) == []
 
 
+@pytest.mark.usefixtures("seeded")
 async def test_after_replays_the_changes_a_subscriber_missed_then_goes_on_live(
     processes: tuple[ApiProcess, ApiProcess], writer: httpx.AsyncClient
 ) -> None:
@@ -213,6 +216,7 @@ async def wait_for_health(process: ApiProcess, expected: dict[str, Any], timeout
         await asyncio.sleep(0.1)
 
 
+@pytest.mark.usefixtures("seeded")
 async def test_a_dropped_connection_leaves_no_subscription_and_no_poller_behind(
     processes: tuple[ApiProcess, ApiProcess],
 ) -> None:
@@ -291,16 +295,18 @@ async def test_stopping_a_process_ends_its_subscriptions_cleanly(neo4j_server: R
             await asyncio.sleep(0.3)
             started = time.monotonic()
             code = await asyncio.to_thread(server.stop, signal.SIGINT, 20.0)
-            with pytest.raises(websockets.ConnectionClosed):
+            with pytest.raises(websockets.ConnectionClosed) as closed:
                 await client.quiet_for(5.0)
     finally:
         server.stop(signal.SIGKILL)
     assert code == 0, server.log_tail()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1012  # "service restart": reconnect
     assert time.monotonic() - started < 10
     log = server.log.read_text()
     assert "Traceback" not in log and "Task was destroyed" not in log, log
 
 
+@pytest.mark.usefixtures("seeded")
 async def test_reads_that_need_a_key_need_it_on_the_websocket_too_and_a_revoked_key_ends_the_stream(
     settings: Settings, writer: httpx.AsyncClient, tmp_path: Path
 ) -> None:
@@ -324,6 +330,7 @@ async def test_reads_that_need_a_key_need_it_on_the_websocket_too_and_a_revoked_
     assert ended["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+@pytest.mark.usefixtures("seeded")
 async def test_a_subscriber_that_falls_behind_is_ended_with_fell_behind_and_told_where_to_resume(
     settings: Settings, writer: httpx.AsyncClient
 ) -> None:

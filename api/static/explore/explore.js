@@ -16,29 +16,33 @@ const LOOKUPS = ["organization", "person", "strike", "agreement", "negotiation",
 const STRIKE_FACTS = new Set(["Strike", "WAGES", "CALLED", "AUTHORIZED", "AGAINST"]);
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
-const CITATIONS = "sources { quote source { slug title publisher date url } }";
-const FACT = `factId type title role detail since until on by vote note ${CITATIONS}`;
-// A slug names one node of some kind: one lookup per kind in one request (one Cypher statement).
-const NEIGHBOURHOOD = `query Neighbourhood($id: String!, $asOf: Date!) {
-  ${LOOKUPS.map((field) => `${field}(id: $id) { ...Around }`).join("\n  ")}
-}
-fragment Around on Node {
-  __typename slug name description note ${CITATIONS}
-  ... on Organization { kind }
-  ... on Strike { startDate endDate }
-  ... on Negotiation { date status }
-  ... on Source { title publisher date url sourceKind: kind }
-  relationships(asOf: $asOf, first: 100) { ${FACT} direction other { __typename slug name } }
+const SOURCE = "slug title publisher date url";
+const CITATIONS = `sources { quote paraphrase source { ${SOURCE} } via { ${SOURCE} } }`;
+const FACT = `factId type title role detail since until attestedOn on by vote note inferred ${CITATIONS}`;
+// A neighbourhood is read by global id (`node(id:)`): one query text for every kind of node, so one
+// plan. A slug alone (a deep link) is first resolved to its global id, one small lookup per kind.
+const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $asOf: Date!) {
+  node(id: $id) {
+    __typename id slug name description note ${CITATIONS}
+    ... on Organization { kind }
+    ... on Strike { startDate endDate }
+    ... on Negotiation { date status }
+    ... on Source { title publisher date url sourceKind: kind }
+    relationships(asOf: $asOf, first: 100) { ${FACT} direction other { __typename id slug name } }
+  }
+}`;
+const RESOLVE = `query Resolve($slug: String!) {
+  ${LOOKUPS.map((field) => `${field}(id: $slug) { id }`).join("\n  ")}
 }`;
 const STRIKES = `query Strikes($on: Date!) {
-  strikes(activeOn: $on, first: 100) { slug name startDate endDate
-    parties(asOf: $on) { factId type side since until note ${CITATIONS} organization { slug name } } }
+  strikes(activeOn: $on, first: 100) { id slug name startDate endDate
+    parties(asOf: $on) { factId type side since until note inferred ${CITATIONS} organization { id slug name } } }
 }`;
 const PATH = `query Path($from: String!, $to: String!) {
   path(from: $from, to: $to, maxLength: 6) { length
-    hops { ${FACT} forward from { __typename slug name } to { __typename slug name } } }
+    hops { ${FACT} forward from { __typename id slug name } to { __typename id slug name } } }
 }`;
-const SEARCH = `query Search($text: String!) { search(text: $text, first: 10) { node { __typename slug name } } }`;
+const SEARCH = `query Search($text: String!) { search(text: $text, first: 10) { node { __typename id slug name } } }`;
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -142,9 +146,16 @@ function calm() {
   }
 }
 
+async function globalId(slug) {
+  const known = state.nodes.get(slug);
+  if (known && known.id) return known.id;
+  const found = Object.values(await query(RESOLVE, { slug })).find(Boolean);
+  if (!found) throw new Error(`no node with id '${slug}'`);
+  return found.id;
+}
+
 async function expand(slug) {
-  const data = await query(NEIGHBOURHOOD, { id: slug, asOf: state.asOf });
-  const node = LOOKUPS.map((field) => data[field]).find(Boolean);
+  const { node } = await query(NEIGHBOURHOOD, { id: await globalId(slug), asOf: state.asOf });
   if (!node) throw new Error(`no node with id '${slug}'`);
   state.nodes.set(slug, node);
   addNode(node);
@@ -191,7 +202,7 @@ async function drawStrikes() {
   const { strikes } = await query(STRIKES, { on: state.asOf });
   const rows = { STRIKER: [], TARGET: [] };
   strikes.forEach((strike, index) => {
-    addNode({ __typename: "Strike", slug: strike.slug, name: strike.name }, { x: 340, y: index * 110 });
+    addNode({ __typename: "Strike", id: strike.id, slug: strike.slug, name: strike.name }, { x: 340, y: index * 110 });
     for (const party of strike.parties) {
       const org = { __typename: "Organization", ...party.organization };
       if (addNode(org)) rows[party.side].push([org.slug, index * 110]);
@@ -319,6 +330,7 @@ async function search(text) {
     const { search: hits } = await query(SEARCH, { text });
     if (!hits.length) list.append(h("li", {}, `Nothing matches “${text}”.`));
     for (const { node } of hits) {
+      if (!state.nodes.has(node.slug)) state.nodes.set(node.slug, node);
       list.append(h("li", {}, h("button", { type: "button", onclick: () => focusOn(node.slug) }, chip(node.__typename), node.name,
         h("small", {}, ` ${node.__typename}`))));
     }
@@ -360,8 +372,9 @@ function showFact(factId) {
   const name = (slug) => cy.$id(slug).data("label") || slug;
   const fields = [
     ["Title", fact.title], ["Role", fact.role], ["Side", fact.side && fact.side.toLowerCase()],
-    ["Since", fact.since], ["Until", fact.until], ["On", fact.on], ["By", fact.by], ["Vote", fact.vote],
-    ["Detail", fact.detail], ["Fact id", fact.factId],
+    ["Since", fact.since], ["Until", fact.until], ["Attested on", fact.attestedOn], ["On", fact.on],
+    ["By", fact.by], ["Vote", fact.vote], ["Detail", fact.detail],
+    ["Inferred", fact.inferred ? "yes: no source states it outright (see the note)" : null], ["Fact id", fact.factId],
   ];
   $("details").replaceChildren(
     h("h2", {}, fact.type),
@@ -373,11 +386,17 @@ function showFact(factId) {
   );
 }
 
+// Each source with its title, publisher and date, its own words (a quote) or how a relaying source puts
+// them (a paraphrase, "via" that source).
 function citations(sources) {
-  return h("ol", { class: "citations" }, ...sources.map(({ quote, source }) => h("li", {},
-    source.url ? h("a", { href: source.url, rel: "noopener" }, source.title) : h("strong", {}, source.title),
+  const title = (source) =>
+    source.url ? h("a", { href: source.url, rel: "noopener" }, source.title) : h("strong", {}, source.title);
+  return h("ol", { class: "citations" }, ...sources.map(({ quote, paraphrase, source, via }) => h("li", {},
+    title(source),
     h("div", { class: "source-facts" }, [source.publisher, source.date].filter(Boolean).join(", ")),
-    quote ? h("blockquote", {}, quote) : "")));
+    via ? h("div", { class: "via" }, "via ", title(via), via.date ? `, ${via.date}` : "") : "",
+    quote ? h("blockquote", {}, quote) : "",
+    paraphrase ? h("blockquote", { class: "paraphrase" }, `as relayed: ${paraphrase}`) : "")));
 }
 
 function definitions(fields) {
