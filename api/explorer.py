@@ -14,7 +14,9 @@ from starlette.routing import Route
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "explore"
 ASSETS_PATH = "/explore/assets"
 # What the browser may fetch: the vendored build, our module and styles, the licence (not the npm pins).
-ASSET_FILES = frozenset({"cytoscape.min.js", "LICENSE.cytoscape", "explore.js", "graphql.js", "explore.css"})
+ASSET_FILES = frozenset(
+    {"cytoscape.min.js", "LICENSE.cytoscape", "explore.js", "graphql.js", "panel.js", "explore.css"}
+)
 
 
 @cache

@@ -18,7 +18,7 @@ from api.auth import Role, require_role
 from api.compile.execute import ByteBudgetCache, OperationCompiler, OperationSource, VariableErrors
 from api.compile.planner import NotCompilable
 from api.errors import UserFacingError
-from api.write.repository import sequence_changes
+from api.write.audit import sequence_changes
 
 log = logging.getLogger("strikegraph.graphql")
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")

@@ -1,48 +1,11 @@
 // strikegraph explorer: search, a node's neighbourhood as of a date, who strikes whom on a date, shortest
 // paths, the dates and citations of every fact, and live updates. It talks only to the public GraphQL API
 // (./graphql.js), as any front-end would; Cytoscape.js draws.
-import { LiveChanges, query } from "./graphql.js";
+import { LiveChanges, NEIGHBOURHOOD, PATH, RESOLVE, SEARCH, STRIKES, query } from "./graphql.js";
+import { KINDS, changeEntry, drawnLists, factDetails, legend, nodeDetails, searchResults } from "./panel.js";
 
-const KINDS = {
-  Organization: { color: "#2563eb", shape: "round-rectangle" },
-  Person: { color: "#d97706", shape: "ellipse" },
-  Strike: { color: "#dc2626", shape: "diamond" },
-  Agreement: { color: "#16a34a", shape: "hexagon" },
-  Negotiation: { color: "#7c3aed", shape: "round-triangle" },
-  Issue: { color: "#0891b2", shape: "round-tag" },
-  Source: { color: "#6b7280", shape: "rectangle" },
-};
-const LOOKUPS = ["organization", "person", "strike", "agreement", "negotiation", "issue", "source"];
 const STRIKE_FACTS = new Set(["Strike", "WAGES", "CALLED", "AUTHORIZED", "AGAINST"]);
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
-
-const SOURCE = "slug title publisher date url";
-const CITATIONS = `sources { quote paraphrase source { ${SOURCE} } via { ${SOURCE} } }`;
-const FACT = `factId type title role detail since until attestedOn on by vote note inferred ${CITATIONS}`;
-// A neighbourhood is read by global id (`node(id:)`): one query text for every kind of node, so one
-// plan. A slug alone (a deep link) is first resolved to its global id, one small lookup per kind.
-const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $asOf: Date!) {
-  node(id: $id) {
-    __typename id slug name description note ${CITATIONS}
-    ... on Organization { kind }
-    ... on Strike { startDate endDate }
-    ... on Negotiation { date status }
-    ... on Source { title publisher date url sourceKind: kind }
-    relationships(asOf: $asOf, first: 100) { ${FACT} direction other { __typename id slug name } }
-  }
-}`;
-const RESOLVE = `query Resolve($slug: String!) {
-  ${LOOKUPS.map((field) => `${field}(id: $slug) { id }`).join("\n  ")}
-}`;
-const STRIKES = `query Strikes($on: Date!) {
-  strikes(activeOn: $on, first: 100) { id slug name startDate endDate
-    parties(asOf: $on) { factId type side since until note inferred ${CITATIONS} organization { id slug name } } }
-}`;
-const PATH = `query Path($from: String!, $to: String!) {
-  path(from: $from, to: $to, maxLength: 6) { length
-    hops { ${FACT} forward from { __typename id slug name } to { __typename id slug name } } }
-}`;
-const SEARCH = `query Search($text: String!) { search(text: $text, first: 10) { node { __typename id slug name } } }`;
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -172,7 +135,7 @@ async function expand(slug) {
 }
 
 // Everything drawn, read again (a new date, or a change someone committed): positions are kept.
-async function redraw({ relayout = false } = {}) {
+async function redraw() {
   const before = new Set(cy.nodes().map((node) => node.id()));
   const positions = new Map(cy.nodes().map((node) => [node.id(), { ...node.position() }]));
   cy.elements().remove();
@@ -187,7 +150,6 @@ async function redraw({ relayout = false } = {}) {
     if (positions.has(node.id())) node.position(positions.get(node.id()));
   });
   const fresh = cy.nodes().filter((node) => !before.has(node.id()));
-  if (relayout) arrange();
   if (before.size && fresh.nonempty()) {
     fresh.addClass("new");
     setTimeout(() => fresh.removeClass("new"), 4000);
@@ -328,104 +290,52 @@ async function search(text) {
   $("results-section").hidden = false;
   await run(async () => {
     const { search: hits } = await query(SEARCH, { text });
-    if (!hits.length) list.append(h("li", {}, `Nothing matches “${text}”.`));
     for (const { node } of hits) {
       if (!state.nodes.has(node.slug)) state.nodes.set(node.slug, node);
-      list.append(h("li", {}, h("button", { type: "button", onclick: () => focusOn(node.slug) }, chip(node.__typename), node.name,
-        h("small", {}, ` ${node.__typename}`))));
     }
+    list.replaceChildren(...searchResults(hits, text, focusOn));
   });
 }
 
 // -- the panel ------------------------------------------------------------------------------------------
 
-function showNode(slug) {
+function select(id) {
   cy.$(":selected").unselect();
-  cy.$id(slug).select();
+  cy.$id(id).select();
+}
+
+function showNode(slug) {
+  select(slug);
   const node = state.nodes.get(slug) || { slug, name: slug, __typename: cy.$id(slug).data("kind") };
-  const fields = [
-    ["Kind", [node.__typename, node.kind || node.sourceKind].filter(Boolean).join(", ")],
-    ["Id", node.slug], ["Title", node.title], ["Publisher", node.publisher], ["Date", node.date],
-    ["Started", node.startDate], ["Ended", node.endDate], ["Status", node.status],
-  ];
-  $("details").replaceChildren(
-    h("h2", {}, chip(node.__typename), node.name),
-    definitions(fields),
-    node.description ? h("p", {}, node.description) : "",
-    node.note ? h("p", { class: "note" }, h("strong", {}, "Note: "), node.note) : "",
-    node.sources && node.sources.length ? h("h3", {}, "Attested by") : "",
-    node.sources ? citations(node.sources) : "",
-    h("div", { class: "actions" },
-      state.expanded.includes(slug) ? "" : h("button", { type: "button", onclick: () => expandNode(slug) }, "Expand"),
-      h("button", { type: "button", onclick: () => focusOn(slug) }, "Only this"),
-      h("button", { type: "button", onclick: () => { $("path-from").value = slug; $("path-to").focus(); } }, "Path from here"),
-      h("button", { type: "button", onclick: () => { $("path-to").value = slug; $("path-from").focus(); } }, "Path to here")),
-  );
+  const pathEnd = (field, next) => () => {
+    $(field).value = slug;
+    $(next).focus();
+  };
+  $("details").replaceChildren(...nodeDetails(node, {
+    expand: state.expanded.includes(slug) ? null : () => expandNode(slug),
+    only: () => focusOn(slug),
+    pathFrom: pathEnd("path-from", "path-to"),
+    pathTo: pathEnd("path-to", "path-from"),
+  }));
 }
 
 function showFact(factId) {
   const entry = state.facts.get(factId);
   if (!entry) return;
-  cy.$(":selected").unselect();
-  cy.$id(factId).select();
-  const { fact, source, target } = entry;
-  const name = (slug) => cy.$id(slug).data("label") || slug;
-  const fields = [
-    ["Title", fact.title], ["Role", fact.role], ["Side", fact.side && fact.side.toLowerCase()],
-    ["Since", fact.since], ["Until", fact.until], ["Attested on", fact.attestedOn], ["On", fact.on],
-    ["By", fact.by], ["Vote", fact.vote], ["Detail", fact.detail],
-    ["Inferred", fact.inferred ? "yes: no source states it outright (see the note)" : null], ["Fact id", fact.factId],
-  ];
-  $("details").replaceChildren(
-    h("h2", {}, fact.type),
-    h("p", { class: "ends" }, name(source), " → ", name(target)),
-    definitions(fields),
-    fact.note ? h("p", { class: "note" }, h("strong", {}, "Note: "), fact.note) : "",
-    h("h3", {}, `Sources (${fact.sources.length})`),
-    citations(fact.sources),
-  );
+  select(factId);
+  $("details").replaceChildren(...factDetails(entry, (slug) => cy.$id(slug).data("label") || slug));
 }
 
-// Each source with its title, publisher and date, its own words (a quote) or how a relaying source puts
-// them (a paraphrase, "via" that source).
-function citations(sources) {
-  const title = (source) =>
-    source.url ? h("a", { href: source.url, rel: "noopener" }, source.title) : h("strong", {}, source.title);
-  return h("ol", { class: "citations" }, ...sources.map(({ quote, paraphrase, source, via }) => h("li", {},
-    title(source),
-    h("div", { class: "source-facts" }, [source.publisher, source.date].filter(Boolean).join(", ")),
-    via ? h("div", { class: "via" }, "via ", title(via), via.date ? `, ${via.date}` : "") : "",
-    quote ? h("blockquote", {}, quote) : "",
-    paraphrase ? h("blockquote", { class: "paraphrase" }, `as relayed: ${paraphrase}`) : "")));
-}
-
-function definitions(fields) {
-  const shown = fields.filter(([, value]) => value !== null && value !== undefined && value !== "");
-  return h("dl", {}, ...shown.flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, String(value))]));
-}
-
-// Every drawn node and fact as a button too: the graph is usable without a mouse.
 function renderLists() {
-  const nodes = cy.nodes().sort((a, b) => a.data("label").localeCompare(b.data("label")));
-  $("node-list").replaceChildren(...nodes.map((node) => h("li", {}, h("button", {
-    type: "button", onclick: () => expandNode(node.id()),
-  }, chip(node.data("kind")), node.data("label")))));
-  $("edge-list").replaceChildren(...cy.edges().map((edge) => h("li", {}, h("button", {
-    type: "button", onclick: () => showFact(edge.id()),
-  }, `${edge.source().data("label")} —${edge.data("type")}→ ${edge.target().data("label")}`))));
-  $("drawn-nodes").replaceChildren(...nodes.map((node) => h("option", { value: node.id() }, node.data("label"))));
-}
-
-function renderLegend() {
-  $("legend").replaceChildren(...Object.keys(KINDS).map((kind) => h("li", {}, chip(kind), kind)));
+  const lists = drawnLists(cy, { onNode: expandNode, onFact: showFact });
+  $("node-list").replaceChildren(...lists.nodes);
+  $("edge-list").replaceChildren(...lists.facts);
+  $("drawn-nodes").replaceChildren(...lists.options);
 }
 
 function logChange(change) {
-  const time = change.at.slice(11, 19);
-  const entry = h("li", {}, `${time} ${change.actor}: ${change.action.toLowerCase().replace("_", " ")} `,
-    h("button", { type: "button", onclick: () => focusOn(change.nodes[0]) }, change.entity));
   const log = $("change-log");
-  log.prepend(entry);
+  log.prepend(changeEntry(change, focusOn));
   while (log.children.length > 20) log.lastChild.remove();
 }
 
@@ -473,20 +383,6 @@ function today() {
   const now = new Date();
   const pad = (n) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-function chip(kind) {
-  return h("span", { class: "kind", style: `background:${(KINDS[kind] || KINDS.Source).color}`, "aria-hidden": "true" });
-}
-
-function h(tag, attributes, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
-    else element.setAttribute(name, value);
-  }
-  element.append(...children.filter((child) => child !== "" && child !== null && child !== undefined));
-  return element;
 }
 
 function wire() {
@@ -547,7 +443,7 @@ function center() {
 }
 
 function start() {
-  renderLegend();
+  $("legend").replaceChildren(...legend());
   wire();
   const params = new URLSearchParams(location.search);
   const asOf = params.get("asOf");

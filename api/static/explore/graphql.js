@@ -1,6 +1,36 @@
 // The explorer's two ways to reach strikegraph, both public: GraphQL over HTTP (POST /graphql), and the
 // `changes` subscription over WebSocket with the graphql-transport-ws protocol, resumed after a drop.
 
+// What the explorer asks. A neighbourhood is read by global id (`node(id:)`): one query text for every
+// kind of node, so one plan. A slug alone (a deep link) is first resolved to its global id, one small
+// lookup per kind.
+const LOOKUPS = ["organization", "person", "strike", "agreement", "negotiation", "issue", "source"];
+const SOURCE = "slug title publisher date url";
+const CITATIONS = `sources { quote paraphrase source { ${SOURCE} } via { ${SOURCE} } }`;
+const FACT = `factId type title role detail since until attestedOn on by vote note inferred ${CITATIONS}`;
+export const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $asOf: Date!) {
+  node(id: $id) {
+    __typename id slug name description note ${CITATIONS}
+    ... on Organization { kind }
+    ... on Strike { startDate endDate }
+    ... on Negotiation { date status }
+    ... on Source { title publisher date url sourceKind: kind }
+    relationships(asOf: $asOf, first: 100) { ${FACT} direction other { __typename id slug name } }
+  }
+}`;
+export const RESOLVE = `query Resolve($slug: String!) {
+  ${LOOKUPS.map((field) => `${field}(id: $slug) { id }`).join("\n  ")}
+}`;
+export const STRIKES = `query Strikes($on: Date!) {
+  strikes(activeOn: $on, first: 100) { id slug name startDate endDate
+    parties(asOf: $on) { factId type side since until note inferred ${CITATIONS} organization { id slug name } } }
+}`;
+export const PATH = `query Path($from: String!, $to: String!) {
+  path(from: $from, to: $to, maxLength: 6) { length
+    hops { ${FACT} forward from { __typename id slug name } to { __typename id slug name } } }
+}`;
+export const SEARCH = `query Search($text: String!) { search(text: $text, first: 10) { node { __typename id slug name } } }`;
+
 export class GraphQLError extends Error {
   constructor(errors) {
     const first = errors[0] || {};
