@@ -224,13 +224,15 @@ def test_a_node_a_curator_adds_appears_in_an_open_explorer_without_a_reload(
     }"""
     answer = httpx.post(f"{live_url}/graphql", json={"query": mutation}, headers=bearer(Role.EDITOR)).json()
     assert "errors" not in answer, answer
+    committed = time.monotonic()
     wait.until(lambda b: "Pat Picket" in labels(b))
-    arrived = time.monotonic() - started
+    arrived = time.monotonic()
     assert drawn(browser, "pat-picket")
     assert browser.execute_script("return window.explorer.cy.$id('pat-picket--member-of--amptp').nonempty()")
     assert "pat-picket" in browser.find_element(By.ID, "change-log").text
     screenshot(browser, "live-update")
-    _record("live_update_seconds", round(arrived, 2))
+    _record("live_update_seconds_from_send", round(arrived - started, 2))
+    _record("live_update_seconds_from_answer", round(arrived - committed, 2))
 
 
 def test_on_a_phone_the_explorer_fits_the_screen(browser: webdriver.Chrome, live_url: str) -> None:

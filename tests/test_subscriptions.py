@@ -258,12 +258,18 @@ async def test_operations_per_connection_are_bounded_with_a_code(processes: tupl
     assert refused["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
 
 
-async def test_mutations_over_websocket_and_subscriptions_over_http_are_refused_with_a_code(
+@pytest.mark.usefixtures("seeded")
+async def test_queries_run_over_websocket_but_mutations_go_over_http_and_subscriptions_over_websocket(
     processes: tuple[ApiProcess, ApiProcess],
 ) -> None:
     async with GraphQLWebSocket.connect(processes[0].websocket) as client:
+        await client.subscribe("q", '{ organization(id: "wga") { slug } }')
+        answered = await client.receive(10)
+        assert (await client.receive(10))["type"] == "complete"
         await client.subscribe("m", "mutation { " + person("picket-a") + " }")
         refused = await client.receive(10)
+    assert answered["payload"]["data"] == {"organization": {"slug": "wga"}}
+    assert answered["payload"]["extensions"]["execution"] == "compiled"  # the same one-statement path
     assert refused["payload"]["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     async with httpx.AsyncClient() as http:
         over_http = (await http.post(processes[0].graphql, json={"query": CHANGES}, headers=EDITOR)).json()
