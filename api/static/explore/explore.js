@@ -134,8 +134,9 @@ async function expand(slug) {
   return added;
 }
 
-// Everything drawn, read again (a new date, or a change someone committed): positions are kept.
-async function redraw() {
+// Everything drawn, read again: positions are kept. For a change someone committed (`live`), what it
+// added is ringed in green and nothing moves; for a new date, the drawing is laid out again if it grew.
+async function redraw({ live = false } = {}) {
   const before = new Set(cy.nodes().map((node) => node.id()));
   const positions = new Map(cy.nodes().map((node) => [node.id(), { ...node.position() }]));
   cy.elements().remove();
@@ -150,7 +151,8 @@ async function redraw() {
     if (positions.has(node.id())) node.position(positions.get(node.id()));
   });
   const fresh = cy.nodes().filter((node) => !before.has(node.id()));
-  if (before.size && fresh.nonempty()) {
+  if (!live && fresh.nonempty() && state.view !== "strikes") arrange();
+  if (live && fresh.nonempty()) {
     fresh.addClass("new");
     setTimeout(() => fresh.removeClass("new"), 4000);
     const view = cy.extent();
@@ -349,7 +351,7 @@ function onChange(change) {
   const strikes = state.view === "strikes" && change !== null && STRIKE_FACTS.has(change.entityType);
   if (!drawn && !strikes) return;
   clearTimeout(refreshTimer); // a request's several changes arrive together: one redraw
-  refreshTimer = setTimeout(() => run(() => redraw()), 150);
+  refreshTimer = setTimeout(() => run(() => redraw({ live: true })), 150);
 }
 
 function onState(live) {
