@@ -99,6 +99,17 @@ async def test_leaders_without_as_of_are_todays_and_attested_facts_hold_on_their
     assert await leaders(None) == ["a-chair"]
     assert await leaders("2019") == []
     assert await leaders("2023-08-10") == ["a-chair", "carol-lombardini"]  # by tenure: since 2020, then attested
+    body = await gql(
+        'mutation { p: createNode(kind: PERSON, input: {id: "an-old-chair", name: "An Old Chair", cites: [{source: "story-2023-08-10-wga-returns"}]}) { slug }'
+        ' then: assertFact(input: {type: LEADS, from: "an-old-chair", to: "amptp", title: "Chair", until: "2019",'
+        ' note: "Chair until 2019", cites: [{source: "story-2023-08-10-wga-returns"}]}) { factId } }',
+        headers=EDITOR,
+    )
+    assert "errors" not in body, body
+    assert await leaders("1990") == ["an-old-chair"]
+    assert await leaders("2019-12-31") == ["an-old-chair"]
+    assert await leaders("2020") == ["a-chair"]
+    assert await leaders(None) == ["a-chair"]
 
 
 async def test_history_and_as_of_exclude_each_other(gql: GraphQLClient) -> None:
