@@ -130,6 +130,13 @@ async def test_the_1960_double_strike_is_on_in_1960_without_invented_days(gql: G
     assert {s["slug"] for s in data["now"]} == {"wga-strike-2023", "sag-aftra-strike-2023"}
 
 
+async def test_a_deal_has_no_parties_before_it_was_reached(gql: GraphQLClient) -> None:
+    data = await gql.data(
+        '{ agreement(id: "wga-amptp-agreement-2023") { then: parties(asOf: "2023-08-10") { slug } now: parties { slug } } }'
+    )
+    assert data["agreement"] == {"then": [], "now": [{"slug": "amptp"}, {"slug": "wga"}]}
+
+
 async def test_strike_parties_answer_for_the_whole_strike_without_as_of(gql: GraphQLClient) -> None:
     data = await gql.data(
         '{ strike(id: "wga-strike-2023") { strikers { slug } then: strikers(asOf: "2023-10") { slug } } }'

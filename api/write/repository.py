@@ -321,13 +321,3 @@ async def retract_fact(
         graph, caller, ChangeAction.RETRACT_FACT, found["type"], fact_id, found["props"], rows[0]["after"],
         nodes=[found["start"], found["end"]],
     )  # fmt: skip
-
-
-async def changes_since(graph: RequestGraph, since: str | None, entity: str | None, limit: int) -> list[dict[str, Any]]:
-    return await graph.read(
-        "MATCH (c:Change) WHERE ($since IS NULL OR c.at >= datetime($since)) "
-        "AND ($entity IS NULL OR c.entity = $entity) "
-        "RETURN c.id AS id, toString(c.at) AS at, c.actor AS actor, c.action AS action, c.entityType AS entityType, "
-        "c.entity AS entity, c.before AS before, c.after AS after ORDER BY c.at DESC, c.id LIMIT $limit",
-        since=since, entity=entity, limit=limit,
-    )  # fmt: skip
