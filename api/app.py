@@ -1,5 +1,6 @@
-"""The ASGI application: GraphQL (with GraphiQL for browsers in development), health probes, the edge
-middleware (CORS, body limit), and the lifespan that owns the Neo4j driver."""
+"""The ASGI application: GraphQL over HTTP and WebSocket (with GraphiQL for browsers in development), the
+explorer page, health probes, the edge middleware (CORS, body limit), and the lifespan that owns the Neo4j
+driver and the change feed."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from api.edge import body_limit_middleware, cors_middleware, error_response
+from api.explorer import explorer_routes
 from api.graph import (
     apply_graph_schema,
     create_driver,
@@ -24,6 +26,7 @@ from api.graph import (
 )
 from api.graphiql import graphiql_asset_route
 from api.http_view import StrikegraphGraphQL
+from api.live.feed import ChangeFeed, FeedLimits
 from api.settings import Settings
 from seed.loader import load_seed_if_empty
 
@@ -50,15 +53,22 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         driver = create_driver(settings)
         app.state.driver = driver
+        app.state.feed = ChangeFeed(driver, settings.neo4j_database, feed_limits(settings))
         try:
             await prepare_graph(driver, settings)
             log.info("GraphQL at http://%s:%d/graphql%s", settings.host, settings.port, graphiql_note)
+            if settings.explorer:
+                log.info("Explorer at http://%s:%d/explore", settings.host, settings.port)
             yield
         finally:
+            await app.state.feed.close()  # ends every subscription (clients may resume with `after:`)
             await driver.close()
 
     async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        feed: ChangeFeed = request.app.state.feed
+        return JSONResponse(
+            {"status": "ok", "subscriptions": feed.subscriptions, "changeFeed": "polling" if feed.polling else "idle"}
+        )
 
     async def readyz(request: Request) -> Response:
         try:
@@ -76,11 +86,14 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         # Every method reaches the view, so the ones it refuses get a JSON error with a code too.
         Route("/graphql", graphql, methods=None),
+        WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
     if settings.graphiql_enabled:
         routes.append(graphiql_asset_route())
+    if settings.explorer:
+        routes += explorer_routes()
     if settings.environment == "development":
         routes.append(Route("/", to_graphiql, methods=["GET"]))
     return Starlette(
@@ -88,6 +101,15 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
         middleware=[cors_middleware(settings), body_limit_middleware(settings)],
         exception_handlers={HTTPException: http_error, Exception: internal_error},
+    )
+
+
+def feed_limits(settings: Settings) -> FeedLimits:
+    return FeedLimits(
+        poll_interval=settings.change_poll_interval_seconds,
+        read_timeout=settings.change_read_timeout_seconds,
+        buffer=settings.change_buffer,
+        max_subscribers=settings.max_subscriptions,
     )
 
 

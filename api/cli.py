@@ -82,7 +82,13 @@ def serve(
     settings, started_here = _connected_settings(settings, local)
     try:
         app = create_app(settings)
-        uvicorn.run(app, host=settings.host, port=settings.port, access_log=settings.access_log)
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            access_log=settings.access_log,
+            ws_max_size=settings.max_body_bytes,  # a WebSocket message is held to the HTTP body limit
+        )
     finally:
         if started_here:
             console.print("Stopping the local Neo4j this command started")

@@ -3,23 +3,27 @@ being executed (for the fallback path's planning)."""
 
 from __future__ import annotations
 
+import dataclasses
+import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
+from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
-from api.auth import Caller
+from api.auth import Caller, KeyRing
 from api.graph import RequestGraph
 from api.settings import Settings
 
 if TYPE_CHECKING:
     from api.compile.execute import OperationSource
+    from api.live.feed import ChangeFeed
 
 
 @dataclass
 class Context:
-    request: Request
+    request: Request | WebSocket
     graph: RequestGraph
     settings: Settings
     request_id: str
@@ -27,6 +31,22 @@ class Context:
     operation: OperationSource | None = field(default=None)  # set by the CompiledExecution extension
     execution: str | None = field(default=None)  # "compiled" or "fallback", reported in `extensions`
     cost: int | None = field(default=None)
+    feed: ChangeFeed | None = field(default=None)  # the process's change feed, for subscriptions
+    # On a WebSocket: the key as sent (checked again at every event, so a revoked key stops a stream),
+    # the keys to check it against, and what the client sent in `connection_init` (Strawberry sets it).
+    authorization: str | None = field(default=None)
+    keys: KeyRing | None = field(default=None, repr=False)
+    connection_params: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def over_websocket(self) -> bool:
+        return isinstance(self.request, WebSocket)
+
+    def for_operation(self) -> Context:
+        """A context of its own for one operation of a WebSocket connection, which runs many at once."""
+        request_id = uuid.uuid4().hex[:16]
+        graph = RequestGraph(self.graph.driver, self.graph.database, self.graph.timeout, request_id)
+        return dataclasses.replace(self, graph=graph, request_id=request_id, operation=None, execution=None, cost=None)
 
 
 Info = StrawberryInfo[Context, None]

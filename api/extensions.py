@@ -1,5 +1,6 @@
-"""Schema extensions, one job each: cached documents, the compiled path, error codes, read access, the
-request's write transaction, and what the response's `extensions` report."""
+"""Schema extensions, one job each: cached documents, the compiled path, error codes, read access, a
+context per WebSocket operation, the request's write transaction, and what the response's `extensions`
+report."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from api.auth import Role, require_role
 from api.compile.execute import ByteBudgetCache, OperationCompiler, OperationSource, VariableErrors
 from api.compile.planner import NotCompilable
 from api.errors import UserFacingError
+from api.write.audit import sequence_changes
 
 log = logging.getLogger("strikegraph.graphql")
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")
@@ -42,7 +44,11 @@ class DocumentCache(SchemaExtension):
             return
         cached = self.cache.get(("document", query)) if len(query) <= MAX_CACHED_QUERY else None
         if cached is None:
-            cached = parse(query, **context.parse_options)
+            try:
+                cached = parse(query, **context.parse_options)
+            except GraphQLError:
+                yield  # Strawberry parses it again and reports the error as its own (over WebSocket too)
+                return
             if len(query) <= MAX_CACHED_QUERY:
                 self.cache.put(("document", query), cached, len(query) * AST_BYTES_PER_CHARACTER + 1024)
         context.graphql_document = cached
@@ -88,10 +94,13 @@ class CompiledExecution(SchemaExtension):
         # Mutations run through graphql-core (their payloads are planned reads); so does everything when off.
         compiled = operation.operation is OperationType.QUERY and self.enabled
         if operation.operation is not OperationType.QUERY:
-            context.execution = "mutation"
+            context.execution = operation.operation.value  # "mutation" or "subscription": graphql-core runs it
         else:
             context.execution = "compiled" if compiled else "fallback"
         context.operation = OperationSource(self.compiler, document, operation, execution.variables)
+        if operation.operation is OperationType.SUBSCRIPTION:
+            yield  # graphql-core checks the variables before the stream starts
+            return
         try:
             if compiled:
                 await self._compiled(execution.query or "", document)
@@ -134,8 +143,19 @@ class ErrorCodes(SchemaExtension):
         self.suggestions = suggestions
 
     def on_operation(self) -> Iterator[None]:
+        self._streamed = False
         yield
-        result = self.execution_context.result
+        if self._streamed:  # each result was coded on its way out (below)
+            return
+        self._code(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Results sent over a WebSocket (each event of a subscription), coded one by one."""
+        self._streamed = True
+        self._code(result)
+        yield
+
+    def _code(self, result: Any) -> None:
         errors = getattr(result, "errors", None)
         if result is not None and errors:
             result.errors = [self._coded(error) for error in errors]
@@ -184,6 +204,8 @@ class WriteTransaction(SchemaExtension):
         result = self.execution_context.result
         failed = bool(getattr(result, "errors", None))
         try:
+            if not failed:
+                await sequence_changes(graph)  # the audit trail's numbers: the last lock before the commit
             await graph.finish(commit=not failed)
         except UserFacingError as error:  # Neo4j unavailable or timed out while committing
             if result is not None:
@@ -194,18 +216,50 @@ class WriteTransaction(SchemaExtension):
             if result is not None:
                 result.data = None
                 result.errors = [GraphQLError("the change could not be saved", extensions={"code": "INTERNAL"})]
+        finally:
+            await graph.finish(commit=False)  # rolls back when numbering failed; nothing left to do otherwise
+
+
+class WebSocketOperations(SchemaExtension):
+    """A WebSocket connection runs many operations at once on one connection context: each gets a context
+    of its own (its view of Neo4j, its plan). Mutations go over HTTP, where a request is one write
+    transaction, retried whole on transient failures (api/http_view.py), and subscriptions over the
+    WebSocket; each is refused on the other."""
+
+    def on_operation(self) -> Iterator[None]:
+        execution = self.execution_context
+        if getattr(execution.context, "over_websocket", False):
+            execution.context = execution.context.for_operation()
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        kind = execution.operation_type
+        refusal = None
+        if execution.context.over_websocket and kind == StrawberryOperationType.MUTATION:
+            refusal = "send mutations over HTTP (POST /graphql): each request is one write transaction"
+        elif not execution.context.over_websocket and kind == StrawberryOperationType.SUBSCRIPTION:
+            refusal = "subscriptions need a WebSocket: connect to /graphql with the graphql-transport-ws protocol"
+        if refusal is not None:
+            execution.result = GraphQLExecutionResult(
+                data=None, errors=[GraphQLError(refusal, extensions={"code": "BAD_REQUEST"})]
+            )
+        yield
 
 
 class ReadAccess(SchemaExtension):
-    """With `require_key_for_reads`, queries need a valid key too (any role)."""
+    """With `require_key_for_reads`, queries and subscriptions need a valid key too (any role)."""
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
         context = execution.context
-        if context.settings.require_key_for_reads and execution.operation_type == StrawberryOperationType.QUERY:
+        reading = execution.operation_type != StrawberryOperationType.MUTATION
+        if context.settings.require_key_for_reads and reading:
             try:
                 require_role(context.caller, Role.READER)
             except UserFacingError as error:
+                if execution.operation_type == StrawberryOperationType.SUBSCRIPTION:
+                    raise  # a stream ignores a preset result; Strawberry sends what on_execute raises
                 execution.result = GraphQLExecutionResult(
                     data=None, errors=[GraphQLError(str(error), extensions={"code": error.code})]
                 )

@@ -32,6 +32,7 @@ from neo4j.exceptions import (
 from api.errors import QueryTimeout, UserFacingError
 from api.errors import ServiceUnavailable as Unavailable
 from api.settings import Settings
+from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, UNSEQUENCED
 from schema.graph_model import ENTITY, graph_schema_statements
 from schema.keys import FACT_KEY, NAME_KEY
 
@@ -247,6 +248,7 @@ async def apply_graph_schema(driver: AsyncDriver, database: str) -> None:
     if records[0]["pending"]:
         await driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
     await add_missing_keys(driver, database)
+    await number_legacy_changes(driver, database)
 
 
 _DDL_NAME = re.compile(r"CREATE (?:FULLTEXT )?(?:CONSTRAINT|INDEX) (?P<name>\w+) IF NOT EXISTS")
@@ -289,6 +291,35 @@ async def add_missing_keys(driver: AsyncDriver, database: str) -> None:
 async def record_keys_present(driver: AsyncDriver, database: str) -> None:
     """Remember that every node and fact has its keys (after a backfill, or an import that wrote them)."""
     await driver.execute_query("MERGE (:GraphMigration {id: $id})", id=KEYS_MIGRATION, database_=database)
+
+
+CHANGES_MIGRATION = "change-sequence-1"
+# Changes written before the trail was numbered get numbers once, oldest first, under the sequence lock.
+NUMBER_LEGACY_CHANGES: LiteralString = f"""
+    MATCH (c:{CHANGE}) WHERE c.seq IS NULL AND NOT c:{UNSEQUENCED} WITH c ORDER BY c.at, c.id
+    WITH collect(c) AS legacy WHERE size(legacy) > 0
+    MERGE (s:{CHANGE_SEQUENCE} {{id: $sequence}})
+    SET s._lock = true
+    WITH s, legacy, coalesce(s.last, 0) AS base
+    SET s.last = base + size(legacy) REMOVE s._lock
+    WITH legacy, base
+    UNWIND range(0, size(legacy) - 1) AS i
+    WITH legacy[i] AS c, base + i + 1 AS seq
+    SET c.seq = seq, c.nodes = coalesce(c.nodes, [c.entity])
+"""
+
+
+async def number_legacy_changes(driver: AsyncDriver, database: str) -> None:
+    """Once per graph (a marker node remembers): numbers for changes recorded before `seq` existed."""
+    records, _, _ = await driver.execute_query(
+        "OPTIONAL MATCH (m:GraphMigration {id: $id}) RETURN m IS NOT NULL AS done",
+        id=CHANGES_MIGRATION,
+        database_=database,
+    )
+    if records[0]["done"]:
+        return
+    await driver.execute_query(NUMBER_LEGACY_CHANGES, sequence=SEQUENCE_ID, database_=database)
+    await driver.execute_query("MERGE (:GraphMigration {id: $id})", id=CHANGES_MIGRATION, database_=database)
 
 
 async def neo4j_unavailable_reason(driver: AsyncDriver, database: str) -> str | None:

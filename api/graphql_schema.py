@@ -10,7 +10,16 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from api.compile.execute import ByteBudgetCache, OperationCompiler, planning_schema
-from api.extensions import CompiledExecution, DocumentCache, ErrorCodes, ReadAccess, ResponseFacts, WriteTransaction
+from api.extensions import (
+    CompiledExecution,
+    DocumentCache,
+    ErrorCodes,
+    ReadAccess,
+    ResponseFacts,
+    WebSocketOperations,
+    WriteTransaction,
+)
+from api.live.subscriptions import Subscription
 from api.read.queries import Query
 from api.settings import Settings
 from api.write.mutations import Mutation
@@ -42,6 +51,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=list(NODE_TYPES.values()),
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP,
@@ -49,6 +59,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             disable_field_suggestions=not development,
         ),
         extensions=[
+            WebSocketOperations,  # first: every other extension sees the operation's own context
             document_cache,
             lambda: AddValidationRules(limits),
             *([] if introspection else [DisableIntrospection]),

@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import json
 import logging
 import random
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import graphql
@@ -29,7 +31,9 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth import KeyRing
 from api.context import Context
@@ -38,6 +42,7 @@ from api.graph import RequestGraph
 from api.graphiql import graphiql_response
 from api.graphql_request import decode_json_body, decode_json_text, is_json_content_type, negotiate, request_data
 from api.graphql_schema import build_schema
+from api.live.websocket import GraphQLWebSocket, connection_caller, connection_key, origin_allowed
 from api.persisted_queries import AllowList, PersistedQueries, PersistedQueryStore
 from api.settings import Settings
 
@@ -70,8 +75,16 @@ class ExchangeResponse(Response):
 
 
 class StrikegraphGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = GraphQLWebSocket
+
     def __init__(self, settings: Settings) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql_enabled else None)
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=settings.websocket_init_timeout_seconds),
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+        )
         self.settings = settings
         self.keys = KeyRing(settings.api_keys, settings.api_keys_file)
         allow_list = (
@@ -104,8 +117,31 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         driver: AsyncDriver = request.app.state.driver
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
         graph = RequestGraph(driver, self.settings.neo4j_database, self.settings.query_timeout_seconds, request_id)
-        caller = self.keys.caller(request.headers.get("authorization"))
-        return Context(request=request, graph=graph, settings=self.settings, request_id=request_id, caller=caller)  # type: ignore[arg-type]
+        authorization = request.headers.get("authorization")
+        caller = self.keys.caller(authorization)
+        return Context(
+            request=request, graph=graph, settings=self.settings, request_id=request_id, caller=caller,
+            feed=request.app.state.feed, authorization=authorization, keys=self.keys,
+        )  # fmt: skip
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """`connection_init`: the key may come in its payload (browsers cannot set WebSocket headers)."""
+        context.authorization = connection_key(context.connection_params, context.authorization)
+        context.caller = connection_caller(self.settings, self.keys, context.authorization)
+        acknowledged: UnsetType = UNSET  # a plain `connection_ack`
+        return acknowledged
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        return origin_allowed(self.settings, origin)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """WebSocket messages, as strictly as HTTP bodies (no NaN, bounded nesting); a refusal closes
+        the connection with 4400 and the reason."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            return decode_json_text(text, "the message")
+        except (UnicodeDecodeError, RequestRefused) as error:
+            raise json.JSONDecodeError(str(error), "", 0) from None
 
     async def execute_operation(  # Strawberry's signature
         self,

@@ -27,6 +27,7 @@ def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_r
     except SeedValidationError as error:
         return _refused(error, console)
     files = len(seed_files(paths))
+    _warn(seed, console)
     console.print(f"{files} file(s) valid: {len(seed.nodes)} nodes, {len(seed.facts)} facts")
     if dry_run:
         return 0
@@ -41,6 +42,17 @@ def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_r
         return 1
     console.print(summary_table(summary))
     return 0
+
+
+MAX_WARNINGS_SHOWN = 20
+
+
+def _warn(seed: SeedSet, console: Console) -> None:
+    """What is allowed but worth a look (e.g. sources nobody can check): the first few, and how many."""
+    for warning in seed.warnings[:MAX_WARNINGS_SHOWN]:
+        console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
+    if len(seed.warnings) > MAX_WARNINGS_SHOWN:
+        console.print(f"... and {len(seed.warnings) - MAX_WARNINGS_SHOWN} more warnings", style="yellow")
 
 
 def _refused(error: SeedValidationError, console: Console) -> int:

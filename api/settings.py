@@ -87,6 +87,15 @@ class Settings(BaseSettings):
     persisted_queries_allow_list: Path | None = None
     get_cache_control: str = "public, max-age=60"  # for successful GET queries; they also get an ETag
     graphiql: bool | None = None  # None: on in development, off in production
+    explorer: bool = True  # the graph explorer at /explore (a page that uses the public API only)
+
+    # -- Subscriptions over WebSocket (graphql-transport-ws at /graphql), fed by the audit trail (api/live/) --
+    max_subscriptions_per_connection: int = 10  # operations in flight on one WebSocket
+    max_subscriptions: int = 1000  # open subscriptions in this process
+    websocket_init_timeout_seconds: float = 10.0  # to send `connection_init` after connecting
+    change_poll_interval_seconds: float = 0.2  # reads of the audit trail while anyone subscribes
+    change_read_timeout_seconds: float = 2.0
+    change_buffer: int = 256  # changes waiting for one subscriber before it has fallen behind (FELL_BEHIND)
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -38,9 +38,9 @@ STRIKEGRAPH = {
     "strikes_active": """query($date: Date!) { strikes(activeOn: $date, first: 100) {
         slug name startDate strikers { slug name } against { slug name } } }""",
     "organization_3_levels": """query($id: String!) { organization(id: $id) { slug name kind
-        leaders { title since until person { slug name } }
-        members { role member { slug name } }
-        strikes { since strike { slug name startDate against { slug name } } } } }""",
+        leaders(history: true) { title since until person { slug name } }
+        members(history: true) { role member { slug name } }
+        strikes(history: true) { since strike { slug name startDate against { slug name } } } } }""",
     "path": """query($from: String!, $to: String!) { path(from: $from, to: $to, maxLength: 4) {
         length hops { type forward from { slug name } to { slug name } } } }""",
     "search": """query($text: String!) { search(text: $text, first: 10) { score node { slug name } } }""",

@@ -45,6 +45,15 @@ def _day(offset: int) -> str:
     return (EPOCH + dt.timedelta(days=offset)).isoformat()
 
 
+DATES = ("since", "until", "on", "start_date", "end_date", "date")
+
+
+def _dated(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry with a note stating its dates, as curators must (every date needs its evidence)."""
+    days = [str(entry[name]) for name in DATES if entry.get(name)]
+    return entry | {"note": "Dates as reported: " + ", ".join(days)} if days else entry
+
+
 def generate(nodes: int, seed: int = 42) -> SyntheticGraph:
     rng = random.Random(seed)
     counts = {section: max(1, int(nodes * share)) for section, share in SHARES.items()}
@@ -58,7 +67,9 @@ def generate(nodes: int, seed: int = 42) -> SyntheticGraph:
         return [{"source": sources[rng.randrange(len(sources))]}]
 
     def fact(rel: str, start: str, end: str, **qualifiers: Any) -> None:
-        facts.append({"id": f"f-{len(facts)}", "type": rel, "from": start, "to": end, "cites": cites(), **qualifiers})
+        facts.append(
+            _dated({"id": f"f-{len(facts)}", "type": rel, "from": start, "to": end, "cites": cites(), **qualifiers})
+        )
 
     orgs: dict[str, list[str]] = {}
     for kind, share in ORG_SHARES.items():
@@ -103,10 +114,10 @@ def generate(nodes: int, seed: int = 42) -> SyntheticGraph:
         end = start + rng.randrange(5, 200)
         ongoing = end > SPAN_DAYS
         union = unions[rng.randrange(len(unions))]
-        doc["strikes"].append(
+        doc["strikes"].append(_dated(
             {"id": slug, "name": f"Strike {i}", "start_date": _day(start), "end_date": None if ongoing else _day(end),
              "cites": cites()}
-        )  # fmt: skip
+        ))  # fmt: skip
         fact("WAGES", union, slug, since=_day(start), until=None if ongoing else _day(end))
         fact("AGAINST", slug, associations[rng.randrange(len(associations))])
         fact("CALLED", union, slug, on=_day(max(start - 1, 0)))
@@ -114,13 +125,15 @@ def generate(nodes: int, seed: int = 42) -> SyntheticGraph:
     for i in range(counts["negotiations"]):
         slug = f"neg-{i}"
         doc["negotiations"].append(
-            {
-                "id": slug,
-                "name": f"Talks {i}",
-                "date": _day(rng.randrange(SPAN_DAYS)),
-                "status": "HELD",
-                "cites": cites(),
-            }
+            _dated(
+                {
+                    "id": slug,
+                    "name": f"Talks {i}",
+                    "date": _day(rng.randrange(SPAN_DAYS)),
+                    "status": "HELD",
+                    "cites": cites(),
+                }
+            )
         )
         fact("PARTICIPATES_IN", unions[rng.randrange(len(unions))], slug, role="union negotiators")
         fact("PARTICIPATES_IN", associations[rng.randrange(len(associations))], slug, role="employers' negotiators")

@@ -83,3 +83,22 @@ def _parse_text(text: str) -> PartialDate:
         if not 1 <= day <= last:
             raise ValueError(f"'{text}' is impossible: {calendar.month_name[month]} {year} has {last} days")
     return PartialDate(year, month, day)
+
+
+_MONTHS = [(calendar.month_name[m], calendar.month_abbr[m]) for m in range(1, 13)]
+
+
+def mentioned(date: PartialDate, texts: list[str]) -> bool:
+    """Whether any of `texts` states `date`: its ISO form ("2023-05-02", "2023-06", "1960"), or for a month or
+    day, the month's name ("early June", "May 1", "Aug. 11"). Weekdays and relative dates ("last Friday")
+    are not dates: the note must resolve them ("'last Friday' ... is 2023-08-04")."""
+    iso = date.isoformat()
+    if any(iso in text for text in texts):
+        return True
+    if date.month is None:
+        return False
+    full, short = _MONTHS[date.month - 1]
+    if date.day is None:
+        return any(full in text or f"{short}." in text for text in texts)
+    forms = re.compile(rf"\b(?:{full}|{short}\.?) {date.day}\b")
+    return any(forms.search(text) for text in texts)

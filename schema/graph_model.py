@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schema.audit import audit_schema_statements
 from schema.keys import key_schema_statements
 from schema.model import (
     ENTITY,
@@ -70,6 +71,7 @@ def graph_schema_statements() -> list[str]:
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
         f"FOR (n:{'|'.join(label.value for label in Label)}) ON EACH [n.name, n.aliasText, n.description]",
         *key_schema_statements(),  # unique names per label and fact ids across types (schema/keys.py)
+        *audit_schema_statements(),  # the audit trail's commit-order numbers (schema/audit.py)
     ]
     return statements
 

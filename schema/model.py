@@ -9,7 +9,7 @@ recipe); `tests/test_model.py` proves the derived pieces agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Literal
 
@@ -37,7 +37,8 @@ class OrganizationKind(Enum):
     TRADE_ASSOCIATION = "TRADE_ASSOCIATION"
     STUDIO = "STUDIO"
     STREAMER = "STREAMER"
-    INDUSTRY_GROUP = "INDUSTRY_GROUP"  # a loosely named group, e.g. "major studios and streamers"
+    INDUSTRY_GROUP = "INDUSTRY_GROUP"  # a loosely named group of companies, e.g. "major studios and streamers"
+    COALITION = "COALITION"  # a group of organizations acting together, e.g. a union's allies
     MEDIA_OUTLET = "MEDIA_OUTLET"
     OTHER = "OTHER"
 
@@ -59,6 +60,8 @@ class SourceKind(Enum):
 
 Kind = Literal["text", "texts", "date", "int", "bool", "url", "enum"]
 Time = Literal["span", "point"] | None
+# Arguments a computed field may take: `asOf` (a date; without it, today) and `includePredecessors`.
+Argument = Literal["as_of", "include_predecessors"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Attr:
     stored: str | None = None
     input_name: str | None = None  # the mutation input's name, when it differs (`organizationKind`)
     read: str | None = None  # a Cypher expression over `{v}`, when the value is not the plain property
+    arguments: tuple[Argument, ...] = ()  # for a computed field: `{as_of}` / `{stages}` in `read`
 
     @property
     def prop(self) -> str:
@@ -120,22 +124,37 @@ FACT_QUALIFIERS: tuple[Attr, ...] = (
     _text("detail", 'What exactly, e.g. "increase the offer on a few TV minimums".'),
     _date("since", "Held from (a span's start)."),
     _date("until", "Held until (a span's end)."),
+    _date("attested_on", "Known to hold on this date (Wikidata's point in time), when no start or end is known."),
     _date("on", "Happened on."),
     _date("by", "No later than this date, when the day itself is unknown."),
     _text("vote", 'The result of a members\' vote, e.g. "97.85% in favour".'),
 )
 SPAN_DATES = ("since", "until")
+ATTESTED = "attested_on"  # excludes SPAN_DATES: a fact is either bounded or attested at a point in time
 
 # Fields of every fact (the `Fact` interface).
 FACT_FIELDS: tuple[Attr, ...] = (
     Attr("fact_id", "text", "The fact's stable id.", required=True, writable=False, stored="id"),
     Attr("type", "enum", "Its relationship type.", required=True, writable=False, read="type({v})"),
     NOTE,
+    Attr("inferred", "bool", "True when no source states it outright: it is inferred, and the note says how.",
+         required=True, read="coalesce({v}.inferred, false)"),
     Attr("retracted_at", "text", "When the fact was retracted (ISO date-time), if it was.", writable=False,
          read="toString({v}.retractedAt)"),
     Attr("retracted_by", "text", "The API key that retracted it.", writable=False),
     VERSION,
     MANAGED_BY,
+)  # fmt: skip
+FACT_WRITABLE: tuple[Attr, ...] = tuple(attr for attr in FACT_FIELDS if attr.writable)
+
+# A citation: one source behind a node or fact. Stored on it as parallel lists, one entry per source ("" for
+# none), since Neo4j properties cannot hold maps.
+CITATION_SOURCE = "sources"
+CITATION_FIELDS: tuple[Attr, ...] = (
+    Attr("quote", "text", "The source's own words, verbatim: only what the source itself says.", stored="quotes"),
+    Attr("paraphrase", "text", "A restatement, not the source's words: how the relaying source (`via`) puts it.",
+         stored="paraphrases"),
+    Attr("via", "text", "The source that relays this one, when it is known only through another.", stored="vias"),
 )  # fmt: skip
 
 
@@ -161,6 +180,12 @@ class Relation:
     time: Time = None
     order: tuple[str, ...] = ("{m}.name", "{m}.id")  # over the other node `{m}` and the fact `{r}`
     many: bool = True
+    # Without `asOf`: a standing relationship answers for today; an event's (a strike's parties) for its
+    # whole life.
+    current: bool = True
+    # An organization's relations may take in its predecessors' facts (`includePredecessors`).
+    staged: bool = False
+    reach: int = 1  # > 1: the other nodes within that many hops, without the facts (e.g. a lineage)
 
 
 @dataclass(frozen=True)
@@ -172,6 +197,7 @@ class NodeKind:
     relations: tuple[Relation, ...] = ()
     needs_citation: bool = True
     ordered_dates: tuple[tuple[str, str], ...] = ()  # (earlier, later) pairs a record must respect
+    locators: tuple[str, ...] = ()  # fields that say where to check it; with none given it is `unverified`
 
     @property
     def type_name(self) -> str:
@@ -236,6 +262,8 @@ FACT_KINDS: tuple[FactKind, ...] = (
     _fact("REFUSES", PARTIES, {Label.ISSUE}, "is not willing to engage on a topic"),
     _fact("SILENT_ON", PARTIES, {Label.ISSUE}, "did not indicate willingness to address a topic"),
     _fact("SUPPORTS", PARTIES, {ORG, Label.STRIKE}, "backs an organization or a strike"),
+    _fact("MERGED_INTO", {ORG}, {ORG}, "an organization merged into another, which continues it (on = when)"),
+    _fact("RENAMED_TO", {ORG}, {ORG}, "an organization took a new name, a new stage of it (on = when)"),
     _fact("PUBLISHED", PARTIES, {Label.SOURCE}, "is the author or publisher of a source"),
     _fact("CITES", {Label.SOURCE}, {Label.SOURCE}, "a source relays what another source says"),
 )  # fmt: skip
@@ -243,6 +271,8 @@ FACT_KINDS: tuple[FactKind, ...] = (
 LEADING = ("PRESIDES", "LEADS")
 AGREEMENT_ACTIONS = ("REACHED", "PARTY_TO", "RATIFIED")
 STANCES = ("PROPOSES", "WILLING_TO_DISCUSS", "REFUSES", "SILENT_ON")
+SUCCESSIONS = ("MERGED_INTO", "RENAMED_TO")
+LINEAGE_HOPS = 16  # how far a lineage is followed (merges and renames of one organization)
 
 
 def _enum_attr(name: str, enum_name: str, description: str) -> tuple[Attr, str]:
@@ -251,13 +281,14 @@ def _enum_attr(name: str, enum_name: str, description: str) -> tuple[Attr, str]:
 
 # Typed edges: facts as a node's fields show them.
 EDGE_VIEWS: tuple[EdgeView, ...] = (
-    EdgeView("Leadership", "A person who presides over or leads an organization.", ("title", "since", "until"),
+    EdgeView("Leadership", "A person who presides over or leads an organization.",
+             ("title", "since", "until", "attested_on"),
              ends=(("person", "Person", "The leader."), ("organization", "Organization", "The organization led."))),
     EdgeView("Membership", "A person or organization that is a member of an organization.",
-             ("role", "since", "until"),
+             ("role", "since", "until", "attested_on"),
              ends=(("member", None, "The member: an Organization or a Person."),
                    ("organization", "Organization", "The organization joined."))),
-    EdgeView("StrikeParty", "An organization on one side of a strike.", ("since", "until"),
+    EdgeView("StrikeParty", "An organization on one side of a strike.", ("since", "until", "attested_on"),
              computed=((Attr("side", "enum", "Striker or target.", required=True, writable=False,
                              read="CASE type({v}) WHEN 'WAGES' THEN 'STRIKER' ELSE 'TARGET' END"), "StrikeSide"),),
              ends=(("strike", "Strike", "The strike."),
@@ -271,6 +302,10 @@ EDGE_VIEWS: tuple[EdgeView, ...] = (
     EdgeView("Stance", "Where a party stands on a bargaining issue, as of a date.", ("detail", "on"),
              computed=(_enum_attr("stance", "StanceKind", "Where the party stands."),),
              ends=(("party", None, "An Organization or a Person."), ("issue", "Issue", "The bargaining issue."))),
+    EdgeView("Succession", "One stage of an organization's lineage becoming the next: a merger or a rename.",
+             ("on",), computed=(_enum_attr("kind", "SuccessionKind", "A merger or a rename."),),
+             ends=(("predecessor", "Organization", "The earlier stage."),
+                   ("successor", "Organization", "The later stage."))),
     EdgeView("Relationship", "A fact seen from one of its ends: its type, direction and the other end.",
              tuple(q.name for q in FACT_QUALIFIERS),
              computed=((Attr("direction", "enum", "Which way it points, seen from the node asked about.",
@@ -286,9 +321,9 @@ EDGE_VIEWS: tuple[EdgeView, ...] = (
 )  # fmt: skip
 
 _BY_DATE = ("coalesce({r}.onEarliest, {r}.byLatest, {r}.sinceEarliest)", "{m}.name", "{r}.id")
-_BY_STRIKE_START = ("{m}.startDateEarliest", "{m}.id")
+_BY_STRIKE_START = ("coalesce({m}.startDateEarliest, {m}.attestedOnEarliest)", "{m}.id")
 _BY_TALKS_DATE = ("{m}.dateEarliest", "{m}.id")
-_BY_TENURE = ("{r}.sinceEarliest", "{m}.name")
+_BY_TENURE = ("coalesce({r}.sinceEarliest, {r}.attestedOnEarliest)", "{m}.name")
 
 
 def _edges(name: str, description: str, types: tuple[str, ...], direction: Literal["out", "in", "both"],
@@ -303,12 +338,38 @@ def _nodes(name: str, description: str, types: tuple[str, ...], direction: Liter
     return Relation(name, description, types, direction, other.value, other, (), time, order)
 
 
+def _staged(*relations: Relation) -> tuple[Relation, ...]:
+    return tuple(replace(relation, staged=True) for relation in relations)
+
+
+def _whole_life(*relations: Relation) -> tuple[Relation, ...]:
+    return tuple(replace(relation, current=False) for relation in relations)
+
+
+# A strike's days on strike as of `{as_of}` (a Cypher date): day 1 is its start; once it has ended, the days
+# up to (not including) its end day. The story's "crossed the 100-day mark on Wednesday" (2023-08-09) for
+# a strike from 2023-05-02 is this count; so are the WGA's 148 days and SAG-AFTRA's 118.
+DURATION_DAYS = (
+    "CASE WHEN size({v}.startDate) < 10 OR {as_of} < {v}.startDateEarliest THEN null "
+    "WHEN {v}.endDate IS NULL OR {as_of} < {v}.endDateEarliest "
+    "THEN duration.inDays({v}.startDateEarliest, {as_of}).days + 1 "
+    "WHEN size({v}.endDate) < 10 THEN null "
+    "ELSE duration.inDays({v}.startDateEarliest, {v}.endDateEarliest).days END"
+)
+
 NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind(Label.ORGANIZATION, "organizations",
-             "An organization: a union or guild, a trade association, a studio, a media outlet...",
+             "An organization: a union or guild, a trade association, a studio, a media outlet... Each stage of a "
+             "lineage (before and after a merger or a rename) is an organization of its own.",
              (Attr("kind", "enum", "What kind of organization it is.", OrganizationKind, required=True,
-                   input_name="organization_kind"),),
-             (_edges("leaders", "Who presides over or leads it.", LEADING, "in", "Leadership", PERSON,
+                   input_name="organization_kind"),
+              _date("founded", "When this stage began (its founding, or the merger or rename that made it)."),
+              _date("dissolved", "When this stage ended (e.g. merged into another)."),
+              Attr("strike_count", "int", "How many strikes it has waged (with its predecessors', when asked).",
+                   required=True, writable=False, arguments=("include_predecessors",),
+                   read=f"size(COLLECT {{{{ MATCH ({{v}})<-[:{'|'.join(SUCCESSIONS)}*0..{{stages}}]-(:Organization)"
+                        "-[x:WAGES]->(s:Strike) WHERE x.retractedAt IS NULL RETURN DISTINCT s }})")),
+             (*_staged(_edges("leaders", "Who presides over or leads it.", LEADING, "in", "Leadership", PERSON,
                      "organization", "person", "span", _BY_TENURE),
               _edges("members", "Its members.", ("MEMBER_OF",), "in", "Membership", None, "organization", "member",
                      "span"),
@@ -323,7 +384,15 @@ NODE_KINDS: tuple[NodeKind, ...] = (
               _edges("negotiations", "Talks it took part in.", ("PARTICIPATES_IN",), "out", "Participation",
                      Label.NEGOTIATION, "party", "negotiation", None, _BY_TALKS_DATE),
               _edges("stances", "Its positions on bargaining issues.", STANCES, "out", "Stance", Label.ISSUE,
-                     "party", "issue", "point", ("{m}.name", "type({r})")))),
+                     "party", "issue", "point", ("{m}.name", "type({r})"))),
+              _edges("predecessors", "The stages it continues: organizations merged into it or renamed to it.",
+                     SUCCESSIONS, "in", "Succession", ORG, "successor", "predecessor", "point", _BY_DATE),
+              _edges("successors", "The stages that continue it: what it merged into or was renamed to.",
+                     SUCCESSIONS, "out", "Succession", ORG, "predecessor", "successor", "point", _BY_DATE),
+              Relation("lineage", "Every other stage of its lineage: predecessors, successors and merger partners, "
+                       "oldest first.", SUCCESSIONS, "both", "Organization", ORG,
+                       order=("{m}.foundedEarliest", "{m}.name"), reach=LINEAGE_HOPS)),
+             ordered_dates=(("founded", "dissolved"),)),
     NodeKind(Label.PERSON, "people", "A person.", (),
              (_edges("roles", "Organizations they preside over or lead.", LEADING, "out", "Leadership", ORG,
                      "person", "organization", "span", _BY_TENURE),
@@ -332,11 +401,19 @@ NODE_KINDS: tuple[NodeKind, ...] = (
               _edges("negotiations", "Talks they took part in.", ("PARTICIPATES_IN",), "out", "Participation",
                      Label.NEGOTIATION, "party", "negotiation", None, _BY_TALKS_DATE))),
     NodeKind(Label.STRIKE, "strikes", "A strike: who strikes, against whom, from when to when.",
-             (_date("start_date"), _date("end_date", "Null while it goes on (or when unknown).")),
-             (_nodes("strikers", "The organizations on strike.", ("WAGES",), "in", ORG, "span"),
+             (_date("start_date", "Its first day."),
+              _date("end_date", "The day it ended (a strike ending at 12:01 a.m. ends that day); null while it goes "
+                    "on, or when unknown."),
+              _date("attested_on", "When it is known to have been under way, if its start is not known."),
+              Attr("duration_days", "int", "Days on strike as of a date (default today), counted as strikers count "
+                   "them: the first day is day 1, and the end day is not a strike day. Null before it starts or "
+                   "when its start or end is not known to the day.", writable=False, arguments=("as_of",),
+                   read=DURATION_DAYS)),
+             (*_whole_life(
+              _nodes("strikers", "The organizations on strike.", ("WAGES",), "in", ORG, "span"),
               _nodes("against", "Whom the strike is against.", ("AGAINST",), "out", ORG, "span"),
               _edges("parties", "Both sides, with dates and sources.", ("WAGES", "AGAINST"), "both", "StrikeParty",
-                     ORG, "strike", "organization", "span", ("type({r}) DESC", "{m}.name")),
+                     ORG, "strike", "organization", "span", ("type({r}) DESC", "{m}.name"))),
               _nodes("negotiations", "Talks about this strike.", ("ABOUT",), "in", Label.NEGOTIATION, None,
                      _BY_TALKS_DATE),
               _nodes("agreements", "Agreements about (e.g. ending) this strike.", ("ABOUT",), "in", Label.AGREEMENT)),
@@ -365,8 +442,10 @@ NODE_KINDS: tuple[NodeKind, ...] = (
               Attr("kind", "enum", "What kind of document it is.", SourceKind, required=True,
                    input_name="source_kind"),
               _text("publisher"), _date("date"), Attr("url", "url"),
-              _text("file", "The copy of the document in the repository's sources, when there is one.")),
-             needs_citation=False),
+              _text("file", "Its text in the repository, under seed/sources/, when there is a copy."),
+              Attr("unverified", "bool", "True when it has neither a URL nor a file: nobody can check it.",
+                   required=True, writable=False, read="coalesce({v}.unverified, false)")),
+             needs_citation=False, locators=("url", "file")),
 )  # fmt: skip
 
 NODE_KIND: dict[Label, NodeKind] = {kind.label: kind for kind in NODE_KINDS}

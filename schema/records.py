@@ -3,14 +3,27 @@ rules that both the seed files and the API's mutations are checked against."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model, model_validator
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
-from schema.dates import PartialDate, date_properties
-from schema.model import FACT_QUALIFIERS, NODE_KINDS, SPAN_DATES, Attr, Label, NodeKind, RelType
+from schema.dates import PartialDate, date_properties, mentioned
+from schema.model import (
+    ATTESTED,
+    CITATION_FIELDS,
+    CITATION_SOURCE,
+    FACT_QUALIFIERS,
+    FACT_WRITABLE,
+    NODE_KINDS,
+    SPAN_DATES,
+    Attr,
+    Label,
+    NodeKind,
+    RelType,
+)
 
 Slug = Annotated[
     str,
@@ -26,20 +39,15 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True, populate_by_name=True)
 
 
-class Citation(Record):
-    """One source behind a fact, and the sentence of it the fact rests on."""
-
-    source: Slug
-    quote: Text | None = None
-
-
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
 
 
 def _annotation(attr: Attr) -> Any:
     """The validation rule of one field, from its kind in the model."""
-    base: Any = {"text": Text, "texts": list[Text], "date": Date, "int": int, "url": Url}.get(attr.kind, attr.enum)
-    return base if attr.required else base | None
+    base: Any = {"text": Text, "texts": list[Text], "date": Date, "int": int, "bool": bool, "url": Url}.get(
+        attr.kind, attr.enum
+    )
+    return base if attr.required and attr.kind != "bool" else base | None
 
 
 def _fields(attrs: tuple[Attr, ...], skip: set[str]) -> dict[str, Any]:
@@ -50,8 +58,38 @@ def _fields(attrs: tuple[Attr, ...], skip: set[str]) -> dict[str, Any]:
         if attr.kind == "texts":  # a fresh list each time, without pydantic deep-copying a shared default
             fields[attr.name] = (_annotation(attr), Field(default_factory=list))
         else:
-            fields[attr.name] = (_annotation(attr), ... if attr.required else None)
+            fields[attr.name] = (_annotation(attr), {"bool": False}.get(attr.kind, ... if attr.required else None))
     return fields
+
+
+class CitationBase(Record):
+    source: Slug
+
+    @model_validator(mode="after")
+    def _says_whose_words(self) -> CitationBase:
+        if getattr(self, "paraphrase", None) and not getattr(self, "via", None):
+            raise ValueError("a paraphrase is another source's words: name it in `via`")
+        return self
+
+
+def _citation_fields() -> dict[str, Any]:
+    return {attr.name: ((Slug if attr.name == "via" else Text) | None, None) for attr in CITATION_FIELDS}
+
+
+Citation: type[CitationBase] = create_model(
+    "Citation",
+    __base__=CitationBase,
+    __doc__="One source behind a node or fact: its own words (`quote`), or how a relaying source puts them.",
+    **_citation_fields(),
+)
+
+
+def citation_properties(cites: Sequence[CitationBase]) -> dict[str, Any]:
+    """Citations as stored: one list per citation field, "" where a citation has no value."""
+    stored: dict[str, Any] = {CITATION_SOURCE: [citation.source for citation in cites]}
+    for attr in CITATION_FIELDS:
+        stored[attr.prop] = [getattr(citation, attr.name) or "" for citation in cites]
+    return stored
 
 
 Storing = tuple[tuple[str, str, str], ...]  # (field, Neo4j property, kind) of the fields a record stores
@@ -66,7 +104,7 @@ def _stored(storing: Storing, record: BaseModel) -> dict[str, Any]:
     """Field values as Neo4j properties: enums by value, dates as text plus their first and last day."""
     stored: dict[str, Any] = {}
     for name, prop, kind in storing:
-        value = getattr(record, name)
+        value = getattr(record, name, None)
         if kind == "date":
             stored |= date_properties(prop, value)
         elif isinstance(value, Enum):
@@ -76,6 +114,21 @@ def _stored(storing: Storing, record: BaseModel) -> dict[str, Any]:
         else:
             stored[prop] = value
     return stored
+
+
+def _check_said(record: BaseModel, attrs: tuple[Attr, ...], cites: Sequence[CitationBase], note: str | None) -> None:
+    """Every date must be stated by a citation's quote or paraphrase, or by the note, which says how it was
+    resolved: no bound without evidence."""
+    texts = [text for c in cites for text in (getattr(c, "quote", None), getattr(c, "paraphrase", None)) if text]
+    texts += [note] if note else []
+    for attr in attrs:
+        value = getattr(record, attr.name, None)
+        if attr.kind == "date" and attr.writable and value is not None and not mentioned(value, texts):
+            raise PydanticCustomError(
+                "date_without_evidence",
+                "{field} {value} is in no quote, paraphrase or note: say where the date comes from (e.g. in the note)",
+                {"field": attr.name, "value": str(value)},
+            )
 
 
 def _check_order(record: BaseModel, pairs: tuple[tuple[str, str], ...]) -> None:
@@ -100,6 +153,8 @@ class NodeRecord(Record):
     @model_validator(mode="after")
     def _dates_in_order(self) -> NodeRecord:
         _check_order(self, self.kind_model.ordered_dates)
+        if self.kind_model.needs_citation:
+            _check_said(self, self.kind_model.fields, self.cites, getattr(self, "note", None))
         return self
 
     def properties(self) -> dict[str, Any]:
@@ -109,9 +164,15 @@ class NodeRecord(Record):
             "id": self.id,
             "aliasText": " | ".join(self.aliases) or None,
             "nameKeys": sorted({name.casefold() for name in [self.name, *self.aliases]}),
-            "sources": [citation.source for citation in self.cites],
-            "quotes": [citation.quote or "" for citation in self.cites],
+            **citation_properties(self.cites),
+            **({"unverified": self.unverified} if self.kind_model.locators else {}),
         }
+
+    @property
+    def unverified(self) -> bool:
+        """A kind that says where to check it (locators), with none of them given."""
+        locators = self.kind_model.locators
+        return bool(locators) and all(getattr(self, name, None) is None for name in locators)
 
 
 def _node_record(kind: NodeKind) -> type[NodeRecord]:
@@ -139,12 +200,18 @@ class FactBase(Record):
     type: RelType
     from_: Slug = Field(alias="from")
     to: Slug
-    note: Text | None = None
     cites: list[Citation] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> FactBase:
         _check_order(self, (SPAN_DATES,))
+        _check_said(self, FACT_QUALIFIERS, self.cites, getattr(self, "note", None))
+        if getattr(self, ATTESTED, None) is not None and any(getattr(self, name, None) for name in SPAN_DATES):
+            raise PydanticCustomError(
+                "attested_and_bounded",
+                "{field} is for a fact known only at a point in time: give it or since/until, not both",
+                {"field": ATTESTED},
+            )
         return self
 
     @property
@@ -155,16 +222,20 @@ class FactBase(Record):
         return {
             **_stored(_FACT_STORING, self),
             "id": self.fact_id,
-            "note": self.note,
-            "sources": [citation.source for citation in self.cites],
-            "quotes": [citation.quote or "" for citation in self.cites],
+            **citation_properties(self.cites),
         }
 
 
-_FACT_STORING = _storing(FACT_QUALIFIERS, set())
+_FACT_STORING = _storing(FACT_QUALIFIERS + FACT_WRITABLE, set())
 FactRecord: type[FactBase] = create_model(
-    "FactRecord", __base__=FactBase, __doc__=FactBase.__doc__, **_fields(FACT_QUALIFIERS, set())
+    "FactRecord", __base__=FactBase, __doc__=FactBase.__doc__, **_fields(FACT_QUALIFIERS + FACT_WRITABLE, set())
 )
+
+
+def location(detail: ErrorDetails) -> tuple[int | str, ...]:
+    """Where an error is: its path, down to the field a record-wide rule names (e.g. a date without evidence)."""
+    field = (detail.get("ctx") or {}).get("field")
+    return (*detail["loc"], field) if field else tuple(detail["loc"])
 
 
 def explain(detail: ErrorDetails) -> str:

@@ -21,7 +21,18 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from schema.graph_model import REL_RULES, Label, RelType
-from schema.records import FACT_SECTION, NODE_SECTIONS, FactBase, FactRecord, NodeRecord, Record, explain
+from schema.records import (
+    FACT_SECTION,
+    NODE_SECTIONS,
+    CitationBase,
+    FactBase,
+    FactRecord,
+    NodeRecord,
+    Record,
+    explain,
+    location,
+)
+from seed.evidence import citation_problems, file_problem, unverified_warning
 from seed.problems import Problem, SeedValidationError
 from seed.yaml_reader import ParsedFile, PathKey, dotted, paused_gc, read_yaml
 
@@ -93,6 +104,7 @@ class SeedSet:
     invalid_ids: set[str] = field(default_factory=set)  # entries already reported; not "unknown" elsewhere
     labels: dict[str, Label] = field(default_factory=dict)  # node id -> its kind
     fact_count: int = 0
+    warnings: list[Problem] = field(default_factory=list)  # allowed, but worth a curator's look
 
     def nodes_by_label(self) -> dict[Label, list[NodeRecord]]:
         grouped: dict[Label, list[NodeRecord]] = defaultdict(list)
@@ -165,7 +177,9 @@ def validate_documents(
         found = [*(problems or []), *checks.problems, *checks.pending_problems()]
     if found:
         raise SeedValidationError(found)
-    return checks.seed
+    seed = checks.seed
+    seed.warnings = sorted(where.problem(message=unverified_warning(node_id)) for where, node_id in checks.unverified)
+    return seed
 
 
 _ADAPTERS: dict[type[Record], TypeAdapter[list[Any]]] = {}
@@ -182,7 +196,7 @@ def _adapter(model: type[Record]) -> TypeAdapter[list[Any]]:
 class _PendingFact:
     where: Located
     fact: tuple[RelType, str, str]  # type, from, to
-    sources: tuple[str, ...]
+    cites: Sequence[CitationBase]
 
 
 class _Checks:
@@ -195,9 +209,13 @@ class _Checks:
         self.problems: list[Problem] = []
         self.owners: dict[tuple[Label, str], str] = {}  # (kind, casefolded name or alias) -> node id
         self.fact_ids: set[str] = set()
-        self.sources: set[str] = set()  # ids of Source nodes
+        self.files: dict[str, str | None] = {}  # Source node id -> its file under seed/sources (or None)
+        self.fileless: set[str] = set()  # Source nodes without a file: citing them needs no text checked
         self.pending_facts: list[_PendingFact] = []  # naming an id not (yet) known, or of the wrong kind
-        self.pending_citations: list[tuple[Located, tuple[str, ...]]] = []
+        # Citations checked once every source is known: naming a source not seen yet, or one with a file
+        # (whose text must hold the quote).
+        self.pending_citations: list[tuple[Located, Sequence[CitationBase]]] = []
+        self.unverified: list[tuple[Located, str]] = []  # Source nodes nobody can check (a warning)
 
     def document(self, parsed: ParsedFile) -> None:
         display = parsed.display
@@ -277,16 +295,27 @@ class _Checks:
         if self.sink is None:
             seed.nodes.update(zip(ids, nodes, strict=True))
         if label is Label.SOURCE:
-            self.sources.update(ids)
-        if not self.sources.issuperset(citation.source for node in nodes for citation in node.cites):
-            self._pend_citations(parsed, section, start, nodes)
+            for offset, node in enumerate(nodes, start):
+                self._source(Located(parsed, (section, offset)), node)
+        if not self.fileless.issuperset(_named_sources(nodes)):
+            for offset, node in enumerate(nodes, start):
+                self._pend_citations(Located(parsed, (section, offset)), node.cites)
         return nodes
 
-    def _pend_citations(self, parsed: ParsedFile, section: str, start: int, nodes: list[NodeRecord]) -> None:
-        for offset, node in enumerate(nodes, start):
-            sources = tuple(citation.source for citation in node.cites)
-            if not self.sources.issuperset(sources):
-                self.pending_citations.append((Located(parsed, (section, offset)), sources))
+    def _source(self, located: Located, node: NodeRecord) -> None:
+        """A Source node: its file must be there; one with no locator at all is worth a warning."""
+        file = getattr(node, "file", None)
+        self.files[node.id] = file
+        if file is None:
+            self.fileless.add(node.id)
+        elif (message := file_problem(file)) is not None:
+            self.problems.append(located.problem("file", message=message))
+        if node.unverified:
+            self.unverified.append((located, node.id))
+
+    def _pend_citations(self, located: Located, cites: Sequence[CitationBase]) -> None:
+        if not self.fileless.issuperset(_named_sources([cites])):
+            self.pending_citations.append((located, cites))
 
     def _node(self, located: Located, node: NodeRecord) -> bool:
         key = node.id
@@ -301,11 +330,9 @@ class _Checks:
         if self.sink is None:
             seed.nodes[key] = node
         if label is Label.SOURCE:
-            self.sources.add(key)
+            self._source(located, node)
         self._names(located, key, node)
-        sources = tuple(citation.source for citation in node.cites)
-        if not self.sources.issuperset(sources):
-            self.pending_citations.append((located, sources))
+        self._pend_citations(located, node.cites)
         return True
 
     def _names(self, located: Located, key: str, node: NodeRecord) -> None:
@@ -333,8 +360,7 @@ class _Checks:
         seed.fact_count += len(ids)
         if self.sink is None:
             seed.facts.update(zip(ids, facts, strict=True))
-        if not (_ends_allowed(seed.labels, facts) and
-                self.sources.issuperset(citation.source for fact in facts for citation in fact.cites)):  # fmt: skip
+        if not (_ends_allowed(seed.labels, facts) and self.fileless.issuperset(_named_sources(facts))):
             for offset, fact in enumerate(facts, start):
                 self._pend_fact(Located(parsed, (section, offset)), fact)
         return facts
@@ -360,11 +386,10 @@ class _Checks:
 
     def _pend_fact(self, located: Located, fact: FactBase) -> None:
         """Most facts are settled at once; one that names an id not seen yet (or of a kind that is wrong,
-        unless the id turns out invalid), or a source not seen yet, is checked again at the end."""
+        unless the id turns out invalid), or a source not seen yet or with a file, is checked again at the end."""
         ends = (fact.type, fact.from_, fact.to)
-        sources = tuple(citation.source for citation in fact.cites)
-        if not (self._ends_settled(ends) and self.sources.issuperset(sources)):
-            self.pending_facts.append(_PendingFact(located, ends, sources))
+        if not (self._ends_settled(ends) and self.fileless.issuperset(_named_sources([fact]))):
+            self.pending_facts.append(_PendingFact(located, ends, fact.cites))
 
     def _ends_settled(self, fact: tuple[RelType, str, str]) -> bool:
         """Both ends are known nodes of an allowed kind (or invalid entries, reported already): no later
@@ -398,28 +423,22 @@ class _Checks:
     def pending_problems(self) -> list[Problem]:
         """The references not settled while reading, now that every id is known."""
         problems: list[Problem] = []
-        for where, sources in self.pending_citations:
-            problems += self._citation_problems(where, sources)
+        for where, cites in self.pending_citations:
+            problems += self._citation_problems(where, cites)
         for pending in self.pending_facts:
             problems += self._end_problems(pending.where, pending.fact)
-            problems += self._citation_problems(pending.where, pending.sources)
+            problems += self._citation_problems(pending.where, pending.cites)
         return problems
 
-    def _citation_problems(self, where: Located, sources: tuple[str, ...]) -> list[Problem]:
+    def _citation_problems(self, where: Located, cites: Sequence[CitationBase]) -> list[Problem]:
         return [
-            where.problem(
-                "cites",
-                index,
-                "source",
-                message=f"unknown source '{source}'{_did_you_mean(source, sorted(self.sources))}",
-            )
-            for index, source in enumerate(sources)
-            if source not in self.sources
+            where.problem("cites", index, field, message=message)
+            for index, field, message in citation_problems(cites, self.files)
         ]
 
 
 def _problem_from_pydantic(parsed: ParsedFile, at: PathKey, detail: ErrorDetails) -> Problem:
-    loc = tuple(part for part in detail["loc"] if not str(part).startswith("function-"))
+    loc = tuple(part for part in location(detail) if not str(part).startswith("function-"))
     here = (*at, *loc)
     return Problem(parsed.display, parsed.line_of(here), dotted(here), explain(detail))
 
@@ -451,3 +470,14 @@ def _ends_allowed(labels: dict[str, Label], facts: list[FactBase]) -> bool:
         set(zip(map(id, map(labels.__getitem__, starts)), types, strict=True)) <= _ALLOWED_STARTS
         and set(zip(map(id, map(labels.__getitem__, ends)), types, strict=True)) <= _ALLOWED_ENDS
     )
+
+
+def _named_sources(cited: Iterable[Any]) -> set[str]:
+    """The sources (and relaying sources) that records' citations (or lists of citations) name."""
+    named: set[str] = set()
+    for record in cited:
+        for citation in record if isinstance(record, list) else record.cites:
+            named.add(citation.source)
+            if (via := getattr(citation, "via", None)) is not None:
+                named.add(via)
+    return named

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from schema.dates import PartialDate, date_properties
+from schema.dates import PartialDate, date_properties, mentioned
 from schema.scalars import DATE_SCALAR
 
 
@@ -41,3 +41,19 @@ def test_a_month_or_a_year_covers_its_whole_span() -> None:
 def test_impossible_or_malformed_dates_say_why(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         PartialDate.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("date", "text", "said"),
+    [
+        ("2023-05-02", "day 1 was 2023-05-02", True),
+        ("2023-08-11", "talks will resume Friday, Aug. 11, with", True),
+        ("2023-05-01", "since the WGA called the strike on May 1.", True),
+        ("2023-05-01", "since the WGA called the strike on May 11.", False),
+        ("2023-06", "reached a deal with the AMPTP in early June", True),
+        ("1960", "the first double strike since 1960", True),
+        ("2023-08-04", "Negotiators previously met last Friday", False),  # a weekday is not a date
+    ],
+)
+def test_a_date_is_said_by_its_iso_form_or_its_month_and_day(date: str, text: str, said: bool) -> None:
+    assert mentioned(PartialDate.parse(date), [text]) is said

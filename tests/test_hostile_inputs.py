@@ -64,9 +64,9 @@ async def test_changes_since_takes_a_date_time_with_a_space_and_refuses_nonsense
 
 
 async def test_enum_and_list_variables_behave_like_literals(gql: GraphQLClient) -> None:
-    query = 'query($t: [RelationshipType!]) { organization(id: "wga") { relationships(types: $t) { type } } }'
+    query = 'query($t: [RelationshipType!]) { organization(id: "wga") { relationships(types: $t, history: true) { type } } }'
     by_variable = await gql.data(query, {"t": ["WAGES"]})
-    literal = await gql.data('{ organization(id: "wga") { relationships(types: [WAGES]) { type } } }')
+    literal = await gql.data('{ organization(id: "wga") { relationships(types: [WAGES], history: true) { type } } }')
     assert by_variable == literal and {r["type"] for r in literal["organization"]["relationships"]} == {"WAGES"}
     body = await gql(query, {"t": ["NOT_A_TYPE"]})
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

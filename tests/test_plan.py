@@ -119,3 +119,28 @@ def test_cursors_round_trip_and_strangers_are_refused_without_an_echo() -> None:
         assert len(str(refused.value)) < 100 and bad not in str(refused.value)
     with pytest.raises(BadUserInput, match="another ordering"):
         decode_cursor(cursor, "NAME_ASC", "after")
+
+
+def test_the_time_rule_renders_today_a_date_or_every_fact() -> None:
+    def cypher(arguments: str) -> str:
+        return compile_query(f'{{ organization(id: "sag") {{ leaders{arguments} {{ title }} }} }}').statement.cypher
+
+    today, dated, history = cypher(""), cypher('(asOf: "1960")'), cypher("(history: true)")
+    assert "date()" in today and "attestedOnEarliest" in today  # today: Neo4j's clock, so a cached plan stays right
+    assert "date()" not in dated and "attestedOnEarliest" in dated
+    assert "attestedOnLatest" not in history and "retractedAt IS NULL" in history
+    staged = cypher("(includePredecessors: true)")
+    assert "MERGED_INTO|RENAMED_TO*0..16" in staged
+
+
+def test_event_parties_answer_for_the_whole_event_without_as_of() -> None:
+    query = '{ strike(id: "wga-strike-2023") { strikers { slug } then: strikers(asOf: "2023") { slug } } }'
+    statement = compile_query(query).statement
+    whole, then = statement.cypher.split("COLLECT")[1:3]
+    assert "sinceEarliest" not in whole and "sinceEarliest" in then
+
+
+def test_history_with_as_of_is_refused_at_its_field() -> None:
+    plan = compile_query('{ organization(id: "sag") { leaders(asOf: "1960", history: true) { title } } }').plan
+    leaders = plan.roots[0].child.fields[0]  # type: ignore[union-attr]
+    assert leaders.refusal is not None and "asOf and history" in leaders.refusal.message

@@ -62,32 +62,38 @@ async def test_strikes_by_striker_target_and_start_range(gql: GraphQLClient) -> 
 async def test_dates_keep_their_precision(gql: GraphQLClient) -> None:
     data = await gql.data(
         '{ agreement(id: "dga-amptp-agreement-2023") { actions { action on by organization { slug } } } '
-        '  strike(id: "wga-strike-1960") { startDate endDate } }'
+        '  strike(id: "wga-strike-1960") { startDate endDate attestedOn } }'
     )
     actions = {(a["action"], a["organization"]["slug"]): (a["on"], a["by"]) for a in data["agreement"]["actions"]}
     assert actions[("REACHED", "dga")] == ("2023-06", None)
     assert actions[("RATIFIED", "dga")] == (None, "2023-08-10")
-    assert data["strike"] == {"startDate": "1960", "endDate": "1960"}
+    # The story says only that the strike was on in 1960: no start or end is invented.
+    assert data["strike"] == {"startDate": None, "endDate": None, "attestedOn": "1960"}
 
 
 async def test_who_leads_each_side_with_sources(gql: GraphQLClient) -> None:
     data = await gql.data(
-        '{ organization(name: "amptp") { name leaders { title person { name } '
-        "sources { quote source { title publisher date kind } } } } }"
+        '{ organization(name: "amptp") { name leaders(asOf: "2023-08-10") { title attestedOn person { name } '
+        "sources { quote via { slug } source { title publisher date kind } } } } }"
     )
     leader = data["organization"]["leaders"][0]
     assert leader["person"] == {"name": "Carol Lombardini"}
     assert leader["title"] == "President"
+    assert leader["attestedOn"] == "2023-08-10"
     assert leader["sources"][0]["quote"] == "Carol Lombardini [AMPTP president]"
+    assert leader["sources"][0]["via"] == {"slug": "story-2023-08-10-wga-returns"}
     assert leader["sources"][0]["source"]["kind"] == "EMAIL"
     assert leader["sources"][0]["source"]["date"] == "2023-08-10"
 
 
 async def test_leaders_as_of_a_date(gql: GraphQLClient) -> None:
-    query = 'query($d: Date) { organization(id: "sag-aftra") { leaders(asOf: $d) { person { name } since until } } }'
+    query = (
+        'query($d: Date) { organization(id: "sag") { leaders(asOf: $d) { person { name } since until attestedOn } } }'
+    )
     assert (await gql.data(query, {"d": "1960-05-01"}))["organization"]["leaders"] == [
-        {"person": {"name": "Ronald Reagan"}, "since": "1960", "until": "1960"}
+        {"person": {"name": "Ronald Reagan"}, "since": None, "until": None, "attestedOn": "1960"}
     ]
+    assert (await gql.data(query, {"d": "1961"}))["organization"]["leaders"] == []
     assert (await gql.data(query, {"d": "2023-08-10"}))["organization"]["leaders"] == []
 
 
@@ -117,7 +123,7 @@ async def test_lookup_by_name_or_alias_any_case(gql: GraphQLClient) -> None:
         ' c: organization(name: "Screen Actors Guild") { slug } d: organization(name: "writers") { slug }'
         ' e: person(name: "CAROL LOMBARDINI") { slug } }'
     )
-    assert data == {"a": {"slug": "wga"}, "b": {"slug": "wga"}, "c": {"slug": "sag-aftra"}, "d": None,
+    assert data == {"a": {"slug": "wga"}, "b": {"slug": "wga"}, "c": {"slug": "sag"}, "d": None,
                     "e": {"slug": "carol-lombardini"}}  # fmt: skip
 
 
@@ -145,7 +151,8 @@ async def test_every_root_list(gql: GraphQLClient) -> None:
         ' negotiations(status: HELD) { slug date outcome } issues(proposedBy: "wga", first: 3) { name }'
         " sources(kind: EMAIL) { title publisher } }"
     )
-    assert data["organizations"] == [{"slug": "dga"}, {"slug": "sag-aftra"}, {"slug": "wga"}]
+    assert data["organizations"] == [{"slug": "aftra"}, {"slug": "dga"}, {"slug": "sag-aftra"}, {"slug": "sag"},
+                                     {"slug": "wga"}]  # fmt: skip
     assert data["people"] == [{"name": "Carol Lombardini"}, {"name": "Ronald Reagan"}]
     assert data["agreements"] == [{"slug": "dga-amptp-agreement-2023"}]
     assert data["negotiations"][0]["slug"] == "wga-amptp-meeting-2023-08-04"
@@ -162,7 +169,7 @@ async def test_people_of_an_organization_and_name_fragments(gql: GraphQLClient) 
         ' negotiations(party: "wga-negotiating-committee") { slug } }'
     )
     assert data["people"] == [{"name": "Carol Lombardini"}]
-    assert {o["slug"] for o in data["organizations"]} == {"dga", "wga", "sag-aftra"}
+    assert {o["slug"] for o in data["organizations"]} == {"dga", "wga", "sag", "sag-aftra"}
     assert data["negotiations"] == [{"slug": "wga-amptp-talks-2023-08-11"}]
 
 
@@ -213,13 +220,13 @@ async def test_path_between_two_organizations_hop_by_hop(gql: GraphQLClient) -> 
 
 async def test_path_through_a_unique_route(gql: GraphQLClient) -> None:
     data = await gql.data(
-        '{ path(from: "ronald-reagan", to: "sag-strike-1960") { length hops { type forward since until '
+        '{ path(from: "ronald-reagan", to: "sag-strike-1960") { length hops { type forward attestedOn '
         "from { slug } to { slug } sources { quote } } } }"
     )
     assert data["path"]["hops"] == [
-        {"type": "PRESIDES", "forward": True, "since": "1960", "until": "1960", "from": {"slug": "ronald-reagan"},
-         "to": {"slug": "sag-aftra"}, "sources": [{"quote": "since 1960, when Ronald Reagan was SAG President"}]},
-        {"type": "WAGES", "forward": True, "since": "1960", "until": "1960", "from": {"slug": "sag-aftra"},
+        {"type": "PRESIDES", "forward": True, "attestedOn": "1960", "from": {"slug": "ronald-reagan"},
+         "to": {"slug": "sag"}, "sources": [{"quote": "since 1960, when Ronald Reagan was SAG President"}]},
+        {"type": "WAGES", "forward": True, "attestedOn": "1960", "from": {"slug": "sag"},
          "to": {"slug": "sag-strike-1960"},
          "sources": [{"quote": "the first double strike for both Hollywood unions since 1960, when Ronald Reagan was SAG President"}]},
     ]  # fmt: skip
@@ -253,7 +260,7 @@ async def test_pagination_forwards_and_backwards(gql: GraphQLClient) -> None:
     )
     everything = (await gql.data("{ organizations(first: 100) { slug } }"))["organizations"]
     slugs = [o["slug"] for o in everything]
-    assert len(slugs) == 8
+    assert len(slugs) == 10
     seen, after = [], None
     while True:
         conn = (await gql.data(page, {"f": 3, "a": after}))["organizationsConnection"]

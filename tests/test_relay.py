@@ -65,7 +65,7 @@ async def test_refetch_by_node_id_and_nodes(gql: GraphQLClient) -> None:
         "fragment StrikeRow_strike on Strike { name startDate }",
         {"id": strike_id},
     )
-    assert refetch["node"] == {"__typename": "Strike", "name": "1960 SAG strike", "startDate": "1960", "id": strike_id}
+    assert refetch["node"] == {"__typename": "Strike", "name": "1960 SAG strike", "startDate": None, "id": strike_id}
     both = await gql.data(
         "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Organization { kind } } }",
         {"ids": [org_id, strike_id]},

@@ -41,9 +41,9 @@ strikes:
   - id: guild-strike
     name: The guild strike
     start_date: 2023-05-02
-    cites: [{source: story}]
+    cites: [{source: story, quote: "on strike since 2023-05-02"}]
 facts:
-  - {type: WAGES, from: guild, to: guild-strike, since: 2023-05-02, cites: [{source: story}]}
+  - {type: WAGES, from: guild, to: guild-strike, since: 2023-05-02, cites: [{source: story, quote: "since 2023-05-02"}]}
   - {type: AGAINST, from: guild-strike, to: producers, cites: [{source: story, quote: "against the producers"}]}
 """
 )
@@ -115,7 +115,7 @@ BAD_INPUTS = [
         id="wrong-property-type",
     ),
     pytest.param(
-        GOOD.replace(", since: 2023-05-02, cites: [{source: story}]", ""),
+        GOOD.replace(', since: 2023-05-02, cites: [{source: story, quote: "since 2023-05-02"}]', ""),
         "bad.yaml:21: facts[0].cites: missing source: every entry must cite at least one source",
         id="missing-source",
     ),

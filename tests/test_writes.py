@@ -29,11 +29,11 @@ mutation {
   union: createNode(kind: ORGANIZATION, input: {id: "animators", name: "Animation Guild", organizationKind: UNION,
                                                 cites: [{source: "report-2026"}]}) { slug version managedBy }
   strike: createNode(kind: STRIKE, input: {id: "animation-strike-2026", name: "2026 animation strike",
-                                           startDate: "2026-11", cites: [{source: "report-2026", quote: "walked out"}]}) {
+                                           startDate: "2026-11", cites: [{source: "report-2026", quote: "walked out in November"}]}) {
     ... on Strike { startDate }
   }
   wages: assertFact(input: {type: WAGES, from: "animators", to: "animation-strike-2026", since: "2026-11",
-                            cites: [{source: "report-2026"}]}) { factId type direction other { slug } }
+                            note: "Since 2026-11, as the report says", cites: [{source: "report-2026"}]}) { factId type direction other { slug } }
   against: assertFact(input: {type: AGAINST, from: "animation-strike-2026", to: "amptp",
                               cites: [{source: "report-2026"}]}) { factId sources { source { title } } }
 }
@@ -104,6 +104,11 @@ async def test_deleting_needs_the_admin_role(gql: GraphQLClient, seeded: AsyncDr
             'createNode(kind: PERSON, input: {id: "jane", name: "Jane", cites: [{source: "no-such-source"}]}) { slug }',
             "BAD_USER_INPUT",
             "unknown source 'no-such-source'",
+        ),
+        (
+            'createNode(kind: PERSON, input: {id: "jane", name: "Jane", cites: [{source: "wga-email-2023-08-10", via: "nowhere", quote: "hi"}]}) { slug }',
+            "BAD_USER_INPUT",
+            "input.cites[0].via: unknown source 'nowhere'",
         ),
         (
             'createNode(kind: PERSON, input: {id: "carol-lombardini", name: "C", cites: [{source: "story-2023-08-10-wga-returns"}]}) { slug }',
@@ -251,10 +256,10 @@ async def test_reseeding_keeps_what_the_api_wrote(gql: GraphQLClient, seeded: As
 async def test_api_facts_can_be_corrected_with_their_version(gql: GraphQLClient) -> None:
     assert "errors" not in await gql(NEW_STRIKE, headers=EDITOR)
     body = await gql(
-        'mutation { updateFact(id: "animators--wages--animation-strike-2026", expectedVersion: 1, input: {since: "2026-11-20", note: "day known"}) { since note version } }',
+        'mutation { updateFact(id: "animators--wages--animation-strike-2026", expectedVersion: 1, input: {since: "2026-11-20", note: "day known: 2026-11-20"}) { since note version } }',
         headers=EDITOR,
     )
-    assert body["data"]["updateFact"] == {"since": "2026-11-20", "note": "day known", "version": 2}
+    assert body["data"]["updateFact"] == {"since": "2026-11-20", "note": "day known: 2026-11-20", "version": 2}
 
 
 async def test_new_sources_can_come_with_the_fact(gql: GraphQLClient) -> None:
@@ -285,7 +290,7 @@ async def test_a_fact_type_added_to_the_model_is_writable_correctable_and_readab
     """AUTHORIZED and its `vote` were added by one edit to schema/model.py (the README's recipe)."""
     body = await gql(
         'mutation { assertFact(input: {type: AUTHORIZED, from: "wga", to: "wga-strike-2023", on: "2023-04-17", '
-        'vote: "97.85% in favour", cites: [{source: "story-2023-08-10-wga-returns"}]}) { factId type vote on } }',
+        'note: "Vote announced on 2023-04-17", vote: "97.85% in favour", cites: [{source: "story-2023-08-10-wga-returns"}]}) { factId type vote on } }',
         headers=EDITOR,
     )
     assert body["data"]["assertFact"] == {

@@ -16,6 +16,7 @@ from graphql import (
     ExecutionResult,
     FieldNode,
     GraphQLError,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
@@ -25,7 +26,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_variable_values
 
-from api.compile.plan import OperationPlan, RootPlan
+from api.compile.plan import ObjectPlan, OperationPlan, RootPlan
 from api.compile.planner import NotCompilable, Planner, fragments_of, unwrap
 from api.compile.render import Renderer, Statement
 from api.compile.respond import Shaper
@@ -188,6 +189,34 @@ class OperationSource:
         cypher = FIND_FACT + f"WITH r MATCH (a)-[r]->(m) RETURN {projection} AS f0"
         rows = await graph.read(cypher, id=fact, **renderer.params)
         return Shaper(fallback=True).object(child, rows[0]["f0"] if rows else None, None)
+
+    def event_plan(self, key: str) -> ObjectPlan:
+        """How a subscription's events are shaped: the selection of its root field `key`."""
+        planner, nodes, named = self._subscription_field(key)
+        return planner.object(named, nodes, 1)
+
+    def event_node(self, key: str, slug: str) -> RootPlan:
+        """A node subscription's payload: the node `slug` as the selection asks, read at each event."""
+        planner, nodes, named = self._subscription_field(key)
+        child = planner.object(named, nodes, 1)
+        if planner.cost > self.compiler.max_cost:  # read again at every change: held to the query limit
+            raise QueryTooComplex(
+                f"subscription cost {planner.cost} is over the limit of {self.compiler.max_cost}: ask for less",
+                cost=planner.cost,
+                maxCost=self.compiler.max_cost,
+            )
+        return RootPlan(key, nodes[0].name.value, "lookup", False, None, child, args=(("slug", slug),))
+
+    async def read(self, graph: RequestGraph, root: RootPlan) -> Any:
+        """One planned root read, shaped for graphql-core to complete."""
+        return await self._shaped(graph, root)
+
+    def _subscription_field(self, key: str) -> tuple[Planner, list[FieldNode], GraphQLNamedType]:
+        subscription_type = self.compiler.schema.subscription_type
+        assert subscription_type is not None
+        planner, nodes = self.field_nodes(subscription_type, key)
+        named: GraphQLNamedType = unwrap(subscription_type.fields[nodes[0].name.value].type)[3]
+        return planner, nodes, named
 
     async def _shaped(self, graph: RequestGraph, root: RootPlan) -> Any:
         shaper = Shaper(fallback=True)

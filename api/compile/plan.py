@@ -96,6 +96,8 @@ RootKind = Literal[
     "search",
     "path",
     "changes",
+    "strikes_per_year",
+    "days_on_strike",
 ]
 
 

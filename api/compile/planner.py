@@ -37,10 +37,11 @@ from api.compile import roots
 from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, Refusal, RootPlan
 from api.errors import UserFacingError
 from schema.model import (
+    CITATION_FIELDS,
     EDGE_VIEW,
     FACT_FIELDS,
+    FACT_QUALIFIERS,
     NODE_KIND_BY_TYPE,
-    QUALIFIER,
     Attr,
     EdgeView,
 )
@@ -51,8 +52,10 @@ from schema.model import (
 RELATION_FANOUT = 10
 CITATIONS_FANOUT = 2
 
-CITATION_FIELDS = {
-    "quote": "CASE {v}.quotes[{i}] WHEN '' THEN null ELSE {v}.quotes[{i}] END",
+# A citation's texts, read from the parallel lists they are stored in ("" for none); `via` is a Source.
+CITATION_TEXTS = {
+    attr.graphql_name: f"CASE {{v}}.{attr.prop}[{{i}}] WHEN '' THEN null ELSE {{v}}.{attr.prop}[{{i}}] END"
+    for attr in CITATION_FIELDS
 }
 CHANGE_FIELDS = {
     "id": "{v}.id",
@@ -61,11 +64,18 @@ CHANGE_FIELDS = {
     "action": "{v}.action",
     "entityType": "{v}.entityType",
     "entity": "{v}.entity",
+    "seq": "{v}.seq",
+    "nodes": "{v}.nodes",
+}
+# The counts of `strikesPerYear` and `daysOnStrike`, as the renderer names them.
+AGGREGATE_FIELDS = {
+    "StrikeYear": {"year": "{year}", "strikes": "{count}"},
+    "StrikeTally": {"strikes": "{count}", "days": "{days}"},
 }
 ATTRS_BY_GRAPHQL_NAME: dict[str, dict[str, Attr]] = {
     type_name: {attr.graphql_name: attr for attr in kind.all_fields} for type_name, kind in NODE_KIND_BY_TYPE.items()
 }
-FACT_ATTRS = {attr.graphql_name: attr for attr in FACT_FIELDS}
+FACT_ATTRS = {attr.graphql_name: attr for attr in FACT_FIELDS + FACT_QUALIFIERS}
 
 
 class NotCompilable(Exception):
@@ -227,13 +237,17 @@ class Planner:
         if parent in EDGE_VIEW:
             return self._edge_field(EDGE_VIEW[parent], base, named, nodes, multiplier)
         if parent == "Citation":
-            if name == "source":
-                return _replace(base, read="end", end="source", child=self.object(named, nodes, multiplier))
-            return _replace(base, expr=CITATION_FIELDS[name])
+            if name in ("source", "via"):
+                return _replace(base, read="end", end=name, child=self.object(named, nodes, multiplier))
+            return _replace(base, expr=CITATION_TEXTS[name])
         if parent == "SearchHit":
             if name == "node":
                 return _replace(base, read="end", end="node", child=self.object(named, nodes, multiplier))
             return _replace(base, expr="{score}")
+        if parent in AGGREGATE_FIELDS:
+            if name == "organization":
+                return _replace(base, read="end", end="organization", child=self.object(named, nodes, multiplier))
+            return _replace(base, expr=AGGREGATE_FIELDS[parent][name])
         if parent == "Change":
             if name in ("before", "after"):
                 return _replace(base, read="json", expr="{v}." + name)
@@ -254,13 +268,13 @@ class Planner:
             return _replace(base, read="global_id")
         attr = ATTRS_BY_GRAPHQL_NAME[parent].get(name)
         if attr is not None:
-            return _replace(base, expr=attr.template)
+            return _replace(base, expr=attr.template, args=roots.time_arguments(arguments))
         if name == "relationships":
             args = roots.relationships_arguments(arguments)
             child = self.object(named, nodes, multiplier * max(dict(args)["first"], 1))
             return _replace(base, read="relationships", child=child, args=args)
         relation = roots.relation_named(parent, name)
-        args = roots.as_of_argument(arguments)
+        args = roots.time_arguments(arguments)
         child = self.object(named, nodes, multiplier * RELATION_FANOUT)
         return _replace(base, read="relation", relation=f"{parent}.{relation.name}", child=child, args=args)
 
@@ -274,7 +288,7 @@ class Planner:
         for attr, _ in view.computed:
             if attr.graphql_name == name:
                 return _replace(base, expr=attr.template)
-        fact_attr = FACT_ATTRS.get(name) or QUALIFIER.get(name)
+        fact_attr = FACT_ATTRS.get(name)
         if fact_attr is None:
             raise NotCompilable(f"{view.name}.{name} is not compiled")
         return _replace(base, expr=fact_attr.template)

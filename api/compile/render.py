@@ -18,8 +18,9 @@ from typing import Any
 from api.compile.cursors import SORT_KEYS, PageRequest, keyset_condition, order_by
 from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootPlan
 from api.compile.roots import MAX_LIST
+from schema.dates import PartialDate
 from schema.graph_model import ENTITY, FULLTEXT_INDEX, Label
-from schema.model import EDGE_VIEW, NODE_KIND_BY_TYPE, Relation
+from schema.model import DURATION_DAYS, EDGE_VIEW, LINEAGE_HOPS, NODE_KIND_BY_TYPE, SUCCESSIONS, Relation
 
 TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"
 
@@ -199,6 +200,27 @@ class Renderer:
             f"RETURN {projection} ORDER BY c.at DESC, c.id LIMIT {self.param(root.arg('first'))} }}"
         )
 
+    def _root_strikes_per_year(self, root: RootPlan) -> str:
+        assert root.child is not None
+        low, high = self.param(root.arg("from")), self.param(root.arg("to"))
+        projection = self.object(root.child, {"year": "year", "count": "count"})
+        return (
+            "RETURN COLLECT { MATCH (n:Strike) "
+            "WITH n, coalesce(n.startDateEarliest, n.attestedOnEarliest).year AS year "
+            f"WHERE year IS NOT NULL AND ({low} IS NULL OR year >= {low}) AND ({high} IS NULL OR year <= {high}) "
+            f"WITH year, count(n) AS count RETURN {projection} ORDER BY year }}"
+        )
+
+    def _root_days_on_strike(self, root: RootPlan) -> str:
+        assert root.child is not None
+        days = DURATION_DAYS.format(v="s", as_of=self.day(root.arg("as_of")))
+        projection = self.object(root.child, {"organization": "o", "count": "count", "days": "days"})
+        return (
+            "RETURN COLLECT { MATCH (o:Organization)-[x:WAGES]->(s:Strike) WHERE x.retractedAt IS NULL "
+            f"WITH DISTINCT o, s WITH o, count(s) AS count, sum({days}) AS days "
+            f"RETURN {projection} ORDER BY days DESC, o.name, o.id LIMIT {self.param(root.arg('first'))} }}"
+        )
+
     # -- objects and fields ------------------------------------------------------------------------------
 
     def object(self, plan: ObjectPlan, scope: dict[str, str]) -> str:
@@ -221,6 +243,8 @@ class Renderer:
     def field(self, plan: FieldPlan, scope: dict[str, str]) -> str:
         read = plan.read
         if read == "value" or read == "json":
+            if "{as_of}" in plan.expr or "{stages}" in plan.expr:  # a computed field with arguments
+                scope = scope | {"as_of": self.day(plan.arg("as_of")), "stages": str(self.stages(plan))}
             return plan.expr.format_map(_Scope(scope))
         if read == "global_id":
             return f"{scope['v']}.id"
@@ -228,7 +252,9 @@ class Renderer:
             return "null"
         assert plan.child is not None
         if read == "end":
-            return self.object(plan.child, {"v": scope[plan.end]})
+            var = scope[plan.end]
+            projection = self.object(plan.child, {"v": var})
+            return f"CASE WHEN {var} IS NULL THEN null ELSE {projection} END" if not plan.non_null else projection
         if read == "citations":
             return self.citations(plan.child, scope["v"])
         if read == "relationships":
@@ -238,20 +264,42 @@ class Renderer:
         raise AssertionError(f"unknown read {read}")
 
     def citations(self, child: ObjectPlan, var: str) -> str:
-        source, index = self.fresh("s"), self.fresh("i")
-        projection = self.object(child, {"v": var, "i": index, "source": source})
+        source, index, via = self.fresh("s"), self.fresh("i"), self.fresh("via")
+        projection = self.object(child, {"v": var, "i": index, "source": source, "via": via})
+        relayed = any(f.read == "end" and f.end == "via" for f in child.fields)
+        match_via = f"OPTIONAL MATCH ({via}:Source {{id: {var}.vias[{index}]}}) " if relayed else ""
         return (
             f"COLLECT {{ UNWIND range(0, size(coalesce({var}.sources, [])) - 1) AS {index} "
-            f"MATCH ({source}:Source {{id: {var}.sources[{index}]}}) RETURN {projection} ORDER BY {index} }}"
+            f"MATCH ({source}:Source {{id: {var}.sources[{index}]}}) {match_via}"
+            f"RETURN {projection} ORDER BY {index} }}"
         )
+
+    def day(self, as_of: PartialDate | None) -> str:
+        """The day a computed field counts to: the last day of `asOf`, or today (Neo4j's clock, UTC)."""
+        return "date()" if as_of is None else self.param(as_of.latest)
+
+    @staticmethod
+    def stages(plan: FieldPlan) -> int:
+        """How many steps back a lineage is followed: 0 unless predecessors are asked for."""
+        return LINEAGE_HOPS if plan.arg("include_predecessors") else 0
 
     def relation(self, plan: FieldPlan, parent: str) -> str:
         assert plan.child is not None
         type_name = plan.child.type_name or "Node"
         relation = _relation(plan)
         rel, other = self.fresh("r"), self.fresh("m")
+        if relation.reach > 1:
+            return self.reachable(plan, relation, parent, other)
+        stages = self.stages(plan)
+        if stages:  # the organization and the stages it continues
+            stage = self.fresh("stage")
+            lineage = f"MATCH ({parent})<-[:{'|'.join(SUCCESSIONS)}*0..{stages}]-({stage}:{Label.ORGANIZATION.value}) "
+            parent = stage
+        else:
+            lineage = ""
         pattern = _pattern(relation, parent, rel, other)
-        where = self.time_filter(rel, relation.time, plan.arg("as_of"))
+        history = plan.arg("history") or (not relation.current and plan.arg("as_of") is None)
+        where = self.time_filter(rel, relation.time, plan.arg("as_of"), history)
         if type_name in EDGE_VIEW:
             scope = {"v": rel, "self": parent, "other": other}
             scope |= {end: scope[role] for end, role in relation.ends}
@@ -259,7 +307,23 @@ class Renderer:
             scope = {"v": other}
         projection = self.object(plan.child, scope)
         order = ", ".join(key.format(m=other, r=rel) for key in relation.order)
-        return f"COLLECT {{ MATCH {pattern} WHERE {where} RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
+        return (
+            f"COLLECT {{ {lineage}MATCH {pattern} WHERE {where} "
+            f"RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
+        )
+
+    def reachable(self, plan: FieldPlan, relation: Relation, parent: str, other: str) -> str:
+        """The other nodes within `reach` hops over unretracted facts of the relation's types (a lineage)."""
+        assert plan.child is not None
+        path = self.fresh("p")
+        label = f":{relation.other_label.value}" if relation.other_label else ""
+        projection = self.object(plan.child, {"v": other})
+        order = ", ".join(key.format(m=other) for key in relation.order)
+        return (
+            f"COLLECT {{ MATCH {path} = ({parent})-[:{'|'.join(relation.types)}*1..{relation.reach}]-({other}{label}) "
+            f"WHERE {other} <> {parent} AND none(x IN relationships({path}) WHERE x.retractedAt IS NOT NULL) "
+            f"WITH DISTINCT {other} RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
+        )
 
     def relationships(self, plan: FieldPlan, parent: str) -> str:
         """The generic `relationships(types, direction, asOf, first)` of any node."""
@@ -267,8 +331,9 @@ class Renderer:
         rel, other = self.fresh("r"), self.fresh("m")
         arrow = {"OUTGOING": "-[{r}]->", "INCOMING": "<-[{r}]-", "BOTH": "-[{r}]-"}[plan.arg("direction")]
         pattern = f"({parent}){arrow.format(r=rel)}({other}:{ENTITY})"
-        as_of = plan.arg("as_of")
-        conditions = list(dict.fromkeys([self.time_filter(rel, "span", as_of), self.time_filter(rel, "point", as_of)]))
+        as_of, history = plan.arg("as_of"), plan.arg("history", False)
+        filters = [self.time_filter(rel, time, as_of, history) for time in ("span", "point")]
+        conditions = list(dict.fromkeys(filters))
         if plan.arg("types"):
             conditions.append(f"type({rel}) IN {self.param(list(plan.arg('types')))}")
         projection = self.object(plan.child, {"v": rel, "self": parent, "other": other})
@@ -277,15 +342,24 @@ class Renderer:
             f"RETURN {projection} ORDER BY type({rel}), {other}.name, {rel}.id LIMIT {self.param(plan.arg('first'))} }}"
         )
 
-    def time_filter(self, rel: str, time: str | None, as_of: Any) -> str:
-        """Facts that held on `as_of` (and were not retracted by then); without it, current facts."""
-        if as_of is None:
+    def time_filter(self, rel: str, time: str | None, as_of: PartialDate | None, history: bool = False) -> str:
+        """The time rule (README, "Time"): facts that held on `as_of`, or today without it, and were not
+        retracted by then; with `history`, every unretracted fact.
+
+        A span holds from `since` to `until`, an open end reaching as far as it may; a fact attested only at a
+        point in time (`attestedOn`) holds on that date alone. A fact with neither holds at any date. An event
+        (`on`, `by`) holds from when it happened."""
+        if history:
             return f"{rel}.retractedAt IS NULL"
-        lo, hi = self.param(as_of.earliest), self.param(as_of.latest)
-        conditions = [f"({rel}.retractedAt IS NULL OR date({rel}.retractedAt) > {hi})"]
+        if as_of is None:
+            lo = hi = "date()"
+            conditions = [f"{rel}.retractedAt IS NULL"]
+        else:
+            lo, hi = self.param(as_of.earliest), self.param(as_of.latest)
+            conditions = [f"({rel}.retractedAt IS NULL OR date({rel}.retractedAt) > {hi})"]
         if time == "span":
-            conditions.append(f"coalesce({rel}.sinceEarliest, {lo}) <= {hi}")
-            conditions.append(f"coalesce({rel}.untilLatest, {hi}) >= {lo}")
+            conditions.append(f"coalesce({rel}.attestedOnEarliest, {rel}.sinceEarliest, {lo}) <= {hi}")
+            conditions.append(f"coalesce({rel}.attestedOnLatest, {rel}.untilLatest, {hi}) >= {lo}")
         elif time == "point":
             conditions.append(f"coalesce({rel}.onEarliest, {rel}.byLatest, {lo}) <= {hi}")
         return " AND ".join(conditions)

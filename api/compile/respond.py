@@ -161,6 +161,9 @@ class Shaper:
         assert root.child is not None
         return self.items(root.child, raw, path, True, "Query", root.name)
 
+    _root_strikes_per_year = _root_changes
+    _root_days_on_strike = _root_changes
+
     def _root_path(self, root: RootPlan, raw: Any, path: Path) -> Any:
         from_found, to_found, length, hops = raw
         for found, argument in ((from_found, "from"), (to_found, "to")):

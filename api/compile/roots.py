@@ -81,12 +81,24 @@ def as_of_argument(arguments: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     return (("as_of", parse_date(as_of, "asOf")),) if as_of is not None else ()
 
 
+def time_arguments(arguments: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """`asOf`, or `history: true`, or neither (today); `includePredecessors` where a field takes it."""
+    bound = as_of_argument(arguments)
+    if arguments.get("history"):
+        if bound:
+            raise BadUserInput("asOf and history: give one or the other: history lists every fact, whatever the date")
+        bound += (("history", True),)
+    if arguments.get("includePredecessors"):
+        bound += (("include_predecessors", True),)
+    return bound
+
+
 def relationships_arguments(arguments: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     types = arguments.get("types")
     type_names = tuple(RelType[str(name)].value for name in types) if types else ()
     direction = str(arguments.get("direction") or "BOTH")
     first = bounded(int(arguments.get("first", 100)), 0, MAX_LIST, "first")
-    return (*as_of_argument(arguments), ("types", type_names), ("direction", direction), ("first", first))
+    return (*time_arguments(arguments), ("types", type_names), ("direction", direction), ("first", first))
 
 
 def relation_named(type_name: str, graphql_name: str) -> Relation:
@@ -242,13 +254,17 @@ def _name_contains(fragment: str | None) -> list[Condition]:
     return [Condition("any(k IN n.nameKeys WHERE k CONTAINS {fragment})", (("fragment", fragment.casefold()),))]
 
 
-def _date_range(prop: str, start: Any, end: Any, argument: str) -> list[Condition]:
-    """Nodes whose `prop` may fall in [start, end] (a partial date counts as its whole span)."""
+def _date_range(prop: str, start: Any, end: Any, argument: str, bound: str | None = None) -> list[Condition]:
+    """Nodes whose `prop` may fall in [start, end] (a partial date counts as its whole span). Where `prop` is
+    unknown, a `bound` date (a strike attested as under way) says only that it came no later than that."""
     conditions = []
     if start is not None:
-        conditions.append(Condition(f"n.{prop}Latest >= {{lo}}", (("lo", parse_date(start, argument).earliest),)))
+        latest = f"coalesce(n.{prop}Latest, n.{bound}Latest)" if bound else f"n.{prop}Latest"
+        conditions.append(Condition(f"{latest} >= {{lo}}", (("lo", parse_date(start, argument).earliest),)))
     if end is not None:
-        conditions.append(Condition(f"n.{prop}Earliest <= {{hi}}", (("hi", parse_date(end, argument).latest),)))
+        unbounded = f" OR (n.{prop} IS NULL AND n.{bound} IS NOT NULL)" if bound else ""
+        earliest = f"(n.{prop}Earliest <= {{hi}}{unbounded})"
+        conditions.append(Condition(earliest, (("hi", parse_date(end, argument).latest),)))
     return conditions
 
 
@@ -268,7 +284,8 @@ def _equals(prop: str, value: Enum | str | None) -> list[Condition]:
 def _active(span: PartialDate) -> Condition:
     """Strikes that may have been on during `span` (a partial date counts as its whole span)."""
     return Condition(
-        "n.startDateEarliest <= {hi} AND coalesce(n.endDateLatest, {hi}) >= {lo}",
+        "coalesce(n.attestedOnEarliest, n.startDateEarliest) <= {hi} "
+        "AND coalesce(n.attestedOnLatest, n.endDateLatest, {hi}) >= {lo}",
         (("lo", span.earliest), ("hi", span.latest)),
     )
 
@@ -277,7 +294,9 @@ def _strikes(a: dict[str, Any]) -> list[Condition]:
     conditions = [_active(parse_date(a["activeOn"], "activeOn"))] if a.get("activeOn") is not None else []
     conditions += _linked("(:Organization {{id: {node}}})-[x:WAGES]->(n)", a.get("striker"), "striker")
     conditions += _linked("(n)-[x:AGAINST]->(:Organization {{id: {node}}})", a.get("against"), "against")
-    conditions += _date_range("startDate", a.get("startedFrom"), a.get("startedTo"), "startedFrom/startedTo")
+    conditions += _date_range(
+        "startDate", a.get("startedFrom"), a.get("startedTo"), "startedFrom/startedTo", bound="attestedOn"
+    )
     return conditions + _name_contains(a.get("nameContains"))
 
 
@@ -389,6 +408,26 @@ def changes(planner: Planner, key: str, name: str, non_null: bool, arguments: di
     child = planner.object(_named(graphql_type), nodes, first)
     return RootPlan(key, name, "changes", non_null, None, child, args=(("since", since), ("entity", entity),
                                                                         ("first", first)))  # fmt: skip
+
+
+@_root("strikesPerYear")
+def strikes_per_year(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any],
+                     given: set[str], nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
+    years = [arguments.get(bound) for bound in ("from", "to")]
+    for year, argument in zip(years, ("from", "to"), strict=True):
+        if year is not None:
+            bounded(year, 1, 9999, argument)
+    child = planner.object(_named(graphql_type), nodes, MAX_LIST)
+    return RootPlan(key, name, "strikes_per_year", non_null, None, child, args=(("from", years[0]), ("to", years[1])))
+
+
+@_root("daysOnStrike")
+def days_on_strike(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any],
+                   given: set[str], nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
+    first = bounded(arguments.get("first") or 20, 1, planner.max_page_size, "first")
+    child = planner.object(_named(graphql_type), nodes, first)
+    return RootPlan(key, name, "days_on_strike", non_null, None, child,
+                    args=(*as_of_argument(arguments), ("first", first)))  # fmt: skip
 
 
 def _instant(text: str) -> str:

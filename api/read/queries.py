@@ -16,6 +16,7 @@ from api.compile.cursors import DateOrder, NameOrder, StrikeOrder
 from api.context import Info
 from schema.graph_model import Label, NegotiationStatus, OrganizationKind, SourceKind
 from schema.scalars import Date
+from schema.types.aggregates import StrikeTally, StrikeYear
 from schema.types.changes import Change
 from schema.types.nodes import NODE_TYPES, Connection, Node, Path, SearchHit
 
@@ -225,6 +226,30 @@ class Query:
         first: int = 50,
     ) -> list[Change]:
         result: list[Change] = await _planned(info)
+        return result
+
+    # -- counts ----------------------------------------------------------------------------------------
+
+    @strawberry.field(description="Strikes per year they began, oldest first: a chart's bars.")
+    async def strikes_per_year(
+        self,
+        info: Info,
+        from_: Annotated[int | None, strawberry.argument(name="from", description="The first year.")] = None,
+        to: Annotated[int | None, strawberry.argument(description="The last year.")] = None,
+    ) -> list[StrikeYear]:
+        result: list[StrikeYear] = await _planned(info)
+        return result
+
+    @strawberry.field(description="Organizations by days on strike, most first, with how many strikes they waged.")
+    async def days_on_strike(
+        self,
+        info: Info,
+        as_of: Annotated[
+            Date | None, strawberry.argument(description="Count up to this day. Without it: today.")
+        ] = None,
+        first: First = None,
+    ) -> list[StrikeTally]:
+        result: list[StrikeTally] = await _planned(info)
         return result
 
     @strawberry.field(description="The shortest connection between two nodes (slugs or global ids), hop by hop.")

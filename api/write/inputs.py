@@ -8,19 +8,29 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
-from schema.model import FACT_QUALIFIERS, NODE_FIELDS, NODE_KINDS, Attr, RelType
+from schema.model import CITATION_FIELDS, FACT_QUALIFIERS, FACT_WRITABLE, NODE_FIELDS, NODE_KINDS, Attr, RelType
 from schema.scalars import Date
 
 
-@strawberry.input(description="A source behind a fact or node, and the sentence it rests on.")
-class CitationInput:
-    source: str
-    quote: str | None = None
-
-
 def _input_type(attr: Attr) -> Any:
-    base: Any = {"text": str, "url": str, "texts": list[str], "date": Date, "int": int}.get(attr.kind, attr.enum)
+    base: Any = {"text": str, "url": str, "texts": list[str], "date": Date, "int": int, "bool": bool}.get(
+        attr.kind, attr.enum
+    )
     return base | None
+
+
+CitationInput: Any = strawberry.input(
+    type(
+        "CitationInput",
+        (),
+        {
+            "__annotations__": {"source": str} | {attr.name: str | None for attr in CITATION_FIELDS},
+            "__module__": __name__,
+            **{attr.name: strawberry.field(default=None, description=attr.description) for attr in CITATION_FIELDS},
+        },
+    ),
+    description="A source behind a fact or node: its own words (`quote`), or how a relaying source (`via`) puts them.",
+)
 
 
 def _input(name: str, description: str, fields: dict[str, Any], bases: tuple[type, ...] = ()) -> Any:
@@ -67,8 +77,7 @@ NodeInput: Any = _input(
 FactPatch: Any = _input(
     "FactPatch",
     "Corrections to a fact's qualifiers or sources; omitted fields stay, null clears.",
-    {attr.name: _input_type(attr) for attr in FACT_QUALIFIERS}
-    | {"note": str | None, "cites": list[CitationInput] | None},
+    {attr.name: _input_type(attr) for attr in FACT_QUALIFIERS + FACT_WRITABLE} | {"cites": list[CitationInput] | None},
 )
 
 

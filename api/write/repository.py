@@ -3,7 +3,7 @@ checks the version the client based it on, and leaves a `Change` in the audit tr
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from typing import Any
 
 from neo4j.exceptions import ConstraintError
@@ -13,10 +13,11 @@ from strawberry.utils.str_converters import to_camel_case
 from api.auth import Caller
 from api.errors import BadUserInput, Conflict, NotFound
 from api.graph import RequestGraph
+from api.write.audit import record_change
 from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
 from schema.keys import FACT_KEY, NAME_KEY, name_key
-from schema.model import FACT_QUALIFIERS, NODE_KIND, NOTE, stored_as
-from schema.records import NODE_RECORDS, FactBase, FactRecord, NodeRecord, explain
+from schema.model import CITATION_FIELDS, CITATION_SOURCE, FACT_QUALIFIERS, FACT_WRITABLE, NODE_KIND, stored_as
+from schema.records import NODE_RECORDS, CitationBase, FactBase, FactRecord, NodeRecord, explain
 from schema.types.changes import ChangeAction
 
 API = "api"
@@ -66,44 +67,19 @@ def node_fields(label: Label, props: dict[str, Any]) -> dict[str, Any]:
 
 def fact_fields(rel_type: str, start: str, end: str, props: dict[str, Any]) -> dict[str, Any]:
     fields = {"id": props["id"], "type": rel_type, "from": start, "to": end, "cites": _citations(props)}
-    for attr in (*FACT_QUALIFIERS, NOTE):
+    for attr in (*FACT_QUALIFIERS, *FACT_WRITABLE):
         if props.get(attr.prop) is not None:
             fields[attr.name] = props[attr.prop]
     return fields
 
 
 def _citations(props: dict[str, Any]) -> list[dict[str, Any]]:
-    quotes = props.get("quotes") or []
+    """Stored citation lists back into citations ("" is none)."""
+    texts = {attr.name: props.get(attr.prop) or [] for attr in CITATION_FIELDS}
     return [
-        {"source": source, "quote": (quotes[i] if i < len(quotes) else "") or None}
-        for i, source in enumerate(props.get("sources") or [])
+        {"source": source} | {name: (values[i] if i < len(values) else "") or None for name, values in texts.items()}
+        for i, source in enumerate(props.get(CITATION_SOURCE) or [])
     ]
-
-
-# -- the audit trail ----------------------------------------------------------------------------------
-
-
-def _json(props: dict[str, Any] | None) -> str | None:
-    if props is None:
-        return None
-    return json.dumps({k: v for k, v in props.items() if k != "seedHash"}, sort_keys=True, default=str)
-
-
-async def record_change(
-    graph: RequestGraph,
-    caller: Caller,
-    action: ChangeAction,
-    entity_type: str,
-    entity: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    await graph.write(
-        "CREATE (:Change {id: randomUUID(), at: datetime(), actor: $actor, action: $action, "
-        "entityType: $type, entity: $entity, before: $before, after: $after})",
-        actor=caller.name, action=action.value, type=entity_type, entity=entity,
-        before=_json(before), after=_json(after),
-    )  # fmt: skip
 
 
 # -- nodes --------------------------------------------------------------------------------------------
@@ -126,7 +102,7 @@ async def create_node(graph: RequestGraph, caller: Caller, record: NodeRecord) -
             f"'{record.name}' names the existing {label} '{clash[0]['namedId']}' ({clash[0]['namedName']})",
             field="input.name",
         )
-    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    await _check_sources(graph, record.cites)
     try:
         rows = await graph.write(
             f"CREATE (n:{ENTITY}:{label}) SET n = $props, n.managedBy = '{API}', n.version = 1, "
@@ -136,7 +112,9 @@ async def create_node(graph: RequestGraph, caller: Caller, record: NodeRecord) -
     except ConstraintError:
         raise _id_taken(record.id) from None
     await _claim_names(graph, record.label, record.id, record.name, properties["nameKeys"])
-    await record_change(graph, caller, ChangeAction.CREATE_NODE, label, record.id, None, rows[0]["after"])
+    await record_change(
+        graph, caller, ChangeAction.CREATE_NODE, label, record.id, None, rows[0]["after"], nodes=[record.id]
+    )
 
 
 def _id_taken(slug: str) -> Conflict:
@@ -206,7 +184,7 @@ async def update_node(
             f"'{slug}' is managed by the seed files: change its sources there, not through the API",
             field="input.cites",
         )
-    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    await _check_sources(graph, record.cites)
     old_keys, new_keys = set(before.get("nameKeys") or []), set(properties["nameKeys"])
     await _release_names(graph, label, slug, sorted(old_keys - new_keys))
     await _claim_names(graph, label, slug, record.name, sorted(new_keys - old_keys))
@@ -216,7 +194,9 @@ async def update_node(
         "n.updatedAt = datetime(), n.updatedBy = $actor RETURN properties(n) AS after",
         id=slug, props=properties, actor=caller.name,
     )  # fmt: skip
-    await record_change(graph, caller, ChangeAction.UPDATE_NODE, label.value, slug, before, rows[0]["after"])
+    await record_change(
+        graph, caller, ChangeAction.UPDATE_NODE, label.value, slug, before, rows[0]["after"], nodes=[slug]
+    )
     return label
 
 
@@ -230,16 +210,20 @@ async def delete_node(graph: RequestGraph, caller: Caller, slug: str, expected_v
     )
     await graph.write(f"MATCH (k:{NAME_KEY} {{owner: $id}}) DELETE k", id=slug)
     await graph.write(f"MATCH (n:{ENTITY} {{id: $id}}) DETACH DELETE n", id=slug)
-    await record_change(graph, caller, ChangeAction.DELETE_NODE, label.value, slug, before, None)
+    await record_change(graph, caller, ChangeAction.DELETE_NODE, label.value, slug, before, None, nodes=[slug])
 
 
-async def _check_sources(graph: RequestGraph, source_ids: list[str], field: str) -> None:
-    if not source_ids:
+async def _check_sources(graph: RequestGraph, cites: Sequence[CitationBase]) -> None:
+    """Every source a citation names, or relays it through (`via`), must exist."""
+    named = [(f"input.cites[{i}].{name}", source) for i, c in enumerate(cites)
+             for name, source in (("source", c.source), ("via", getattr(c, "via", None))) if source]  # fmt: skip
+    if not named:
         return
-    rows = await graph.write("MATCH (s:Source) WHERE s.id IN $ids RETURN collect(s.id) AS found", ids=source_ids)
-    missing = [source for source in source_ids if source not in rows[0]["found"]]
-    if missing:
-        raise BadUserInput(f"{field}: unknown source '{missing[0]}'", field=field)
+    ids = sorted({source for _, source in named})
+    rows = await graph.write("MATCH (s:Source) WHERE s.id IN $ids RETURN collect(s.id) AS found", ids=ids)
+    for field, source in named:
+        if source not in rows[0]["found"]:
+            raise BadUserInput(f"{field}: unknown source '{source}'", field=field)
 
 
 # -- facts --------------------------------------------------------------------------------------------
@@ -262,7 +246,7 @@ async def assert_fact(graph: RequestGraph, caller: Caller, record: FactBase) -> 
                 f"input.{end}: {record.type.value} cannot {end} a {labels[slug].value}: expected {expected}",
                 field=f"input.{end}",
             )
-    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    await _check_sources(graph, record.cites)
     taken = Conflict(f"a fact with id '{record.fact_id}' already exists: update or retract it", field="input.id")
     if await graph.write(f"MATCH (k:{FACT_KEY} {{id: $id}}) RETURN k.id AS id", id=record.fact_id):
         raise taken
@@ -280,7 +264,10 @@ async def assert_fact(graph: RequestGraph, caller: Caller, record: FactBase) -> 
         props=record.properties(), actor=caller.name, **{"from": record.from_, "to": record.to},
     )  # fmt: skip
     after = rows[0]["after"]
-    await record_change(graph, caller, ChangeAction.ASSERT_FACT, record.type.value, record.fact_id, None, after)
+    await record_change(
+        graph, caller, ChangeAction.ASSERT_FACT, record.type.value, record.fact_id, None, after,
+        nodes=[record.from_, record.to],
+    )  # fmt: skip
     return record.fact_id
 
 
@@ -306,13 +293,16 @@ async def update_fact(
     if before.get("retractedAt") is not None:
         raise Conflict(f"'{fact_id}' was retracted: assert a new fact instead", field="id")
     record = validate_fact(fact_fields(found["type"], found["start"], found["end"], before) | changes)
-    await _check_sources(graph, [c.source for c in record.cites], "input.cites")
+    await _check_sources(graph, record.cites)
     rows = await graph.write(
         FIND_FACT + "SET r += $props, r.version = r.version + 1, r.updatedAt = datetime(), r.updatedBy = $actor "
         "RETURN properties(r) AS after",
         id=fact_id, props=record.properties(), actor=caller.name,
     )  # fmt: skip
-    await record_change(graph, caller, ChangeAction.UPDATE_FACT, found["type"], fact_id, before, rows[0]["after"])
+    await record_change(
+        graph, caller, ChangeAction.UPDATE_FACT, found["type"], fact_id, before, rows[0]["after"],
+        nodes=[found["start"], found["end"]],
+    )  # fmt: skip
 
 
 async def retract_fact(
@@ -328,15 +318,6 @@ async def retract_fact(
         id=fact_id, actor=caller.name, reason=reason,
     )  # fmt: skip
     await record_change(
-        graph, caller, ChangeAction.RETRACT_FACT, found["type"], fact_id, found["props"], rows[0]["after"]
-    )
-
-
-async def changes_since(graph: RequestGraph, since: str | None, entity: str | None, limit: int) -> list[dict[str, Any]]:
-    return await graph.read(
-        "MATCH (c:Change) WHERE ($since IS NULL OR c.at >= datetime($since)) "
-        "AND ($entity IS NULL OR c.entity = $entity) "
-        "RETURN c.id AS id, toString(c.at) AS at, c.actor AS actor, c.action AS action, c.entityType AS entityType, "
-        "c.entity AS entity, c.before AS before, c.after AS after ORDER BY c.at DESC, c.id LIMIT $limit",
-        since=since, entity=entity, limit=limit,
+        graph, caller, ChangeAction.RETRACT_FACT, found["type"], fact_id, found["props"], rows[0]["after"],
+        nodes=[found["start"], found["end"]],
     )  # fmt: skip

@@ -9,12 +9,13 @@ object is a dict keyed by response key, as the compiler produced it.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from schema.model import (
+    CITATION_FIELDS,
     EDGE_VIEWS,
     FACT_FIELDS,
     NODE_FIELDS,
@@ -59,19 +60,69 @@ class StanceKind(Enum):
     SILENT_ON = "SILENT_ON"
 
 
+@strawberry.enum(description="How one stage of an organization became the next.")
+class SuccessionKind(Enum):
+    MERGED_INTO = "MERGED_INTO"
+    RENAMED_TO = "RENAMED_TO"
+
+
 ENUMS: dict[str, type[Enum]] = {
     "StrikeSide": StrikeSide,
     "AgreementActionKind": AgreementActionKind,
     "StanceKind": StanceKind,
+    "SuccessionKind": SuccessionKind,
     "Direction": Direction,
 }
 
 # -- resolvers of the fallback path: read the compiled value under the field's response key ---------------
 
 
-def by_key_as_of(root: Any, info: Info, as_of: Date | None = None) -> Any:
-    """`asOf`: only facts that held on that date (and were not yet retracted then); without it, current ones."""
+# The time rule, the same for every fact-following field (README, "Time"): `asOf` gives the facts that held
+# then; without it, a standing relationship answers for today and an event for its whole life; `history`
+# gives every fact with its bounds.
+AS_OF = "Facts that held on this date (and were not retracted by then). Without it: today's."
+HISTORY = "Every fact, past and present, with its bounds (instead of `asOf`)."
+PREDECESSORS = "Take in the facts of the stages it continues (merged into it or renamed to it)."
+
+
+def by_key_as_of(
+    root: Any,
+    info: Info,
+    as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
+    history: Annotated[bool, strawberry.argument(description=HISTORY)] = False,
+) -> Any:
     return by_key(root, info)
+
+
+def by_key_staged(
+    root: Any,
+    info: Info,
+    as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
+    history: Annotated[bool, strawberry.argument(description=HISTORY)] = False,
+    include_predecessors: Annotated[bool, strawberry.argument(description=PREDECESSORS)] = False,
+) -> Any:
+    return by_key(root, info)
+
+
+def by_key_on(
+    root: Any,
+    info: Info,
+    as_of: Annotated[Date | None, strawberry.argument(description="The day to count to. Without it: today.")] = None,
+) -> Any:
+    return by_key(root, info)
+
+
+def by_key_predecessors(
+    root: Any, info: Info, include_predecessors: Annotated[bool, strawberry.argument(description=PREDECESSORS)] = False
+) -> Any:
+    return by_key(root, info)
+
+
+ARGUMENT_RESOLVERS: dict[tuple[str, ...], Any] = {
+    (): by_key,
+    ("as_of",): by_key_on,
+    ("include_predecessors",): by_key_predecessors,
+}
 
 
 def by_key_relationships(
@@ -80,6 +131,7 @@ def by_key_relationships(
     types: list[RelType] | None = None,
     direction: Direction = Direction.BOTH,
     as_of: Date | None = None,
+    history: Annotated[bool, strawberry.argument(description=HISTORY)] = False,
     first: int = 100,
 ) -> Any:
     """Every fact touching this node, optionally of some types, one way, or as of a date (max 500)."""
@@ -104,7 +156,8 @@ def python_type(attr: Attr, graphql_type: str | None = None) -> Any:
 
 
 def _field(attr: Attr, graphql_type: str | None = None) -> tuple[Any, Any]:
-    return python_type(attr, graphql_type), strawberry.field(resolver=by_key, description=attr.description)
+    resolver = ARGUMENT_RESOLVERS[attr.arguments]
+    return python_type(attr, graphql_type), strawberry.field(resolver=resolver, description=attr.description)
 
 
 def _new_class(name: str, bases: tuple[type, ...], fields: dict[str, tuple[Any, Any]]) -> type:
@@ -154,8 +207,9 @@ def _build() -> None:
         TYPES[view.name] = _new_class(view.name, (fact,), {})
 
     _annotate(citation, {
-        "quote": (str | None, strawberry.field(resolver=by_key, description="The sentence the fact rests on.")),
         "source": (_ref("Source"), strawberry.field(resolver=by_key, description="The source document.")),
+        **{attr.name: ((_ref("Source") | None) if attr.name == "via" else str | None,
+                       strawberry.field(resolver=by_key, description=attr.description)) for attr in CITATION_FIELDS},
     })  # fmt: skip
     _annotate(node, {
         "sources": (list_of(citation), strawberry.field(resolver=by_key, description="Where this node is attested.")),
@@ -203,7 +257,8 @@ def _kind_fields(kind: NodeKind) -> dict[str, tuple[Any, Any]]:
 
 def _relation_field(relation: Relation) -> tuple[Any, Any]:
     item = _ref(relation.item)
-    return list_of(item), strawberry.field(resolver=by_key_as_of, description=relation.description)
+    resolver = by_key if relation.reach > 1 else by_key_staged if relation.staged else by_key_as_of
+    return list_of(item), strawberry.field(resolver=resolver, description=relation.description)
 
 
 _build()

@@ -1,0 +1,110 @@
+// The explorer's two ways to reach strikegraph, both public: GraphQL over HTTP (POST /graphql), and the
+// `changes` subscription over WebSocket with the graphql-transport-ws protocol, resumed after a drop.
+
+// What the explorer asks. A neighbourhood is read by global id (`node(id:)`): one query text for every
+// kind of node, so one plan. A slug alone (a deep link) is first resolved to its global id, one small
+// lookup per kind.
+const LOOKUPS = ["organization", "person", "strike", "agreement", "negotiation", "issue", "source"];
+const SOURCE = "slug title publisher date url";
+const CITATIONS = `sources { quote paraphrase source { ${SOURCE} } via { ${SOURCE} } }`;
+const FACT = `factId type title role detail since until attestedOn on by vote note inferred ${CITATIONS}`;
+export const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $asOf: Date!) {
+  node(id: $id) {
+    __typename id slug name description note ${CITATIONS}
+    ... on Organization { kind }
+    ... on Strike { startDate endDate }
+    ... on Negotiation { date status }
+    ... on Source { title publisher date url sourceKind: kind }
+    relationships(asOf: $asOf, first: 100) { ${FACT} direction other { __typename id slug name } }
+  }
+}`;
+export const RESOLVE = `query Resolve($slug: String!) {
+  ${LOOKUPS.map((field) => `${field}(id: $slug) { id }`).join("\n  ")}
+}`;
+export const STRIKES = `query Strikes($on: Date!) {
+  strikes(activeOn: $on, first: 100) { id slug name startDate endDate
+    parties(asOf: $on) { factId type side since until note inferred ${CITATIONS} organization { id slug name } } }
+}`;
+export const PATH = `query Path($from: String!, $to: String!) {
+  path(from: $from, to: $to, maxLength: 6) { length
+    hops { ${FACT} forward from { __typename id slug name } to { __typename id slug name } } }
+}`;
+export const SEARCH = `query Search($text: String!) { search(text: $text, first: 10) { node { __typename id slug name } } }`;
+
+export class GraphQLError extends Error {
+  constructor(errors) {
+    const first = errors[0] || {};
+    super(first.message || "the request failed");
+    this.code = (first.extensions || {}).code || "INTERNAL";
+  }
+}
+
+export async function query(document, variables = {}) {
+  const response = await fetch("/graphql", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ query: document, variables }),
+  });
+  const body = await response.json();
+  if (body.errors && body.errors.length) throw new GraphQLError(body.errors);
+  return body.data;
+}
+
+const CHANGES = `subscription Changes($after: Int) {
+  changes(after: $after) { seq action entityType entity nodes actor at }
+}`;
+
+// Listens to every committed change; `onChange(change)` for each, `onState("live" | "reconnecting")`.
+// After a drop it reconnects (backing off up to 10 s) and resumes after the last change it saw, so none
+// is missed; if too many were missed (FELL_BEHIND), `onChange(null)` asks for a full refresh.
+export class LiveChanges {
+  constructor({ onChange, onState }) {
+    this.onChange = onChange;
+    this.onState = onState;
+    this.lastSeq = null;
+    this.delay = 500;
+    this.closed = false;
+  }
+
+  start() {
+    if (this.closed) return;
+    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
+    const socket = new WebSocket(url, "graphql-transport-ws");
+    this.socket = socket;
+    socket.onopen = () => socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
+    socket.onmessage = (event) => this.receive(socket, JSON.parse(event.data));
+    socket.onclose = () => this.retry();
+  }
+
+  receive(socket, message) {
+    if (message.type === "connection_ack") {
+      const variables = this.lastSeq === null ? {} : { after: this.lastSeq };
+      socket.send(JSON.stringify({ id: "changes", type: "subscribe", payload: { query: CHANGES, variables } }));
+      this.delay = 500;
+      this.onState("live");
+    } else if (message.type === "ping") {
+      socket.send(JSON.stringify({ type: "pong" }));
+    } else if (message.type === "next" && message.payload.data) {
+      const change = message.payload.data.changes;
+      this.lastSeq = change.seq;
+      this.onChange(change);
+    } else if (message.type === "next" || message.type === "error") {
+      const errors = message.type === "error" ? message.payload : message.payload.errors;
+      const code = ((errors && errors[0] && errors[0].extensions) || {}).code;
+      if (code === "FELL_BEHIND") {
+        this.lastSeq = null;
+        this.onChange(null);
+      }
+      socket.close();
+    } else if (message.type === "complete") {
+      socket.close();
+    }
+  }
+
+  retry() {
+    if (this.closed) return;
+    this.onState("reconnecting");
+    setTimeout(() => this.start(), this.delay);
+    this.delay = Math.min(this.delay * 2, 10000);
+  }
+}

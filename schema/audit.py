@@ -1,0 +1,24 @@
+"""The audit trail as Neo4j stores it: one `Change` node per API write, numbered in commit order.
+
+Subscriptions read the trail, not in-process memory, so every API process serving one Neo4j sees every
+write (community Neo4j has no change data capture). For that each change gets `seq`: a gap-free number in
+commit order. A writing transaction takes its numbers from the one `ChangeSequence` node just before it
+commits; the write lock on that node is held until the commit, so writers number one after another, and
+whoever has read change n can already read every change before it.
+"""
+
+from __future__ import annotations
+
+CHANGE = "Change"
+# A change written by a transaction that has not numbered it yet; other transactions never see the label.
+UNSEQUENCED = "UnsequencedChange"
+CHANGE_SEQUENCE = "ChangeSequence"
+SEQUENCE_ID = "changes"
+
+
+def audit_schema_statements() -> list[str]:
+    return [
+        f"CREATE CONSTRAINT change_sequence_id IF NOT EXISTS FOR (s:{CHANGE_SEQUENCE}) REQUIRE s.id IS UNIQUE",
+        # Unique: two changes with one number would be a bug in the numbering, and Neo4j refuses it.
+        f"CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:{CHANGE}) REQUIRE c.seq IS UNIQUE",
+    ]

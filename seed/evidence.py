@@ -1,0 +1,72 @@
+"""Checks that citations can be verified: the sources they name exist, their text files are there, a quote
+is found word for word in the text that holds it, and a paraphrase in the relaying source's text. A source
+nobody can check (no URL, no file) is allowed, but said: it is `unverified`."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from schema.records import CitationBase
+
+SOURCES_DIR = Path(__file__).resolve().parent / "sources"  # the texts a source's `file` names
+
+_SPACE = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=64)
+def source_text(file: str) -> str | None:
+    """A source file's text with whitespace collapsed, or None when there is no such file."""
+    path = (SOURCES_DIR / file).resolve()
+    if SOURCES_DIR not in path.parents or not path.is_file():
+        return None
+    return _SPACE.sub(" ", path.read_text(encoding="utf-8"))
+
+
+Found = list[tuple[int, str, str]]  # (citation index, field, message)
+
+
+def citation_problems(cites: Sequence[CitationBase], files: dict[str, str | None]) -> Found:
+    """(index, field, message) for each citation naming an unknown source, or whose words are not where it says.
+
+    `files` maps every source id to its file (None without one)."""
+    problems: Found = []
+    for index, citation in enumerate(cites):
+        via = getattr(citation, "via", None)
+        for field, source in (("source", citation.source), ("via", via)):
+            if source is not None and source not in files:
+                close = difflib.get_close_matches(source, sorted(files), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append((index, field, f"unknown source '{source}'{hint}"))
+        if problems and problems[-1][0] == index:
+            continue
+        quote, paraphrase = getattr(citation, "quote", None), getattr(citation, "paraphrase", None)
+        # A quote is the cited source's words: in its own text, or else in the text of the source relaying it.
+        holder = citation.source if files.get(citation.source) else via
+        if quote and holder and files.get(holder):
+            problems += _missing(index, "quote", quote, holder, files)
+        if paraphrase and via and files.get(via):
+            problems += _missing(index, "paraphrase", paraphrase, via, files)
+    return problems
+
+
+def _missing(index: int, field: str, words: str, holder: str, files: dict[str, str | None]) -> Found:
+    text = source_text(str(files[holder]))
+    if text is None:
+        return []  # reported once, on the source's `file`
+    if _SPACE.sub(" ", words.strip()) in text:
+        return []
+    return [(index, field, f"not found word for word in the text of '{holder}' ({files[holder]}): copy it exactly")]
+
+
+def file_problem(file: str | None) -> str | None:
+    if file is not None and source_text(file) is None:
+        return f"no file '{file}' under seed/sources/"
+    return None
+
+
+def unverified_warning(source_id: str) -> str:
+    return f"'{source_id}' has neither a url nor a file: it is marked unverified"

@@ -1,0 +1,77 @@
+"""The validator's evidence checks, without Neo4j: dates need a quote or note that states them, a quote is
+found word for word where it says, a paraphrase names its relaying source, and unverifiable sources are said."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from seed.problems import SeedValidationError
+from seed.validate import read_seed
+
+SOURCES = """\
+sources:
+  - id: story
+    name: The story
+    kind: ARTICLE
+    file: 2023-08-10-wga-returns-to-negotiating-table.txt
+  - id: email
+    name: An email
+    kind: EMAIL
+organizations:
+  - id: guild
+    name: A Guild
+    kind: UNION
+    cites: [{source: story, quote: "The Writers Guild of America (WGA) is returning"}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        pytest.param(
+            "  - {type: SUPPORTS, from: guild, to: guild, since: 2023-07-01, cites: [{source: story}]}",
+            "bad.yaml:15: facts[0].since: since 2023-07-01 is in no quote, paraphrase or note",
+            id="bound-without-evidence",
+        ),
+        pytest.param(
+            "  - {type: SUPPORTS, from: guild, to: guild, since: 1960, attested_on: 1960, note: in 1960,"
+            " cites: [{source: story}]}",
+            "bad.yaml:15: facts[0].attested_on: attested_on is for a fact known only at a point in time",
+            id="attested-and-bounded",
+        ),
+        pytest.param(
+            "  - {type: SUPPORTS, from: guild, to: guild, cites: [{source: email, quote: unions stand together}]}",
+            "",
+            id="unverifiable-quote-is-allowed",
+        ),
+        pytest.param(
+            "  - {type: SUPPORTS, from: guild, to: guild, cites: [{source: email, via: story, quote: unions stand together}]}",
+            "bad.yaml:15: facts[0].cites[0].quote: not found word for word in the text of 'story'",
+            id="quote-not-in-the-relaying-text",
+        ),
+        pytest.param(
+            "  - {type: SUPPORTS, from: guild, to: guild, cites: [{source: email, paraphrase: the guild is back}]}",
+            "bad.yaml:15: facts[0].cites[0]: a paraphrase is another source's words: name it in `via`",
+            id="paraphrase-without-via",
+        ),
+        pytest.param(
+            "  - {type: SUPPORTS, from: guild, to: guild, cites: [{source: email, via: stroy}]}",
+            "bad.yaml:15: facts[0].cites[0].via: unknown source 'stroy' (did you mean 'story'?)",
+            id="unknown-via",
+        ),
+    ],
+)
+def test_the_validator_checks_evidence_at_file_and_line(tmp_path: Path, entry: str, expected: str) -> None:
+    (tmp_path / "bad.yaml").write_text(SOURCES + "facts:\n" + entry + "\n")
+    if not expected:
+        seed = read_seed([tmp_path])
+        assert [str(w).split(": ", 1)[1] for w in seed.warnings] == [
+            "sources[1]: 'email' has neither a url nor a file: it is marked unverified"
+        ]
+        return
+    with pytest.raises(SeedValidationError) as raised:
+        read_seed([tmp_path])
+    problems = [str(p).replace(str(tmp_path) + "/", "") for p in raised.value.problems]
+    assert any(p.startswith(expected) for p in problems), problems
