@@ -32,6 +32,7 @@ from api.settings import Settings
 from schema.graph_model import ENTITY, Label, RelType
 from schema.records import FactBase, NodeRecord
 from seed.import_files import Fixup, ImportFiles, ImportInput
+from seed.problems import Problem
 from seed.validate import read_seed, validate_documents
 from seed.yaml_reader import ParsedFile, paused_gc
 
@@ -55,6 +56,7 @@ class ImportReport:
     fixed: int = 0  # empty lists set after the import
     checked_facts: int = 0
     peak_rss_mb: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)  # allowed, but worth a look (as `seed` says them)
 
 
 class _Sampling(ImportFiles):
@@ -114,6 +116,7 @@ def write_import_files(
     ]
     _save_plan(written, sample)
     report.nodes, report.facts, report.keys = written.node_count, written.fact_count, written.key_count
+    report.warnings = seed.warnings
     report.bytes_written = written.bytes_written
     return written, report, sample
 
@@ -304,7 +307,7 @@ def _sample_query(fact: dict[str, Any]) -> str:
     fields = []
     for end, label, node_id, direction in (("start", fact["fromLabel"], fact["from"], "OUTGOING"),
                                            ("end", fact["toLabel"], fact["to"], "INCOMING")):  # fmt: skip
-        page = f"relationships(types: [{rel}], direction: {direction}, first: 100) {{ {_FACT_FIELDS} }}"
+        page = f"relationships(types: [{rel}], direction: {direction}, history: true, first: 100) {{ {_FACT_FIELDS} }}"
         fields.append(f"{end}: {_LOOKUP[Label(label).value]}(id: {json.dumps(node_id)}) {{ {page} }}")
     return "{ " + " ".join(fields) + " }"
 

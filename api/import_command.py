@@ -38,6 +38,7 @@ from api.bulk_import import (
 )
 from api.graph import create_driver
 from api.neo4j_local import LauncherError, LocalNeo4j
+from api.seed_command import print_warnings
 from api.settings import Settings
 from seed.import_files import ImportInput
 from seed.problems import SeedValidationError
@@ -69,6 +70,7 @@ def run_import(settings: Settings, paths: list[Path] | None, console: Console) -
         folder = local.home / "import" / "strikegraph"
         with _progress(console) as progress:
             written, report, sample = _write(progress, folder, paths)
+            print_warnings(report.warnings, console)
             asyncio.run(_refuse_unless_empty(connected))  # nobody wrote meanwhile
             task = progress.add_task("neo4j-admin import", total=400)
             started = time.perf_counter()
@@ -99,6 +101,7 @@ def write_files_only(paths: list[Path] | None, folder: Path, console: Console) -
     try:
         with _progress(console) as progress:
             written, report, _ = _write(progress, folder, paths)
+            print_warnings(report.warnings, console)
     except SeedValidationError as error:
         return _refused(error, console)
     console.print(summary_table(report))

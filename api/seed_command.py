@@ -14,7 +14,7 @@ from rich.table import Table
 from api.graph import apply_graph_schema, create_driver
 from api.settings import Settings
 from seed.loader import LoadSummary, count_rows, load_seed
-from seed.problems import SeedValidationError
+from seed.problems import Problem, SeedValidationError
 from seed.validate import SeedSet, read_seed, seed_files
 
 PROGRESS_THRESHOLD = 10_000  # rows; below this a bar only flickers
@@ -27,7 +27,7 @@ def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_r
     except SeedValidationError as error:
         return _refused(error, console)
     files = len(seed_files(paths))
-    _warn(seed, console)
+    print_warnings(seed.warnings, console)
     console.print(f"{files} file(s) valid: {len(seed.nodes)} nodes, {len(seed.facts)} facts")
     if dry_run:
         return 0
@@ -47,12 +47,12 @@ def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_r
 MAX_WARNINGS_SHOWN = 20
 
 
-def _warn(seed: SeedSet, console: Console) -> None:
+def print_warnings(warnings: list[Problem], console: Console) -> None:
     """What is allowed but worth a look (e.g. sources nobody can check): the first few, and how many."""
-    for warning in seed.warnings[:MAX_WARNINGS_SHOWN]:
+    for warning in warnings[:MAX_WARNINGS_SHOWN]:
         console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False, soft_wrap=True)
-    if len(seed.warnings) > MAX_WARNINGS_SHOWN:
-        console.print(f"... and {len(seed.warnings) - MAX_WARNINGS_SHOWN} more warnings", style="yellow")
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        console.print(f"... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings", style="yellow")
 
 
 def _refused(error: SeedValidationError, console: Console) -> int:
