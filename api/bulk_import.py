@@ -166,9 +166,10 @@ def import_offline(local: LocalNeo4j, written: ImportInput, database: str, phase
         elif phase is not None and (matched := percent.match(line)) is not None:
             phase("neo4j-admin import", current[0] * 100 + int(matched[1]), current[1] * 100)
 
-    arguments = ["database", "import", "full", *written.admin_arguments(), "--overwrite-destination=true",
+    # The options file `write_import_files` left, as on any other machine (e.g. the Docker import service).
+    arguments = ["database", "import", "full", f"@{ARGS_FILE}", "--overwrite-destination=true",
                  f"--report-file={written.folder / 'import.report'}", database]  # fmt: skip
-    code, tail = local.admin(arguments, on_line)
+    code, tail = local.admin(arguments, on_line, cwd=written.folder)
     if code != 0:
         for folder in local.store_folders(database):  # a half-written store: Neo4j recreates it empty
             shutil.rmtree(folder, ignore_errors=True)

@@ -132,7 +132,7 @@ def import_(
 
     settings = Settings()
     if write_files is not None:
-        raise typer.Exit(code=write_files_only(paths, write_files, console))
+        raise typer.Exit(code=write_files_only(settings, paths, write_files, console))
     if finish is not None:
         local = LocalNeo4j.from_settings(settings)
         settings, started_here = _connected_settings(settings, local)

@@ -96,14 +96,20 @@ def run_import(settings: Settings, paths: list[Path] | None, console: Console) -
     return 0
 
 
-def write_files_only(paths: list[Path] | None, folder: Path, console: Console) -> int:
-    """`--write-files`: validate and write the importer's input into `folder`, touching no database."""
+def write_files_only(settings: Settings, paths: list[Path] | None, folder: Path, console: Console) -> int:
+    """`--write-files`: validate and write the importer's input into `folder`, writing to no database; with
+    NEO4J_URI set, first refuse a database that is not empty (the importer would replace it)."""
     try:
+        if settings.neo4j_uri is not None:
+            asyncio.run(_refuse_unless_empty(settings))
         with _progress(console) as progress:
             written, report, _ = _write(progress, folder, paths)
             print_warnings(report.warnings, console)
     except SeedValidationError as error:
         return _refused(error, console)
+    except ImportRefused as error:
+        console.print(f"[bold red]Not imported:[/] {error}")
+        return 1
     console.print(summary_table(report))
     console.print(
         f"Wrote {written.bytes_written:,} bytes for neo4j-admin into {folder}. On the Neo4j server, stopped, run "

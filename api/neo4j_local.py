@@ -227,9 +227,11 @@ class LocalNeo4j:
 
     # -- offline tools ---------------------------------------------------------------------------------
 
-    def admin(self, arguments: list[str], on_line: Callable[[str], None] | None = None) -> tuple[int, list[str]]:
-        """Run `neo4j-admin ARGUMENTS` (Neo4j's AdminTool, from the same jars) on this instance's files, with
-        its output going line by line to `on_line`; the exit code and the last lines of output."""
+    def admin(
+        self, arguments: list[str], on_line: Callable[[str], None] | None = None, cwd: Path | None = None
+    ) -> tuple[int, list[str]]:
+        """Run `neo4j-admin ARGUMENTS` (Neo4j's AdminTool, from the same jars) on this instance's files, in
+        `cwd`, with its output going line by line to `on_line`; the exit code and the last lines of output."""
         java = shutil.which("java")
         if java is None:
             raise LauncherError("Java is not on PATH: Neo4j 5 needs Java 17 (e.g. apt-get install openjdk-17-jre)")
@@ -239,7 +241,7 @@ class LocalNeo4j:
         tail: list[str] = []
         with subprocess.Popen(
             [java, *JVM_FLAGS, "-cp", self.classpath(), ADMIN_TOOL, *arguments],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, env=env, cwd=cwd,
         ) as process:  # fmt: skip
             assert process.stdout is not None
             for line in process.stdout:

@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from neo4j import AsyncDriver
 from rich.console import Console
 
+from api.bulk_import import ARGS_FILE
 from api.graph import apply_graph_schema, create_driver
 from api.import_command import run_import
 from api.neo4j_local import LocalNeo4j, free_port
@@ -148,3 +150,18 @@ async def test_a_database_that_is_not_empty_is_refused_and_left_as_it_was(
     assert code == 1
     assert "is not empty" in output and "strikegraph seed" in output
     assert await canonical_export(import_driver) == before
+
+
+def test_the_docker_import_profile_runs_the_three_steps_on_one_volume() -> None:
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    files, store, finish = services["import-files"], services["import-store"], services["import-finish"]
+    assert all(service["profiles"] == ["import"] for service in (files, store, finish))
+    folder = files["command"][files["command"].index("--write-files") + 1]
+    assert files["command"][:3] == ["strikegraph", "import", "--write-files"]
+    assert finish["command"] == ["strikegraph", "import", "--finish", folder]
+    assert store["image"] == services["neo4j"]["image"] and store["working_dir"] == folder
+    assert store["command"][:5] == ["neo4j-admin", "database", "import", "full", f"@{ARGS_FILE}"]
+    volume = f"import-files:{folder}"
+    assert all(volume in service["volumes"] for service in (files, store, finish))
+    assert "neo4j-data:/data" in store["volumes"] and "neo4j-data:/data" in services["neo4j"]["volumes"]
