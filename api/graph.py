@@ -274,14 +274,21 @@ BACKFILL_FACT_KEYS: LiteralString = f"""
 """
 
 
-async def add_missing_keys(driver: AsyncDriver, database: str) -> None:
-    """Once per graph (a marker node remembers): name and fact keys for what was written without them."""
+async def _migrated(driver: AsyncDriver, database: str, migration: str) -> bool:
+    """Whether a one-off migration already ran on this graph (a marker node remembers)."""
     records, _, _ = await driver.execute_query(
-        "OPTIONAL MATCH (m:GraphMigration {id: $id}) RETURN m IS NOT NULL AS done",
-        id=KEYS_MIGRATION,
-        database_=database,
+        "OPTIONAL MATCH (m:GraphMigration {id: $id}) RETURN m IS NOT NULL AS done", id=migration, database_=database
     )
-    if records[0]["done"]:
+    return bool(records[0]["done"])
+
+
+async def _mark_migrated(driver: AsyncDriver, database: str, migration: str) -> None:
+    await driver.execute_query("MERGE (:GraphMigration {id: $id})", id=migration, database_=database)
+
+
+async def add_missing_keys(driver: AsyncDriver, database: str) -> None:
+    """Once per graph: name and fact keys for what was written without them."""
+    if await _migrated(driver, database, KEYS_MIGRATION):
         return
     await driver.execute_query(BACKFILL_NAME_KEYS, database_=database)
     await driver.execute_query(BACKFILL_FACT_KEYS, database_=database)
@@ -290,7 +297,7 @@ async def add_missing_keys(driver: AsyncDriver, database: str) -> None:
 
 async def record_keys_present(driver: AsyncDriver, database: str) -> None:
     """Remember that every node and fact has its keys (after a backfill, or an import that wrote them)."""
-    await driver.execute_query("MERGE (:GraphMigration {id: $id})", id=KEYS_MIGRATION, database_=database)
+    await _mark_migrated(driver, database, KEYS_MIGRATION)
 
 
 CHANGES_MIGRATION = "change-sequence-1"
@@ -310,16 +317,11 @@ NUMBER_LEGACY_CHANGES: LiteralString = f"""
 
 
 async def number_legacy_changes(driver: AsyncDriver, database: str) -> None:
-    """Once per graph (a marker node remembers): numbers for changes recorded before `seq` existed."""
-    records, _, _ = await driver.execute_query(
-        "OPTIONAL MATCH (m:GraphMigration {id: $id}) RETURN m IS NOT NULL AS done",
-        id=CHANGES_MIGRATION,
-        database_=database,
-    )
-    if records[0]["done"]:
+    """Once per graph: numbers for changes recorded before `seq` existed."""
+    if await _migrated(driver, database, CHANGES_MIGRATION):
         return
     await driver.execute_query(NUMBER_LEGACY_CHANGES, sequence=SEQUENCE_ID, database_=database)
-    await driver.execute_query("MERGE (:GraphMigration {id: $id})", id=CHANGES_MIGRATION, database_=database)
+    await _mark_migrated(driver, database, CHANGES_MIGRATION)
 
 
 async def neo4j_unavailable_reason(driver: AsyncDriver, database: str) -> str | None:

@@ -16,7 +16,7 @@ import typer
 
 from api.neo4j_local import LocalNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
-from bench.report import format_report
+from bench.report import format_report, write_between_markers
 from bench.run import BenchConfig, main_async
 
 app = typer.Typer(add_completion=False)
@@ -79,16 +79,6 @@ def main(
 
 def _sizes(text: str) -> tuple[int, ...]:
     return tuple(int(size) for size in text.split(",") if size.strip())
-
-
-def write_between_markers(path: Path, text: str) -> None:
-    """Replace what lies between the results markers of `path` with `text`."""
-    start, end = "<!-- results:start -->\n", "<!-- results:end -->"
-    content = path.read_text()
-    if start not in content or end not in content:
-        raise typer.BadParameter(f"{path} has no {start.strip()} ... {end} markers to write the results between")
-    head, _, rest = content.partition(start)
-    path.write_text(head + start + text + end + rest.partition(end)[2])
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+import typer
 
 from api.settings import Settings
 from bench.hostile import format_hostile
@@ -145,3 +148,13 @@ def format_report(report: Report) -> str:
         packages = ", ".join(f"{name} {share:.0%}" for name, share in profile.packages)
         lines += ["", f"Own samples by package: {packages}."]
     return "\n".join(lines) + "\n"
+
+
+def write_between_markers(path: Path, text: str, marker: str = "results") -> None:
+    """Replace what lies between the `<!-- {marker}:start -->` and `:end` markers of `path` with `text`."""
+    start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
+    content = path.read_text()
+    if start not in content or end not in content:
+        raise typer.BadParameter(f"{path} has no {start.strip()} ... {end} markers to write the results between")
+    head, _, rest = content.partition(start)
+    path.write_text(head + start + text + end + rest.partition(end)[2])

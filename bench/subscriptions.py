@@ -19,7 +19,6 @@ import statistics
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated
 
 import httpx
@@ -29,6 +28,7 @@ from api.graph import apply_graph_schema, create_driver
 from api.neo4j_local import LocalNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
 from bench.live import ApiProcess, GraphQLWebSocket, start_api_process
+from bench.report import write_between_markers
 from seed.loader import load_seed
 from seed.validate import read_seed
 
@@ -191,17 +191,8 @@ def main(
             local.stop()
     text = report(outcomes, settings, rate)
     if readme:
-        write_between_markers(PROJECT_ROOT / "README.md", text)
+        write_between_markers(PROJECT_ROOT / "README.md", text, "live-results")
     typer.echo(text)
-
-
-def write_between_markers(path: Path, text: str) -> None:
-    start, end = "<!-- live-results:start -->\n", "<!-- live-results:end -->"
-    content = path.read_text()
-    if start not in content or end not in content:
-        raise typer.BadParameter(f"{path} has no {start.strip()} ... {end} markers to write the results between")
-    head, _, rest = content.partition(start)
-    path.write_text(head + start + text + end + rest.partition(end)[2])
 
 
 if __name__ == "__main__":
