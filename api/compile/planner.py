@@ -90,7 +90,7 @@ class Planner:
     max_page_size: int
     cost: int = field(default=0)
     # Every kind at an abstract position plans the same nested fields: plan each position once.
-    _objects: dict[tuple[str, tuple[int, ...], int], ObjectPlan] = field(default_factory=dict)
+    _objects: dict[tuple[str, tuple[int, ...], int], tuple[ObjectPlan, int]] = field(default_factory=dict)
 
     # -- operations ------------------------------------------------------------------------------------
 
@@ -179,12 +179,21 @@ class Planner:
     # -- objects -----------------------------------------------------------------------------------------
 
     def object(self, named: GraphQLNamedType, nodes: list[FieldNode], multiplier: int) -> ObjectPlan:
-        """The plan of the object(s) at a position whose static type is `named` (an object or `Node`)."""
+        """The plan of the object(s) at a position whose static type is `named` (an object or `Node`).
+
+        Plans are shared between the positions that select the same field nodes (every kind at an abstract
+        position, every spread of one fragment), but their cost is added at every use: a fragment spread
+        30 times costs what its 30 inline copies cost."""
         key = (named.name, tuple(id(node) for node in nodes), multiplier)
         planned = self._objects.get(key)
         if planned is None:
-            planned = self._objects[key] = self._object(named, nodes, multiplier)
-        return planned
+            outer, self.cost = self.cost, 0
+            try:
+                planned = self._objects[key] = (self._object(named, nodes, multiplier), self.cost)
+            finally:
+                self.cost = outer
+        self.cost += planned[1]
+        return planned[0]
 
     def _object(self, named: GraphQLNamedType, nodes: list[FieldNode], multiplier: int) -> ObjectPlan:
         self.cost += multiplier
@@ -192,11 +201,13 @@ class Planner:
         if isinstance(named, GraphQLObjectType):
             return ObjectPlan(named.name, self.fields(named, selection_sets, multiplier))
         assert isinstance(named, GraphQLInterfaceType)
-        variants = tuple(
-            (possible.name, self.fields(possible, selection_sets, multiplier))
-            for possible in self.schema.get_possible_types(named)
-        )
-        return ObjectPlan(None, variants=variants)
+        # Each object is of one kind: an abstract position costs what its most expensive kind reads.
+        variants, costliest, before = [], 0, self.cost
+        for possible in self.schema.get_possible_types(named):
+            variants.append((possible.name, self.fields(possible, selection_sets, multiplier)))
+            costliest, self.cost = max(costliest, self.cost - before), before
+        self.cost += costliest
+        return ObjectPlan(None, variants=tuple(variants))
 
     def fields(
         self, runtime: GraphQLObjectType, selection_sets: list[SelectionSetNode | None], multiplier: int

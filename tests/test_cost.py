@@ -1,0 +1,152 @@
+"""The fast tier: the cost model counts every use of a selection, however the document is written.
+
+A fragment is a shorthand: spreading it must cost exactly what writing its fields out in place costs. Random
+documents with shared fragments are compared with their inlined forms, and the issue's bypass (one fragment
+spread 30 times) is refused as its inline form is.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    parse,
+    print_ast,
+    validate,
+)
+from graphql.type import get_named_type, is_leaf_type, is_required_argument
+
+from api.compile.execute import QueryTooComplex
+from tests.test_plan import SCHEMA, compile_query
+
+
+def inlined(document: DocumentNode) -> str:
+    """The same operation with every fragment spread written out as an inline fragment, printed and parsed
+    again so that no two positions share a node object."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+    def expand(selection_set: SelectionSetNode | None) -> SelectionSetNode | None:
+        if selection_set is None:
+            return None
+        selections = []
+        for selection in selection_set.selections:
+            if isinstance(selection, FragmentSpreadNode):
+                fragment = fragments[selection.name.value]
+                selections.append(
+                    InlineFragmentNode(
+                        type_condition=fragment.type_condition,
+                        directives=selection.directives,
+                        selection_set=expand(fragment.selection_set),
+                    )
+                )
+            else:
+                selections.append(replace(selection, selection_set=expand(selection.selection_set)))
+        return SelectionSetNode(selections=tuple(selections))
+
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    expanded = replace(operation, selection_set=expand(operation.selection_set))
+    return print_ast(DocumentNode(definitions=(expanded,)))
+
+
+def cost(document: str) -> int:
+    try:
+        return compile_query(document, max_cost=10**30).plan.cost
+    except QueryTooComplex as refused:  # pragma: no cover - the limit above is never reached
+        return int(refused.extensions["cost"])  # type: ignore[call-overload]
+
+
+ROOTS = ('organization(id: "amptp")', 'node(id: "T3JnYW5pemF0aW9uOmFtcHRw")', "strikes(first: 3)", "people")
+
+
+class DocumentMaker:
+    """Random valid documents over the real schema in which fragments are reused at several positions."""
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+        self.fragments: dict[str, tuple[str, str]] = {}  # name -> (type condition, body)
+        self.making: set[str] = set()
+        self.aliases = 0
+
+    def document(self) -> str:
+        query_type = SCHEMA.query_type
+        assert query_type is not None
+        root = self.random.choice(ROOTS)
+        named = get_named_type(query_type.fields[root.split("(")[0]].type)
+        body = f"{{ {root} {self.selection(named, 3)} }}"
+        definitions = [f"fragment {name} on {on} {text}" for name, (on, text) in self.fragments.items()]
+        return " ".join([body, *definitions])
+
+    def selection(self, named: object, depth: int) -> str:
+        assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
+        reusable = [n for n, (on, _) in self.fragments.items() if on == named.name and n not in self.making]
+        if reusable and self.random.random() < 0.6:
+            return "{ ..." + self.random.choice(reusable) + " }"
+        if self.random.random() < 0.5:
+            name = f"F{len(self.fragments) + len(self.making)}"
+            self.making.add(name)
+            text = self.fields(named, depth)
+            self.making.discard(name)
+            self.fragments[name] = (named.name, text)
+            return f"{{ ...{name} ...{name} }}" if self.random.random() < 0.2 else f"{{ ...{name} }}"
+        return self.fields(named, depth)
+
+    def fields(self, named: GraphQLObjectType | GraphQLInterfaceType, depth: int) -> str:
+        parts = ["__typename"]
+        usable = [
+            (name, field)
+            for name, field in named.fields.items()
+            if not any(is_required_argument(arg) for arg in field.args.values())
+        ]
+        for name, field in self.random.sample(usable, min(len(usable), self.random.randint(1, 4))):
+            inner = get_named_type(field.type)
+            if is_leaf_type(inner):
+                parts.append(name)
+            elif depth > 0:
+                self.aliases += 1
+                alias = f"a{self.aliases}: " if self.random.random() < 0.3 else ""
+                parts.append(f"{alias}{name} {self.selection(inner, depth - 1)}")
+        if isinstance(named, GraphQLInterfaceType) and depth > 0:
+            kind = self.random.choice(SCHEMA.get_possible_types(named))
+            parts.append(f"... on {kind.name} {self.selection(kind, depth - 1)}")
+        return "{ " + " ".join(parts) + " }"
+
+
+def test_random_documents_cost_what_their_inlined_forms_cost() -> None:
+    compared = 0
+    for seed in range(300):
+        text = DocumentMaker(seed).document()
+        document = parse(text)
+        if validate(SCHEMA, document):
+            continue  # e.g. two aliases that cannot merge: not a document a server would plan
+        assert cost(text) == cost(inlined(document)), text
+        compared += 1
+    assert compared >= 200
+
+
+def spread_thirty_times(inline: bool) -> str:
+    body = "relationships { other { slug name relationships { type other { slug } } } }"
+    heads = " ".join(f'o{i}: organization(id: "amptp") {{ {body if inline else "...R"} }}' for i in range(30))
+    return "{ " + heads + " }" + ("" if inline else f" fragment R on Organization {{ {body} }}")
+
+
+def test_one_fragment_spread_thirty_times_costs_thirty_copies_and_is_refused() -> None:
+    assert cost(spread_thirty_times(inline=False)) == cost(spread_thirty_times(inline=True))
+    for inline in (True, False):
+        with pytest.raises(QueryTooComplex):
+            compile_query(spread_thirty_times(inline))
+
+
+def test_an_abstract_position_costs_its_most_expensive_kind() -> None:
+    one_kind = '{ node(id: "x") { ... on Organization { members { member { slug } } } } }'
+    two_kinds = one_kind[:-4] + " ... on Person { slug } } }"
+    assert cost(two_kinds) == cost(one_kind)
