@@ -15,7 +15,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from api.auth import Role, require_role
-from api.compile.execute import ByteBudgetCache, OperationCompiler, OperationSource, VariableErrors
+from api.compile.execute import ByteBudgetCache, OperationCompiler, OperationSource, QueryTooComplex, VariableErrors
 from api.compile.planner import NotCompilable
 from api.errors import UserFacingError
 from api.write.audit import sequence_changes
@@ -106,10 +106,15 @@ class CompiledExecution(SchemaExtension):
                 await self._compiled(execution.query or "", document)
             else:
                 context.operation.check_variables()  # bad variables fail before any field runs
+            if context.execution != "compiled" and execution.result is None:
+                context.operation.check_limits()  # graphql-core's execution is held to the same limits
         except VariableErrors as error:
             for variable_error in error.errors:
                 variable_error.extensions = {**(variable_error.extensions or {}), "code": "BAD_USER_INPUT"}
             execution.result = GraphQLExecutionResult(data=None, errors=error.errors)
+        except QueryTooComplex as error:
+            refused = GraphQLError(str(error), original_error=error)
+            execution.result = GraphQLExecutionResult(data=None, errors=[refused])
         yield
 
     async def _compiled(self, query: str, document: Any) -> None:

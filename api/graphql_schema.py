@@ -75,6 +75,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         planning_schema(schema.as_str()),
         max_page_size=settings.max_page_size,
         max_cost=settings.max_query_cost,
+        max_subqueries=settings.max_subqueries,
+        max_cypher_bytes=settings.max_cypher_bytes,
         plans=ByteBudgetCache(settings.plan_cache_bytes),
     )
     return schema

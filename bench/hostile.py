@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from graphql import parse
+from graphql import GraphQLInterfaceType, GraphQLNamedType, GraphQLObjectType, GraphQLSchema, parse
+from graphql.type import get_named_type, is_leaf_type, is_required_argument
 
 from api.compile.execute import OperationCompiler, QueryTooComplex, planning_schema
 from api.graphql_schema import schema_sdl
@@ -21,6 +22,33 @@ def amplification(depth: int) -> str:
     for _ in range(depth):
         inner = f"relationships {{ other {{ {inner} }} }}"
     return f"query($hub: String!) {{ organization(id: $hub) {{ {inner} }} }}"
+
+
+def every_field(schema: GraphQLSchema, named: GraphQLNamedType, depth: int) -> str:
+    """A selection of every field of every kind that `named` may be (the issue's planning bomb), objects
+    `depth` levels deep; `kind` is aliased per type, where enums of different types share the name."""
+    assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
+    kinds = schema.get_possible_types(named) if isinstance(named, GraphQLInterfaceType) else [named]
+    parts = []
+    for kind in kinds:
+        own = []
+        for name, field in kind.fields.items():
+            if any(is_required_argument(argument) for argument in field.args.values()):
+                continue
+            inner = get_named_type(field.type)
+            if is_leaf_type(inner):
+                own.append(f"{kind.name}_{name}: {name}" if name == "kind" else name)
+            else:
+                own.append(f"{name} {{ {every_field(schema, inner, depth - 1) if depth > 0 else '__typename'} }}")
+        parts.append(f"... on {kind.name} {{ {' '.join(own)} }}")
+    return " ".join(parts)
+
+
+def planning_bomb(schema: GraphQLSchema, depth: int = 1) -> str:
+    """One node with every field of every kind, nested `depth` times: small to send, costly for Neo4j to plan."""
+    node = schema.get_type("Node")
+    assert node is not None
+    return f"query($id: ID!) {{ node(id: $id) {{ {every_field(schema, node, depth)} }} }}"
 
 
 def queries(hub: str, start: str, end: str) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -26,7 +26,9 @@ from graphql import (
 )
 from graphql.type import get_named_type, is_leaf_type, is_required_argument
 
-from api.compile.execute import QueryTooComplex
+from api.compile.execute import OperationCompiler, QueryTooComplex
+from api.compile.render import subqueries
+from bench.hostile import planning_bomb
 from tests.test_plan import SCHEMA, compile_query
 
 
@@ -58,13 +60,14 @@ def inlined(document: DocumentNode) -> str:
     return print_ast(DocumentNode(definitions=(expanded,)))
 
 
+UNBOUNDED = OperationCompiler(SCHEMA, max_page_size=100, max_cost=10**30, max_subqueries=10**9, max_cypher_bytes=10**12)
+
+
 def cost(document: str) -> int:
-    try:
-        return compile_query(document, max_cost=10**30).plan.cost
-    except QueryTooComplex as refused:  # pragma: no cover - the limit above is never reached
-        return int(refused.extensions["cost"])  # type: ignore[call-overload]
+    return UNBOUNDED.compile(document, parse(document), None, None).plan.cost
 
 
+AMPTP = "T3JnYW5pemF0aW9uOmFtcHRw"  # the global id of Organization:amptp
 ROOTS = ('organization(id: "amptp")', 'node(id: "T3JnYW5pemF0aW9uOmFtcHRw")', "strikes(first: 3)", "people")
 
 
@@ -150,3 +153,35 @@ def test_an_abstract_position_costs_its_most_expensive_kind() -> None:
     one_kind = '{ node(id: "x") { ... on Organization { members { member { slug } } } } }'
     two_kinds = one_kind[:-4] + " ... on Person { slug } } }"
     assert cost(two_kinds) == cost(one_kind)
+
+
+# -- what Neo4j is asked to plan ----------------------------------------------------------------------------
+
+
+def test_the_planning_bomb_is_refused_for_its_subqueries_before_rendering() -> None:
+    document = planning_bomb(SCHEMA, depth=1)
+    assert len(document) < 10_000  # a small document ...
+    assert UNBOUNDED.compile(document, parse(document), None, {"id": AMPTP}).statement is not None
+    with pytest.raises(QueryTooComplex) as refused:
+        compile_query(document, {"id": AMPTP})
+    assert refused.value.extensions["limit"] == "subqueries"
+    assert refused.value.extensions["subqueries"] > 100  # ... that asks Neo4j to plan over a hundred subqueries
+
+
+def test_the_subquery_count_is_what_the_statement_holds() -> None:
+    for seed in range(100):
+        text = DocumentMaker(seed).document()
+        compiled = UNBOUNDED.compile(text, parse(text), None, None)
+        assert compiled.statement is not None
+        written = compiled.statement.cypher.count("COLLECT")
+        assert written <= subqueries(compiled.plan) <= written + 2 * len(compiled.plan.roots), text
+
+
+def test_a_statement_over_the_text_limit_is_refused_naming_it() -> None:
+    small = OperationCompiler(SCHEMA, max_page_size=100, max_cost=100_000, max_cypher_bytes=2_000)
+    fields = " ".join(f'd{i}: durationDays(asOf: "2023-08-{i + 1:02d}")' for i in range(30))
+    document = f'{{ strike(id: "wga-strike-2023") {{ {fields} }} }}'
+    with pytest.raises(QueryTooComplex) as refused:
+        small.compile(document, parse(document), None, None)
+    assert refused.value.extensions["limit"] == "cypherBytes"
+    assert refused.value.extensions["cypherBytes"] > 2_000

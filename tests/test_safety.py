@@ -15,10 +15,13 @@ from starlette.applications import Starlette
 from api.auth import Role
 from api.errors import QueryTimeout
 from api.graph import RequestGraph
+from bench.hostile import planning_bomb
 from seed.loader import load_seed
 from seed.problems import SeedValidationError
 from seed.validate import read_seed
 from tests.conftest import GraphQLClient, bearer
+from tests.test_cost import AMPTP, spread_thirty_times
+from tests.test_plan import SCHEMA
 from tests.test_seed import GOOD, graph_fingerprint, problems_of, write
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -337,3 +340,32 @@ def test_a_seed_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch:
     monkeypatch.setattr("seed.yaml_reader.MAX_FILE_BYTES", 1024)
     problems = _problems(tmp_path, GOOD + "#" * 2000 + "\n")
     assert problems == [f"bad.yaml: {len(GOOD) + 2001:,} bytes is over the limit of 1,024 bytes: split the file"]
+
+
+# -- limits on what Neo4j is asked ---------------------------------------------------------------------
+
+
+async def test_the_planning_bomb_is_refused_before_neo4j_plans_it(gql: GraphQLClient) -> None:
+    body = await gql(planning_bomb(SCHEMA, depth=1), {"id": AMPTP})
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX" and error["extensions"]["limit"] == "subqueries"
+
+
+async def test_introspection_beside_a_costly_root_is_held_to_the_limits(gql: GraphQLClient) -> None:
+    query = spread_thirty_times(inline=False).replace("{ ", "{ __schema { queryType { name } } ", 1)
+    body = await gql(query)
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COMPLEX"]
+
+
+async def test_a_mutation_with_a_costly_payload_is_refused_before_it_writes(
+    gql: GraphQLClient, seeded: AsyncDriver
+) -> None:
+    inner = "relationships { other { slug relationships { other { slug relationships { other { slug } } } } } }"
+    query = "mutation($input: NodeInput!) { createNode(kind: ORGANIZATION, input: $input) { " + inner + " } }"
+    body = await gql(
+        query, {"input": {"id": "costly-guild", "name": "Costly Guild", "cites": [{"source": SOURCE}]}}, EDITOR
+    )
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COMPLEX"], body
+    assert await _count(seeded, "MATCH (n {id: 'costly-guild'}) RETURN count(n) AS count") == 0

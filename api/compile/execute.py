@@ -16,11 +16,13 @@ from graphql import (
     ExecutionResult,
     FieldNode,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
     OperationDefinitionNode,
+    OperationType,
     build_schema,
     get_operation_ast,
 )
@@ -28,7 +30,7 @@ from graphql.execution.values import VariableValues, get_variable_values
 
 from api.compile.plan import ObjectPlan, OperationPlan, RootPlan
 from api.compile.planner import NotCompilable, Planner, fragments_of, unwrap
-from api.compile.render import Renderer, Statement
+from api.compile.render import Renderer, Statement, subqueries
 from api.compile.respond import Shaper
 from api.errors import UserFacingError
 from api.graph import RequestGraph
@@ -92,10 +94,45 @@ class ByteBudgetCache:
 
 @dataclass
 class OperationCompiler:
+    """Plans, bounds and renders operations. Three limits hold before Neo4j sees anything: the cost (objects
+    read), the number of subqueries Neo4j must plan, and the size of the Cypher text."""
+
     schema: GraphQLSchema
     max_page_size: int
     max_cost: int
+    max_subqueries: int = 40
+    max_cypher_bytes: int = 65_536
     plans: ByteBudgetCache = field(default_factory=lambda: ByteBudgetCache(32 << 20))
+
+    def bound(self, plan: OperationPlan, what: str = "query") -> None:
+        """Refuses a plan over the cost or the subquery limit (QUERY_TOO_COMPLEX, naming the limit)."""
+        if plan.cost > self.max_cost:
+            raise QueryTooComplex(
+                f"{what} cost {plan.cost} is over the limit of {self.max_cost}: ask for fewer levels or smaller "
+                "pages (`first`)",
+                limit="cost",
+                cost=plan.cost,
+                maxCost=self.max_cost,
+            )
+        count = subqueries(plan)
+        if count > self.max_subqueries:
+            raise QueryTooComplex(
+                f"{what} needs {count} subqueries, over the limit of {self.max_subqueries}: ask for fewer "
+                "related fields (each list of related objects or sources is one)",
+                limit="subqueries",
+                subqueries=count,
+                maxSubqueries=self.max_subqueries,
+            )
+
+    def bound_text(self, cypher: str, what: str = "query") -> None:
+        if len(cypher) > self.max_cypher_bytes:
+            raise QueryTooComplex(
+                f"{what} renders to {len(cypher)} bytes of Cypher, over the limit of {self.max_cypher_bytes}: "
+                "ask for fewer fields",
+                limit="cypherBytes",
+                cypherBytes=len(cypher),
+                maxCypherBytes=self.max_cypher_bytes,
+            )
 
     def variables(self, operation: OperationDefinitionNode, raw: dict[str, Any] | None) -> VariableValues:
         coerced = get_variable_values(self.schema, operation.variable_definitions or (), raw or {})
@@ -115,14 +152,10 @@ class OperationCompiler:
         assert operation is not None, "validated: the operation exists"
         planner = Planner(self.schema, fragments_of(document), self.variables(operation, raw), self.max_page_size)
         plan = planner.operation(operation)
-        if plan.cost > self.max_cost:
-            raise QueryTooComplex(
-                f"query cost {plan.cost} is over the limit of {self.max_cost}: ask for fewer levels or smaller "
-                "pages (`first`)",
-                cost=plan.cost,
-                maxCost=self.max_cost,
-            )
+        self.bound(plan)
         compiled = Compiled(plan, Renderer().operation(plan))
+        if compiled.statement is not None:
+            self.bound_text(compiled.statement.cypher)
         size = 2 * (len(query) + len(key[2])) + (3 * len(compiled.statement.cypher) if compiled.statement else 0)
         self.plans.put(key, compiled, size + 2048)
         return compiled
@@ -161,6 +194,32 @@ class OperationSource:
         """Raises VariableErrors now rather than in the middle of execution."""
         _ = self.variables
 
+    def check_limits(self) -> None:
+        """Holds an operation that graphql-core executes (a query with introspection, a mutation) to the
+        compiled path's limits: every root field, or every mutation's payload, planned at once before any runs.
+        Subscriptions are held to them at each event (`event_node`)."""
+        kind, schema = self.operation.operation, self.compiler.schema
+        root_type = schema.query_type if kind is OperationType.QUERY else schema.mutation_type
+        if root_type is None or kind is OperationType.SUBSCRIPTION:
+            return
+        planner = Planner(self.compiler.schema, fragments_of(self.document), self.variables,
+                          self.compiler.max_page_size)  # fmt: skip
+        roots: list[RootPlan] = []
+        for key, nodes in planner.collect(root_type, [self.operation.selection_set]).items():
+            name = nodes[0].name.value
+            if name.startswith("__"):
+                continue
+            try:
+                if kind is OperationType.QUERY:
+                    roots.append(planner.root(root_type, key, nodes))
+                    continue
+                named = unwrap(root_type.fields[name].type)[3]
+                if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+                    roots.append(RootPlan(key, name, "lookup", True, None, planner.object(named, nodes, 1)))
+            except NotCompilable:
+                continue  # answered by graphql-core alone, reading nothing
+        self.compiler.bound(OperationPlan(tuple(roots), planner.cost), "operation")
+
     def field_nodes(self, root_type: GraphQLObjectType, key: str) -> tuple[Planner, list[FieldNode]]:
         planner = Planner(self.compiler.schema, fragments_of(self.document), self.variables,
                           self.compiler.max_page_size)  # fmt: skip
@@ -187,6 +246,7 @@ class OperationSource:
         renderer = Renderer()
         projection = renderer.object(child, {"v": "r", "self": "a", "other": "m"})
         cypher = FIND_FACT + f"WITH r MATCH (a)-[r]->(m) RETURN {projection} AS f0"
+        self.compiler.bound_text(cypher, "payload")
         rows = await graph.read(cypher, id=fact, **renderer.params)
         return Shaper(fallback=True).object(child, rows[0]["f0"] if rows else None, None)
 
@@ -199,13 +259,9 @@ class OperationSource:
         """A node subscription's payload: the node `slug` as the selection asks, read at each event."""
         planner, nodes, named = self._subscription_field(key)
         child = planner.object(named, nodes, 1)
-        if planner.cost > self.compiler.max_cost:  # read again at every change: held to the query limit
-            raise QueryTooComplex(
-                f"subscription cost {planner.cost} is over the limit of {self.compiler.max_cost}: ask for less",
-                cost=planner.cost,
-                maxCost=self.compiler.max_cost,
-            )
-        return RootPlan(key, nodes[0].name.value, "lookup", False, None, child, args=(("slug", slug),))
+        root = RootPlan(key, nodes[0].name.value, "lookup", False, None, child, args=(("slug", slug),))
+        self.compiler.bound(OperationPlan((root,), planner.cost), "subscription")  # read again at every change
+        return root
 
     async def read(self, graph: RequestGraph, root: RootPlan) -> Any:
         """One planned root read, shaped for graphql-core to complete."""
@@ -224,6 +280,7 @@ class OperationSource:
             return shaper.root(root, None, None)
         renderer = Renderer()
         cypher = f"CALL () {{ {renderer.root(root)} AS f0 }} RETURN f0"
+        self.compiler.bound_text(cypher)
         rows = await graph.read(cypher, **renderer.params)
         return shaper.root(root, rows[0]["f0"], None)
 

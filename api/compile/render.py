@@ -59,6 +59,41 @@ def layout(plan: ObjectPlan) -> Layout:
     return Layout(shared, groups, tuple(order))
 
 
+# What Neo4j plans: each of these reads is a subquery (`COLLECT { ... }`), and a computed field may hold one in
+# its expression. Planning time grows with their number (about 25-80 ms each on this project's machines: an
+# ORDER BY ... LIMIT in a subquery is the dear part), so the compiler bounds it before Neo4j sees anything.
+SUBQUERY_READS = frozenset({"citations", "relation", "relationships"})
+SUBQUERY = "COLLECT"
+
+
+def subqueries(plan: OperationPlan) -> int:
+    """How many subqueries the statement of `plan` will hold, counted on the plan before rendering.
+
+    Shared sub-plans are counted at every position that renders them, as the renderer writes them out."""
+    memo: dict[int, int] = {}
+
+    def of_object(obj: ObjectPlan) -> int:
+        known = memo.get(id(obj))
+        if known is None:
+            shape = layout(obj)
+            fields = shape.shared + tuple(f for _, own in shape.groups for f in own)
+            known = memo[id(obj)] = sum(of_field(f) for f in fields)
+        return known
+
+    def of_field(f: FieldPlan) -> int:
+        count = f.expr.count(SUBQUERY) + (f.read in SUBQUERY_READS)
+        return count + (of_object(f.child) if f.child is not None else 0)
+
+    total = 0
+    for root in plan.roots:
+        if root.refusal is not None:
+            continue
+        total += 1 + (root.kind != "lookup")  # its CALL, and the page's CALL or the list's COLLECT
+        objects = root.connection.projections if root.connection is not None else (root.child,)
+        total += sum(of_object(obj) for obj in objects if obj is not None)
+    return total
+
+
 @dataclass
 class Statement:
     cypher: str
