@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     max_query_cost: int = 100_000  # estimated objects read (see api/compile/planner.py); over it: QUERY_TOO_COMPLEX
     # What Neo4j is asked to plan, checked before it sees anything (api/compile/render.py, `subqueries`): planning
     # time grows with the subqueries, so their number is bounded, and the statement's text as a backstop.
-    max_subqueries: int = 40
+    max_subqueries: int = 24
     max_cypher_bytes: int = 65_536
     introspection: bool | None = None  # None: on in development, off in production
     compiled_execution: bool = True  # False: graphql-core executes every field (the equivalence tests' baseline)

@@ -4,15 +4,17 @@ and then warm, and reported with its planned cost, the size of its Cypher and it
 
 from __future__ import annotations
 
+import base64
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 from graphql import GraphQLInterfaceType, GraphQLNamedType, GraphQLObjectType, GraphQLSchema, parse
 from graphql.type import get_named_type, is_leaf_type, is_required_argument
 
-from api.compile.execute import OperationCompiler, QueryTooComplex, planning_schema
+from api.compile.execute import ByteBudgetCache, OperationCompiler, QueryTooComplex, planning_schema
+from api.compile.render import subqueries
 from api.graphql_schema import schema_sdl
 from api.settings import Settings
 
@@ -51,9 +53,33 @@ def planning_bomb(schema: GraphQLSchema, depth: int = 1) -> str:
     return f"query($id: ID!) {{ node(id: $id) {{ {every_field(schema, node, depth)} }} }}"
 
 
+RELATIONS = ("leaders", "members", "memberOf", "strikes", "struckBy", "agreements", "negotiations", "stances")
+
+
+def most_subqueries(limit: int) -> str:
+    """The dearest document to plan that the subquery limit allows: time-filtered relations (each a subquery
+    with an ORDER BY ... LIMIT), each with its sources (one more)."""
+    fields = [
+        f'a{i}: {RELATIONS[i % len(RELATIONS)]}(asOf: "2023-0{1 + i % 9}") {{ __typename sources {{ quote }} }}'
+        for i in range((limit - 1) // 2)
+    ]
+    return f"query($hub: String!) {{ organization(id: $hub) {{ {' '.join(fields)} }} }}"
+
+
 def queries(hub: str, start: str, end: str) -> dict[str, tuple[str, dict[str, Any]]]:
     """(document, variables) by description; `hub` is the biggest organization, `start`/`end` far apart."""
+    settings = Settings(_env_file=None)
+    schema = planning_schema(schema_sdl())
+    hub_id = base64.b64encode(f"Organization:{hub}".encode()).decode()
     return {
+        "planning bomb: every field of every kind, nested once (round two's query)": (
+            planning_bomb(schema),
+            {"id": hub_id},
+        ),
+        f"the most subqueries allowed ({settings.max_subqueries}): time-filtered relations with sources": (
+            most_subqueries(settings.max_subqueries),
+            {"hub": hub},
+        ),
         "amplification: 5 x relationships { other }, depth 12 (the issue's query)": (amplification(5), {"hub": hub}),
         "relationships two levels deep from a hub": (
             "query($hub: String!) { organization(id: $hub) { relationships { type other { slug "
@@ -85,6 +111,7 @@ def queries(hub: str, start: str, end: str) -> dict[str, tuple[str, dict[str, An
 class HostileResult:
     name: str
     cost: int | None
+    subqueries: int | None
     cypher_bytes: int | None
     outcome: str  # "answered", or the error code
     cold_ms: float
@@ -93,17 +120,26 @@ class HostileResult:
 
 def measure(url: str, hub: str, start: str, end: str) -> list[HostileResult]:
     settings = Settings(_env_file=None)
-    compiler = OperationCompiler(planning_schema(schema_sdl()), settings.max_page_size, settings.max_query_cost)
+    compiler = OperationCompiler(
+        planning_schema(schema_sdl()),
+        settings.max_page_size,
+        settings.max_query_cost,
+        settings.max_subqueries,
+        settings.max_cypher_bytes,
+    )
     results = []
     with httpx.Client(timeout=120) as http:
         for name, (document, variables) in queries(hub, start, end).items():
-            cost: int | None
+            unbounded = replace(  # its own plan cache: the bounded compiler must plan each document itself
+                compiler, max_cost=10**30, max_subqueries=10**9, max_cypher_bytes=10**12, plans=ByteBudgetCache(1 << 20)
+            )
+            compiled = unbounded.compile(document, parse(document), None, variables)
+            cost, count = compiled.plan.cost, subqueries(compiled.plan)
             try:
-                compiled = compiler.compile(document, parse(document), None, variables)
-                cost = compiled.plan.cost
-                size = len(compiled.statement.cypher) if compiled.statement else 0
-            except QueryTooComplex as refused:
-                cost, size = int(refused.extensions["cost"]), None  # type: ignore[call-overload]
+                compiler.compile(document, parse(document), None, variables)
+                size: int | None = len(compiled.statement.cypher) if compiled.statement else 0
+            except QueryTooComplex:
+                size = None
             times, outcome = [], "answered"
             for _ in range(2):
                 started = time.perf_counter()
@@ -111,20 +147,22 @@ def measure(url: str, hub: str, start: str, end: str) -> list[HostileResult]:
                 times.append((time.perf_counter() - started) * 1000)
                 if body.get("errors"):
                     outcome = body["errors"][0].get("extensions", {}).get("code", "error")
-            results.append(HostileResult(name, cost, size, outcome, times[0], times[1]))
+            results.append(HostileResult(name, cost, count, size, outcome, times[0], times[1]))
     return results
 
 
-def format_hostile(results: list[HostileResult], max_cost: int) -> list[str]:
+def format_hostile(results: list[HostileResult], settings: Settings) -> list[str]:
     lines = [
-        f"**Hostile queries** (default limits: cost {max_cost:,}, depth 12, query timeout 10 s; each sent cold, "
-        "then warm):",
+        f"**Hostile queries** (default limits: cost {settings.max_query_cost:,}, {settings.max_subqueries} "
+        f"subqueries, {settings.max_cypher_bytes:,} B of Cypher, depth {settings.max_query_depth}, query timeout "
+        f"{settings.query_timeout_seconds:g} s; each sent cold, then warm):",
         "",
-        "| query | planned cost | Cypher | outcome | cold ms | warm ms |",
-        "|---|---:|---:|---|---:|---:|",
+        "| query | planned cost | subqueries | Cypher | outcome | cold ms | warm ms |",
+        "|---|---:|---:|---:|---|---:|---:|",
     ]
     for r in results:
         cypher = "not rendered" if r.cypher_bytes is None else f"{r.cypher_bytes:,} B"
         cost = "n/a" if r.cost is None else f"{r.cost:,}"
-        lines.append(f"| {r.name} | {cost} | {cypher} | {r.outcome} | {r.cold_ms:,.1f} | {r.warm_ms:,.1f} |")
+        count = "n/a" if r.subqueries is None else f"{r.subqueries:,}"
+        lines.append(f"| {r.name} | {cost} | {count} | {cypher} | {r.outcome} | {r.cold_ms:,.1f} | {r.warm_ms:,.1f} |")
     return lines

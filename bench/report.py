@@ -137,7 +137,7 @@ def format_report(report: Report) -> str:
     lines += ["", f"Peak RSS of the strikegraph process under load: {peak:.0f} MB (target <= {TARGETS['rss_mb']} "
               f"MB: {_mark(peak <= TARGETS['rss_mb'])}); for comparison {others}."]  # fmt: skip
     if report.hostile:
-        lines += ["", *format_hostile(report.hostile, Settings(_env_file=None).max_query_cost)]
+        lines += ["", *format_hostile(report.hostile, Settings(_env_file=None))]
     if report.profile is not None:
         profile = report.profile
         lines += ["", f"**Profile** of strikegraph serving `{profile.read}` at c={top} (py-spy, {profile.samples:,} "

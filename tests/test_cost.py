@@ -29,7 +29,7 @@ from graphql.type import get_named_type, is_leaf_type, is_required_argument
 from api.compile.execute import OperationCompiler, QueryTooComplex
 from api.compile.render import subqueries
 from bench.hostile import planning_bomb
-from tests.test_plan import SCHEMA, compile_query
+from tests.test_plan import SCHEMA, compile_query, compiler
 
 
 def inlined(document: DocumentNode) -> str:
@@ -178,7 +178,7 @@ def test_the_subquery_count_is_what_the_statement_holds() -> None:
 
 
 def test_a_statement_over_the_text_limit_is_refused_naming_it() -> None:
-    small = OperationCompiler(SCHEMA, max_page_size=100, max_cost=100_000, max_cypher_bytes=2_000)
+    small = replace(compiler(), max_cypher_bytes=2_000)
     fields = " ".join(f'd{i}: durationDays(asOf: "2023-08-{i + 1:02d}")' for i in range(30))
     document = f'{{ strike(id: "wga-strike-2023") {{ {fields} }} }}'
     with pytest.raises(QueryTooComplex) as refused:

@@ -14,12 +14,22 @@ from api.compile.execute import OperationCompiler, QueryTooComplex, planning_sch
 from api.compile.render import layout
 from api.errors import BadUserInput
 from api.graphql_schema import schema_sdl
+from api.settings import Settings
 
 SCHEMA = planning_schema(schema_sdl())
 
 
-def compiler(max_cost: int = 100_000) -> OperationCompiler:
-    return OperationCompiler(SCHEMA, max_page_size=100, max_cost=max_cost)
+DEFAULTS = Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def compiler(max_cost: int = DEFAULTS.max_query_cost) -> OperationCompiler:
+    return OperationCompiler(
+        SCHEMA,
+        max_page_size=DEFAULTS.max_page_size,
+        max_cost=max_cost,
+        max_subqueries=DEFAULTS.max_subqueries,
+        max_cypher_bytes=DEFAULTS.max_cypher_bytes,
+    )
 
 
 def compile_query(query: str, variables: dict[str, object] | None = None, max_cost: int = 100_000):  # type: ignore[no-untyped-def]

@@ -100,8 +100,8 @@ class OperationCompiler:
     schema: GraphQLSchema
     max_page_size: int
     max_cost: int
-    max_subqueries: int = 40
-    max_cypher_bytes: int = 65_536
+    max_subqueries: int
+    max_cypher_bytes: int
     plans: ByteBudgetCache = field(default_factory=lambda: ByteBudgetCache(32 << 20))
 
     def bound(self, plan: OperationPlan, what: str = "query") -> None:
