@@ -78,7 +78,12 @@ async def watched(work: Awaitable[T], limit: float, liveness: Liveness | None) -
                 raise NotAnswering
     finally:
         if not task.done():
+            # Not awaited: the driver's clean-up may wait on the frozen socket, and the client must not.
+            task.add_done_callback(_forget)
             task.cancel()
-            await asyncio.wait({task}, timeout=1.0)  # the driver's clean-up on cancellation does no I/O
-        if task.done() and not task.cancelled():
-            task.exception()  # retrieved: an abandoned failure is not logged as "never retrieved"
+
+
+def _forget(task: asyncio.Future[T]) -> None:
+    """An abandoned task's failure is retrieved, so asyncio does not log it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
