@@ -21,6 +21,7 @@ from api.explorer import explorer_routes
 from api.graph import (
     apply_graph_schema,
     create_driver,
+    create_liveness,
     neo4j_unavailable_reason,
     wait_until_reachable,
 )
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         driver = create_driver(settings)
         app.state.driver = driver
+        app.state.liveness = create_liveness(settings)
         app.state.feed = ChangeFeed(driver, settings.neo4j_database, feed_limits(settings))
         try:
             await prepare_graph(driver, settings)
@@ -62,6 +64,7 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             await app.state.feed.close()  # ends every subscription (clients may resume with `after:`)
+            await app.state.liveness.close()
             await driver.close()
 
     async def healthz(request: Request) -> Response:

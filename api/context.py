@@ -45,7 +45,9 @@ class Context:
     def for_operation(self) -> Context:
         """A context of its own for one operation of a WebSocket connection, which runs many at once."""
         request_id = uuid.uuid4().hex[:16]
-        graph = RequestGraph(self.graph.driver, self.graph.database, self.graph.timeout, request_id)
+        graph = RequestGraph(
+            self.graph.driver, self.graph.database, self.graph.timeout, request_id, liveness=self.graph.liveness
+        )
         return dataclasses.replace(self, graph=graph, request_id=request_id, operation=None, execution=None, cost=None)
 
 

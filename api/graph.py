@@ -1,11 +1,11 @@
 """The one door to Neo4j: every statement a request sends goes through a `RequestGraph`, which runs it
-in a read or write transaction with a timeout (planning included), counts it (the round-trip budget) and
-turns Neo4j's failures into errors a client can act on: SERVICE_UNAVAILABLE, QUERY_TIMEOUT."""
+in a read or write transaction with a timeout (planning included), watches that Neo4j still answers while
+it waits (api/liveness.py), counts it (the round-trip budget) and turns Neo4j's failures into errors a
+client can act on: SERVICE_UNAVAILABLE, QUERY_TIMEOUT."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import time
 from dataclasses import dataclass, field
@@ -31,6 +31,7 @@ from neo4j.exceptions import (
 
 from api.errors import QueryTimeout, UserFacingError
 from api.errors import ServiceUnavailable as Unavailable
+from api.liveness import Liveness, NotAnswering, watched
 from api.settings import Settings
 from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, UNSEQUENCED
 from schema.graph_model import ENTITY, graph_schema_statements
@@ -43,6 +44,12 @@ RetryReason = Literal["transient", "unavailable"]
 # times out while running gets Neo4j's own error; one still planning (which Neo4j's timeout does not
 # cover) is cancelled here.
 TIMEOUT_GRACE_SECONDS = 0.5
+# Closing a session or rolling back: beyond this, the connection is killed instead (nothing stays stuck).
+CLEAN_UP_SECONDS = 1.0
+
+NOT_ANSWERING = "the graph database is not answering: try again shortly"
+NOT_SAVED = "the graph database stopped answering before the change was saved: nothing was saved; try again"
+OUTCOME_UNKNOWN = "the change may or may not be saved: read before retrying"
 
 
 def create_driver(settings: Settings) -> AsyncDriver:
@@ -62,12 +69,36 @@ def create_driver(settings: Settings) -> AsyncDriver:
     )
 
 
+def create_probe_driver(settings: Settings) -> AsyncDriver:
+    """A driver of its own for liveness probes: two connections, which busy requests cannot take."""
+    assert settings.neo4j_uri is not None
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+    return AsyncGraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, password),
+        notifications_min_severity=NotificationMinimumSeverity.OFF,
+        max_connection_pool_size=2,
+        connection_timeout=settings.neo4j_liveness_timeout_seconds,
+        connection_acquisition_timeout=settings.neo4j_liveness_timeout_seconds,
+        max_transaction_retry_time=0.0,
+    )
+
+
+def create_liveness(settings: Settings) -> Liveness:
+    return Liveness(
+        create_probe_driver(settings),
+        settings.neo4j_database,
+        after=settings.neo4j_liveness_after_seconds,
+        timeout=settings.neo4j_liveness_timeout_seconds,
+    )
+
+
 def user_facing(error: Neo4jError | DriverError) -> UserFacingError | None:
     """What a client should hear about a Neo4j failure; None for an error that is our bug."""
     if isinstance(error, Neo4jError) and "TransactionTimedOut" in (error.code or ""):
         return QueryTimeout("the query took too long and was stopped: ask for less (fewer levels, smaller pages)")
     if isinstance(error, IncompleteCommit):
-        return Unavailable("Neo4j went away while saving: the change may or may not be saved; read before retrying")
+        return Unavailable(f"Neo4j went away while saving: {OUTCOME_UNKNOWN}", outcome="unknown")
     if retry_reason(error) is not None or isinstance(error, ConnectionAcquisitionTimeoutError):
         return Unavailable("the graph database is unavailable right now: try again shortly")
     return None
@@ -94,6 +125,11 @@ class RequestGraph:
     (api/app.py), so a retry replays every write of the request in a new transaction and the audit
     trail never holds a change twice. Reads and writes share the driver's bookmark manager, so a read
     after a write sees it even on a cluster follower.
+
+    While a statement or the commit waits, `liveness` tells a frozen Neo4j from a busy one, and the
+    write transaction, retries included, ends by `deadline` (a `time.monotonic()` instant): work cut
+    off before the commit was sent is abandoned (its connection killed, so Neo4j rolls it back), a
+    commit cut off answers SERVICE_UNAVAILABLE with `outcome: unknown`.
     """
 
     driver: AsyncDriver
@@ -101,32 +137,37 @@ class RequestGraph:
     timeout: float
     request_id: str | None = None
     statements: int = field(default=0)
+    liveness: Liveness | None = field(default=None, repr=False)
+    deadline: float | None = field(default=None)
     retry: RetryReason | None = field(default=None)
     _failure: UserFacingError | None = field(default=None, repr=False)
     _session: AsyncSession | None = field(default=None, repr=False)
     _transaction: AsyncTransaction | None = field(default=None, repr=False)
 
     def again(self) -> RequestGraph:
-        """A fresh view for the next attempt of the same request (the statement count goes on)."""
-        return RequestGraph(self.driver, self.database, self.timeout, self.request_id, self.statements)
+        """A fresh view for the next attempt of the same request (the statement count and deadline go on)."""
+        return RequestGraph(
+            self.driver, self.database, self.timeout, self.request_id, self.statements,
+            liveness=self.liveness, deadline=self.deadline,
+        )  # fmt: skip
 
     async def read(self, cypher: LiteralString, **params: Any) -> list[Record]:
         if self._transaction is not None:
             return await self._run_in_transaction(cypher, params)
         self.statements += 1
+        work = self.driver.execute_query(
+            Query(cypher, timeout=self.timeout, metadata=self._metadata()),
+            parameters_=params,
+            routing_=RoutingControl.READ,
+            database_=self.database,
+            bookmark_manager_=self.driver.execute_query_bookmark_manager,
+        )
         try:
-            result = await asyncio.wait_for(
-                self.driver.execute_query(
-                    Query(cypher, timeout=self.timeout, metadata=self._metadata()),
-                    parameters_=params,
-                    routing_=RoutingControl.READ,
-                    database_=self.database,
-                    bookmark_manager_=self.driver.execute_query_bookmark_manager,
-                ),
-                self.timeout + TIMEOUT_GRACE_SECONDS,
-            )
+            result = await watched(work, self.timeout + TIMEOUT_GRACE_SECONDS, self.liveness)
         except TimeoutError:
             raise await self._timed_out() from None
+        except NotAnswering:
+            raise Unavailable(NOT_ANSWERING) from None
         except (Neo4jError, DriverError) as error:
             raise user_facing(error) or error from error
         # dict(record), not record.data(): our results are plain maps, no graph objects to convert.
@@ -141,10 +182,13 @@ class RequestGraph:
                 default_access_mode="WRITE",
                 bookmark_manager=self.driver.execute_query_bookmark_manager,
             )
+            begin = self._session.begin_transaction(timeout=self.timeout, metadata=self._metadata())
             try:
-                self._transaction = await self._session.begin_transaction(
-                    timeout=self.timeout, metadata=self._metadata()
-                )
+                self._transaction = await watched(begin, self._write_limit(), self.liveness)
+            except TimeoutError:
+                raise self._abandon(await self._timed_out()) from None
+            except NotAnswering:
+                raise self._abandon(Unavailable(NOT_SAVED)) from None
             except (Neo4jError, DriverError) as error:
                 raise self._failed(error) from error
         return await self._run_in_transaction(cypher, params)
@@ -161,12 +205,18 @@ class RequestGraph:
             return [dict(record) async for record in result]
 
         try:
-            return await asyncio.wait_for(fetch(), self.timeout + TIMEOUT_GRACE_SECONDS)
+            return await watched(fetch(), self._write_limit(), self.liveness)
         except TimeoutError:
-            self._failure = await self._timed_out()
-            raise self._failure from None
+            raise self._abandon(await self._timed_out()) from None
+        except NotAnswering:
+            raise self._abandon(Unavailable(NOT_SAVED)) from None
         except (Neo4jError, DriverError) as error:
             raise self._failed(error) from error
+
+    def _write_limit(self) -> float:
+        """How long the next step of the write transaction may wait: its timeout, or less near the deadline."""
+        limit = self.timeout + TIMEOUT_GRACE_SECONDS
+        return limit if self.deadline is None else min(limit, self.deadline - time.monotonic())
 
     def _failed(self, error: Neo4jError | DriverError) -> Exception:
         """Record a failure that dooms the transaction; what to raise in its place."""
@@ -179,14 +229,26 @@ class RequestGraph:
             return facing
         return error  # e.g. a ConstraintError, which the write repository turns into a CONFLICT
 
+    def _abandon(self, failure: UserFacingError) -> UserFacingError:
+        """Give up the write transaction without another word to Neo4j, which may not be answering: the
+        driver kills its connection at once, and Neo4j rolls back a transaction whose client is gone."""
+        self._failure = failure
+        session, self._session, self._transaction = self._session, None, None
+        if session is not None:
+            session.cancel()
+        return failure
+
     async def _timed_out(self) -> UserFacingError:
         """The statement outlived its timeout: too big a query, unless Neo4j itself stopped answering
         (shutting down, overloaded), which a trivial query tells apart."""
-        try:
-            reason = await asyncio.wait_for(neo4j_unavailable_reason(self.driver, self.database), 1.5)
-        except TimeoutError:
-            reason = "no answer"
-        if reason is not None:
+        if self.liveness is not None:
+            answers = await self.liveness.answers()
+        else:
+            try:
+                answers = await asyncio.wait_for(neo4j_unavailable_reason(self.driver, self.database), 1.5) is None
+            except TimeoutError:
+                answers = False
+        if not answers:
             return Unavailable("the graph database did not answer in time: try again shortly")
         return QueryTimeout(f"the query did not finish within {self.timeout:g}s and was stopped: ask for less")
 
@@ -199,23 +261,45 @@ class RequestGraph:
 
     async def finish(self, commit: bool) -> None:
         """Commit (or roll back) the request's write transaction, if it opened one."""
-        transaction, session = self._transaction, self._session
-        self._transaction = self._session = None
+        transaction = self._transaction
+        if transaction is None:
+            return
+        if commit and self._failure is None and self._write_limit() <= 0:
+            self._failure = QueryTimeout("the change did not finish in time and was not saved: try again")
         try:
-            if transaction is not None:
-                if commit and self._failure is None:
-                    await transaction.commit()
-                else:
-                    await transaction.rollback()
+            if commit and self._failure is None:
+                await self._commit(transaction)
+            else:
+                await watched(transaction.rollback(), CLEAN_UP_SECONDS, None)
+        except TimeoutError:  # a rollback Neo4j did not answer: the killed connection rolls it back
+            self._abandon(self._failure or Unavailable(NOT_ANSWERING))
         except (Neo4jError, DriverError) as error:
             failure = self._failed(error)
             if commit:
                 raise failure from error
             # A failed rollback leaves nothing behind: Neo4j drops the transaction with the connection.
         finally:
-            if session is not None:
-                with contextlib.suppress(Neo4jError, DriverError, OSError):  # the connection may be gone
-                    await session.close()
+            await self._close_session()
+        if commit and self._failure is not None:
+            raise self._failure
+
+    async def _commit(self, transaction: AsyncTransaction) -> None:
+        try:
+            await watched(transaction.commit(), self._write_limit(), self.liveness)
+        except (TimeoutError, NotAnswering):
+            # COMMIT was sent and its answer never came: Neo4j may still apply it (when it wakes up).
+            raise self._abandon(
+                Unavailable(f"the graph database did not confirm the commit: {OUTCOME_UNKNOWN}", outcome="unknown")
+            ) from None
+
+    async def _close_session(self) -> None:
+        session, self._session, self._transaction = self._session, None, None
+        if session is None:
+            return
+        try:  # after a commit or rollback this is local work; bounded all the same
+            await asyncio.wait_for(session.close(), CLEAN_UP_SECONDS)
+        except (TimeoutError, Neo4jError, DriverError, OSError):
+            session.cancel()  # the connection may be gone, or stuck: never back into the pool
 
 
 async def wait_until_reachable(driver: AsyncDriver, timeout: float) -> None:

@@ -116,7 +116,10 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None = None) -> Context:
         driver: AsyncDriver = request.app.state.driver
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        graph = RequestGraph(driver, self.settings.neo4j_database, self.settings.query_timeout_seconds, request_id)
+        graph = RequestGraph(
+            driver, self.settings.neo4j_database, self.settings.query_timeout_seconds, request_id,
+            liveness=request.app.state.liveness, deadline=time.monotonic() + self.settings.write_deadline_seconds,
+        )  # fmt: skip
         authorization = request.headers.get("authorization")
         caller = self.keys.caller(authorization)
         return Context(
@@ -198,7 +201,8 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
                 else self.settings.unavailable_retry_seconds
             )
             delay = next(delays)
-            if time.monotonic() - started + delay > budget:
+            deadline = context.graph.deadline
+            if time.monotonic() - started + delay > budget or (deadline and time.monotonic() + delay >= deadline):
                 return result
             log.info("request %s: %s failure, running it again in %.2fs", context.request_id, reason, delay)
             await asyncio.sleep(delay)

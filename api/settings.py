@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     neo4j_acquisition_timeout_seconds: float = 1.5  # to get a connection from the pool (open one included)
     unavailable_retry_seconds: float = 0.5  # retrying while Neo4j does not answer at all (reads and writes)
     transient_retry_seconds: float = 10.0  # retrying a write after a deadlock or a leader switch
+    # Failing fast when Neo4j is frozen (a hung process, a network black hole: TCP open, no answers;
+    # api/liveness.py): work waiting this long on Neo4j makes us send it `RETURN 1` on a connection of its
+    # own, and again as often while the work goes on; no answer within the timeout, and the work is given up.
+    neo4j_liveness_after_seconds: float = 1.0
+    neo4j_liveness_timeout_seconds: float = 1.0
+    # A mutation request is answered within this, retries included; a commit it cuts off (or a freeze
+    # does) answers SERVICE_UNAVAILABLE with `outcome: unknown`: read before retrying.
+    write_deadline_seconds: float = 12.0
 
     # Limits on what one GraphQL request may ask for.
     max_page_size: int = 100
