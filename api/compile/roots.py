@@ -19,6 +19,7 @@ from api.compile.plan import Condition, ConnectionField, ConnectionPlan, ObjectP
 from api.errors import BadUserInput
 from schema.dates import PartialDate
 from schema.model import NODE_KIND_BY_TYPE, NODE_KINDS, Label, Relation, RelType
+from schema.names import normalized_name
 from schema.types.base import from_global_id
 
 if TYPE_CHECKING:
@@ -251,7 +252,7 @@ def _name_contains(fragment: str | None) -> list[Condition]:
         return []
     if len(fragment) > 200:
         raise BadUserInput("nameContains: at most 200 characters", argument="nameContains")
-    return [Condition("any(k IN n.nameKeys WHERE k CONTAINS {fragment})", (("fragment", fragment.casefold()),))]
+    return [Condition("any(k IN n.nameKeys WHERE k CONTAINS {fragment})", (("fragment", normalized_name(fragment)),))]
 
 
 def _date_range(prop: str, start: Any, end: Any, argument: str, bound: str | None = None) -> list[Condition]:
