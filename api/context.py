@@ -31,6 +31,7 @@ class Context:
     operation: OperationSource | None = field(default=None)  # set by the CompiledExecution extension
     execution: str | None = field(default=None)  # "compiled" or "fallback", reported in `extensions`
     cost: int | None = field(default=None)
+    warnings: list[str] = field(default_factory=list)  # allowed, but worth a look: reported in `extensions`
     feed: ChangeFeed | None = field(default=None)  # the process's change feed, for subscriptions
     # On a WebSocket: the key as sent (checked again at every event, so a revoked key stops a stream),
     # the keys to check it against, and what the client sent in `connection_init` (Strawberry sets it).
@@ -48,7 +49,9 @@ class Context:
         graph = RequestGraph(
             self.graph.driver, self.graph.database, self.graph.timeout, request_id, liveness=self.graph.liveness
         )
-        return dataclasses.replace(self, graph=graph, request_id=request_id, operation=None, execution=None, cost=None)
+        return dataclasses.replace(
+            self, graph=graph, request_id=request_id, operation=None, execution=None, cost=None, warnings=[]
+        )
 
 
 Info = StrawberryInfo[Context, None]

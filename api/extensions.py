@@ -273,7 +273,7 @@ class ReadAccess(SchemaExtension):
 
 class ResponseFacts(SchemaExtension):
     """Reports in the response's `extensions` how many Cypher statements the request sent, whether it took
-    the compiled path or graphql-core's execution (`fallback`), and the planned cost."""
+    the compiled path or graphql-core's execution (`fallback`), the planned cost, and any warnings."""
 
     def get_results(self) -> dict[str, Any]:
         context = self.execution_context.context
@@ -285,4 +285,6 @@ class ResponseFacts(SchemaExtension):
             facts["execution"] = context.execution
         if getattr(context, "cost", None) is not None:
             facts["cost"] = context.cost
+        if getattr(context, "warnings", None):
+            facts["warnings"] = context.warnings
         return facts

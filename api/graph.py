@@ -32,6 +32,7 @@ from neo4j.exceptions import (
 from api.errors import QueryTimeout, UserFacingError
 from api.errors import ServiceUnavailable as Unavailable
 from api.liveness import Liveness, NotAnswering, watched
+from api.migrations import mark_migrated, migrated, normalize_name_keys
 from api.settings import Settings
 from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, UNSEQUENCED
 from schema.graph_model import ENTITY, graph_schema_statements
@@ -332,6 +333,7 @@ async def apply_graph_schema(driver: AsyncDriver, database: str) -> None:
     if records[0]["pending"]:
         await driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
     await add_missing_keys(driver, database)
+    await normalize_name_keys(driver, database)
     await number_legacy_changes(driver, database)
 
 
@@ -358,21 +360,9 @@ BACKFILL_FACT_KEYS: LiteralString = f"""
 """
 
 
-async def _migrated(driver: AsyncDriver, database: str, migration: str) -> bool:
-    """Whether a one-off migration already ran on this graph (a marker node remembers)."""
-    records, _, _ = await driver.execute_query(
-        "OPTIONAL MATCH (m:GraphMigration {id: $id}) RETURN m IS NOT NULL AS done", id=migration, database_=database
-    )
-    return bool(records[0]["done"])
-
-
-async def _mark_migrated(driver: AsyncDriver, database: str, migration: str) -> None:
-    await driver.execute_query("MERGE (:GraphMigration {id: $id})", id=migration, database_=database)
-
-
 async def add_missing_keys(driver: AsyncDriver, database: str) -> None:
     """Once per graph: name and fact keys for what was written without them."""
-    if await _migrated(driver, database, KEYS_MIGRATION):
+    if await migrated(driver, database, KEYS_MIGRATION):
         return
     await driver.execute_query(BACKFILL_NAME_KEYS, database_=database)
     await driver.execute_query(BACKFILL_FACT_KEYS, database_=database)
@@ -381,7 +371,7 @@ async def add_missing_keys(driver: AsyncDriver, database: str) -> None:
 
 async def record_keys_present(driver: AsyncDriver, database: str) -> None:
     """Remember that every node and fact has its keys (after a backfill, or an import that wrote them)."""
-    await _mark_migrated(driver, database, KEYS_MIGRATION)
+    await mark_migrated(driver, database, KEYS_MIGRATION)
 
 
 CHANGES_MIGRATION = "change-sequence-1"
@@ -402,10 +392,10 @@ NUMBER_LEGACY_CHANGES: LiteralString = f"""
 
 async def number_legacy_changes(driver: AsyncDriver, database: str) -> None:
     """Once per graph: numbers for changes recorded before `seq` existed."""
-    if await _migrated(driver, database, CHANGES_MIGRATION):
+    if await migrated(driver, database, CHANGES_MIGRATION):
         return
     await driver.execute_query(NUMBER_LEGACY_CHANGES, sequence=SEQUENCE_ID, database_=database)
-    await _mark_migrated(driver, database, CHANGES_MIGRATION)
+    await mark_migrated(driver, database, CHANGES_MIGRATION)
 
 
 async def neo4j_unavailable_reason(driver: AsyncDriver, database: str) -> str | None:

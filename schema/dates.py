@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+# ASCII digits only, matched whole: `\d` would take fullwidth or Arabic-Indic digits, and `$` a trailing newline.
+_PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?", re.ASCII)
 
 
 @dataclass(frozen=True, order=True)
@@ -26,7 +27,7 @@ class PartialDate:
     def parse(cls, value: Any) -> PartialDate:
         """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD" (or a date / year int); ValueError says what is wrong."""
         if type(value) is str:  # the common case first: bulk loads parse millions of dates
-            return _parse_text(value.strip())
+            return _parse_text(value)
         if isinstance(value, PartialDate):
             return value
         if isinstance(value, dt.datetime):
@@ -35,7 +36,7 @@ class PartialDate:
             return cls(value.year, value.month, value.day)
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValueError(f"expected a date like 2023-08-10, 2023-06 or 1960, got {type(value).__name__}")
-        return _parse_text(str(value).strip())
+        return _parse_text(str(value))
 
     @property
     def earliest(self) -> dt.date:
@@ -68,9 +69,9 @@ def date_properties(name: str, value: PartialDate | None) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1 << 16)  # bulk loads repeat the same days many times
 def _parse_text(text: str) -> PartialDate:
-    match = _PATTERN.match(text)
+    match = _PATTERN.fullmatch(text)
     if match is None:
-        raise ValueError(f"'{text}' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+        raise ValueError(f"{text[:40]!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY (ASCII digits)")
     year = int(match["year"])
     if year == 0:  # Python's and Neo4j's calendars start at year 1
         raise ValueError(f"'{text}' is not a date: years run from 0001 to 9999")

@@ -2,7 +2,7 @@
 
 A name check is a read, and two transactions can both read "free" and both write; a uniqueness
 constraint cannot be raced. Each node owns one `NameKey` per entry of its `nameKeys` (name and aliases,
-casefolded, as the name lookup normalizes them), per label; each fact owns one `FactKey` whatever its
+normalised by schema/names.py, as the name lookup normalises them), per label; each fact owns one `FactKey` whatever its
 relationship type. Both the API and the seed loader CREATE the keys in the transaction that writes
 the node or fact, so the second of two racing writers fails on the constraint (a CONFLICT).
 Key nodes are joined to nothing: they never show up in relationships, paths or search.
@@ -10,12 +10,12 @@ Key nodes are joined to nothing: they never show up in relationships, paths or s
 
 from __future__ import annotations
 
-NAME_KEY = "NameKey"  # {key: "<Label>:<casefolded name or alias>", owner: <node id>}
+NAME_KEY = "NameKey"  # {key: "<Label>:<normalised name or alias>", owner: <node id>}
 FACT_KEY = "FactKey"  # {id: <fact id>, type, from: <start node id>, to: <end node id>}
 
 
-def name_key(label: str, casefolded: str) -> str:
-    return f"{label}:{casefolded}"
+def name_key(label: str, normalized: str) -> str:
+    return f"{label}:{normalized}"
 
 
 def key_schema_statements() -> list[str]:

@@ -7,7 +7,16 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from schema.dates import PartialDate, date_properties, mentioned
@@ -24,6 +33,7 @@ from schema.model import (
     NodeKind,
     RelType,
 )
+from schema.names import name_keys, normalized_name
 
 Slug = Annotated[
     str,
@@ -33,6 +43,16 @@ Slug = Annotated[
 FactId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:--?[a-z0-9]+)*$", max_length=300)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Date = Annotated[PartialDate, BeforeValidator(PartialDate.parse)]
+
+
+def _visible(name: str) -> str:
+    if not normalized_name(name):
+        raise ValueError(f"{name!r} has nothing visible in it: a name needs letters, digits or signs")
+    return name
+
+
+# Stored as written; its key (schema/names.py) is what makes it unique per kind and what lookups compare.
+Name = Annotated[Text, AfterValidator(_visible)]
 
 
 class Record(BaseModel):
@@ -142,8 +162,8 @@ class NodeRecord(Record):
     """Fields every node has; each kind's record adds its own, from the model."""
 
     id: Slug
-    name: Text
-    aliases: list[Text] = Field(default_factory=list)
+    name: Name
+    aliases: list[Name] = Field(default_factory=list)
     cites: list[Citation] = Field(min_length=1)
 
     label: ClassVar[Label]
@@ -163,7 +183,7 @@ class NodeRecord(Record):
             **_stored(self.storing, self),
             "id": self.id,
             "aliasText": " | ".join(self.aliases) or None,
-            "nameKeys": sorted({name.casefold() for name in [self.name, *self.aliases]}),
+            "nameKeys": name_keys([self.name, *self.aliases]),
             **citation_properties(self.cites),
             **({"unverified": self.unverified} if self.kind_model.locators else {}),
         }

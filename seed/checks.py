@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from schema.graph_model import REL_RULES, Label, RelType
+from schema.names import mixed_script_words, name_keys, normalized_name, scripts_of
 from schema.records import (
     FACT_SECTION,
     NODE_SECTIONS,
@@ -61,7 +62,7 @@ class Checks:
         self.sink = sink
         self.progress = progress
         self.problems: list[Problem] = []
-        self.owners: dict[tuple[Label, str], str] = {}  # (kind, casefolded name or alias) -> node id
+        self.owners: dict[tuple[Label, str], str] = {}  # (kind, name or alias key) -> node id
         self.fact_ids: set[str] = set()
         self.files: dict[str, str | None] = {}  # Source node id -> its file under seed/sources (or None)
         self.fileless: set[str] = set()  # Source nodes without a file: citing them needs no text checked
@@ -70,6 +71,7 @@ class Checks:
         # (whose text must hold the quote).
         self.pending_citations: list[tuple[Located, Sequence[CitationBase]]] = []
         self.unverified: list[tuple[Located, str]] = []  # Source nodes nobody can check (a warning)
+        self.warnings: list[Problem] = []  # allowed, but worth a look (a name mixing scripts)
 
     def document(self, parsed: ParsedFile) -> None:
         display = parsed.display
@@ -131,7 +133,7 @@ class Checks:
         seed = self.seed
         ids = [node.id for node in nodes] if whole else []
         label = nodes[0].label if ids else None
-        names = _casefolded_names(nodes, ids) if ids else []
+        names = _keyed_names(nodes, ids) if ids else []
         owners = self.owners
         if (
             not ids
@@ -154,6 +156,9 @@ class Checks:
         if not self.fileless.issuperset(_named_sources(nodes)):
             for offset, node in enumerate(nodes, start):
                 self._pend_citations(Located(parsed, (section, offset)), node.cites)
+        for offset, node in enumerate(nodes, start):
+            if not (node.name.isascii() and all(alias.isascii() for alias in node.aliases)):
+                self._scripts(Located(parsed, (section, offset)), node)
         return nodes
 
     def _source(self, located: Located, node: NodeRecord) -> None:
@@ -190,10 +195,10 @@ class Checks:
         return True
 
     def _names(self, located: Located, key: str, node: NodeRecord) -> None:
-        """A name or alias names one node of a kind (compared as the lookup compares them: casefolded)."""
+        """A name or alias names one node of a kind (compared as the lookup compares them: by their keys)."""
         label = node.label
         for name in dict.fromkeys([node.name, *node.aliases]):
-            owner = self.owners.setdefault((label, name.casefold()), key)
+            owner = self.owners.setdefault((label, normalized_name(name)), key)
             if owner != key:
                 first = self.seed.where[owner]
                 message = (
@@ -201,6 +206,16 @@ class Checks:
                     "names and aliases are unique per kind"
                 )
                 self.problems.append(located.problem("name", message=message))
+        self._scripts(located, node)
+
+    def _scripts(self, located: Located, node: NodeRecord) -> None:
+        """A word mixing scripts (a Cyrillic "a" among Latin letters) looks like another name: a warning."""
+        named: list[tuple[tuple[str | int, ...], str]] = [(("name",), node.name)]
+        named += [(("aliases", i), alias) for i, alias in enumerate(node.aliases)]
+        for place, name in named:
+            for word in mixed_script_words(name):
+                message = f"'{word}' mixes scripts ({scripts_of(word)}): a look-alike of another name?"
+                self.warnings.append(located.problem(*place, message=message))
 
     def _facts(self, parsed: ParsedFile, section: str, start: int, facts: list[Any], whole: bool) -> list[FactBase]:
         """Register a chunk of facts: as a whole when nothing in it needs a message or a second look,
@@ -302,10 +317,10 @@ def _did_you_mean(word: str, candidates: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _casefolded_names(nodes: list[NodeRecord], ids: list[str]) -> list[tuple[str, str]]:
-    """(casefolded name or alias, node id) for each name a node claims (its own repeats counted once)."""
+def _keyed_names(nodes: list[NodeRecord], ids: list[str]) -> list[tuple[str, str]]:
+    """(name or alias key, node id) for each name a node claims (its own repeats counted once)."""
     return [(name, key) for node, key in zip(nodes, ids, strict=True)
-            for name in {name.casefold() for name in (node.name, *node.aliases)}]  # fmt: skip
+            for name in name_keys((node.name, *node.aliases))]  # fmt: skip
 
 
 # Enum members are singletons, so their ids stand for them in set arithmetic over a chunk of facts (Python's

@@ -78,5 +78,6 @@ def validate_documents(
     if found:
         raise SeedValidationError(found)
     seed = checks.seed
-    seed.warnings = sorted(where.problem(message=unverified_warning(node_id)) for where, node_id in checks.unverified)
+    unverified = [where.problem(message=unverified_warning(node_id)) for where, node_id in checks.unverified]
+    seed.warnings = sorted([*unverified, *checks.warnings])
     return seed

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
 
 from schema.dates import PartialDate, date_properties, mentioned
+from schema.model import Label
+from schema.records import NODE_RECORDS
 from schema.scalars import DATE_SCALAR
 
 
@@ -41,6 +44,34 @@ def test_a_month_or_a_year_covers_its_whole_span() -> None:
 def test_impossible_or_malformed_dates_say_why(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         PartialDate.parse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\uff11\uff12\uff13\uff14",  # fullwidth digits
+        "\u0662\u0660\u0662\u0663-\u0660\u0668",  # Arabic-Indic digits
+        "2023-\uff108-10",  # one fullwidth digit
+        "\u0968\u0966\u0968\u0969",  # Devanagari digits
+        "2023\n",  # `$` would take the newline
+        "2023-08-10\n",
+        " 2023",
+        "2023 ",
+        "\t2023-06",
+    ],
+)
+def test_a_date_is_ascii_digits_and_nothing_around_them(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a date"):
+        PartialDate.parse(text)
+    with pytest.raises(ValueError, match="is not a date"):
+        DATE_SCALAR.parse_value(text)  # type: ignore[misc]
+
+
+def test_a_seed_or_api_record_takes_the_same_strict_dates() -> None:
+    fields = {"id": "s", "name": "S", "cites": [{"source": "x"}], "note": "since 2023"}
+    assert str(NODE_RECORDS[Label.STRIKE].model_validate(fields | {"start_date": "2023"}).start_date) == "2023"
+    with pytest.raises(ValidationError, match="is not a date"):
+        NODE_RECORDS[Label.STRIKE].model_validate(fields | {"start_date": "٢٠٢٣"})
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import json
 import time
 
 import pytest
-from graphql import parse
+from graphql import Undefined, is_non_null_type, parse
 
 from api.compile.cursors import decode_cursor, encode_cursor
 from api.compile.execute import OperationCompiler, QueryTooComplex, planning_schema
@@ -154,3 +154,34 @@ def test_history_with_as_of_is_refused_at_its_field() -> None:
     plan = compile_query('{ organization(id: "sag") { leaders(asOf: "1960", history: true) { title } } }').plan
     leaders = plan.roots[0].child.fields[0]  # type: ignore[union-attr]
     assert leaders.refusal is not None and "asOf and history" in leaders.refusal.message
+
+
+def _roots_taking_first() -> list[str]:
+    """Every root field with a `first` argument, read from the schema: a new one is checked without an edit."""
+    return sorted(name for name, field in SCHEMA.query_type.fields.items() if "first" in field.args)  # type: ignore[union-attr]
+
+
+def _query_with_first(root: str, first: int) -> str:
+    field = SCHEMA.query_type.fields[root]  # type: ignore[union-attr]
+    required = [f'{name}: "wga"' for name, arg in field.args.items()
+                if is_non_null_type(arg.type) and arg.default is None and arg.default_value is Undefined]  # fmt: skip
+    return f"{{ {root}({', '.join([*required, f'first: {first}'])}) {{ __typename }} }}"
+
+
+def test_the_roots_taking_first_are_found() -> None:
+    roots = _roots_taking_first()
+    assert {"organizations", "organizationsConnection", "search", "changes", "daysOnStrike", "activeStrikes"} <= set(
+        roots
+    )
+
+
+@pytest.mark.parametrize("root", _roots_taking_first())
+def test_every_root_takes_first_from_0_to_the_page_size_limit(root: str) -> None:
+    for first in (0, 1, 100):
+        planned = compile_query(_query_with_first(root, first)).plan.roots[0]
+        assert (planned.name, planned.refusal) == (root, None), first
+    for first in (101, -1):
+        refusal = compile_query(_query_with_first(root, first)).plan.roots[0].refusal
+        assert refusal is not None
+        assert (refusal.message, refusal.code) == (f"first must be between 0 and 100, got {first}", "BAD_USER_INPUT")
+        assert refusal.extensions == (("argument", "first"),)

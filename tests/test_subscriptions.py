@@ -247,15 +247,39 @@ async def test_a_dropped_connection_leaves_no_subscription_and_no_poller_behind(
     }
 
 
-async def test_operations_per_connection_are_bounded_with_a_code(processes: tuple[ApiProcess, ApiProcess]) -> None:
+async def test_operations_per_connection_are_bounded_with_an_error_message_and_a_code(
+    processes: tuple[ApiProcess, ApiProcess],
+) -> None:
     limit = Settings(_env_file=None).max_subscriptions_per_connection  # type: ignore[call-arg]
     async with GraphQLWebSocket.connect(processes[0].websocket) as client:
         for n in range(limit):
             await client.subscribe(str(n), CHANGES)
         await client.subscribe("one-too-many", CHANGES)
         refused = await client.receive(10)
+        after = await client.quiet_for(1.0)
     assert refused["id"] == "one-too-many" and refused["type"] == "error"
     assert refused["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
+    assert after == []  # an `error` ends the operation: no `complete` follows
+
+
+async def test_subscriptions_per_process_are_bounded_the_same_way(settings: Settings) -> None:
+    with live_server(settings, max_subscriptions=2) as url:
+        websocket = url.replace("http://", "ws://") + "/graphql"
+        async with GraphQLWebSocket.connect(websocket) as first, GraphQLWebSocket.connect(websocket) as second:
+            await first.subscribe("a", CHANGES)
+            await first.subscribe("b", CHANGES)
+            await asyncio.sleep(0.5)  # both hold their places in the feed
+            await second.subscribe("c", CHANGES)
+            refused = await second.receive(10)
+            after = await second.quiet_for(1.0)
+            await first.complete("a")
+            await asyncio.sleep(0.5)
+            await second.subscribe("d", CHANGES)  # a place given back is free again
+            assert await second.quiet_for(1.0) == []
+    assert refused["id"] == "c" and refused["type"] == "error"
+    assert refused["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
+    assert "2 open subscriptions" in refused["payload"][0]["message"]
+    assert after == []
 
 
 @pytest.mark.usefixtures("seeded")
@@ -279,15 +303,15 @@ async def test_queries_run_over_websocket_but_mutations_go_over_http_and_subscri
 
 async def test_bad_arguments_and_documents_are_errors_with_codes(processes: tuple[ApiProcess, ApiProcess]) -> None:
     async with GraphQLWebSocket.connect(processes[0].websocket) as client:
-        await client.subscribe("types", 'subscription { changes(types: ["Strikes"]) { seq } }')
+        await client.subscribe("types", 'subscription { changes(types: ["Strikes"]) { seq } }')  # refused at start
         await client.subscribe("syntax", "subscription { changes { seq }")
         await client.subscribe("field", "subscription { changes { nope } }")
         messages: dict[str, Any] = {}
         while len(messages) < 3:
             message = await client.receive(10)
-            if message["type"] != "complete":  # an error in the stream is followed by `complete`
-                messages[message["id"]] = message
-    assert messages["types"]["payload"]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+            messages[message["id"]] = message
+    assert messages["types"]["type"] == "error"  # a subscription refused as it opens: one `error` message
+    assert messages["types"]["payload"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert messages["syntax"]["payload"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
     assert messages["field"]["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 

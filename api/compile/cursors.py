@@ -75,6 +75,15 @@ class PageRequest:
     has_cursor: bool
 
 
+def page_size(value: int, max_page_size: int, argument: str = "first") -> int:
+    """How many items a root field may be asked for, the same rule for every root (lists, connections,
+    search, changes, daysOnStrike): 0 to the page size limit. 0 is allowed, as Relay's connection spec
+    allows it: a page of nothing, for `totalCount` or `pageInfo` alone."""
+    if not 0 <= value <= max_page_size:
+        raise BadUserInput(f"{argument} must be between 0 and {max_page_size}, got {value}", argument=argument)
+    return value
+
+
 def page_request(
     order: str,
     first: int | None,
@@ -91,10 +100,7 @@ def page_request(
     backward = last is not None or before is not None
     size = last if backward else first
     argument = "last" if backward else "first"
-    if size is None:
-        size = min(default_page_size, max_page_size)
-    if not 0 <= size <= max_page_size:
-        raise BadUserInput(f"{argument} must be between 0 and {max_page_size}, got {size}", argument=argument)
+    size = page_size(min(default_page_size, max_page_size) if size is None else size, max_page_size, argument)
     cursor_text = before if backward else after
     cursor = decode_cursor(cursor_text, order, "before" if backward else "after") if cursor_text is not None else None
     return PageRequest(size, backward, cursor, cursor is not None)

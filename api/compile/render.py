@@ -20,7 +20,9 @@ from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootPlan
 from api.compile.roots import MAX_LIST
 from schema.dates import PartialDate
 from schema.graph_model import ENTITY, FULLTEXT_INDEX, Label
+from schema.keys import NAME_KEY, name_key
 from schema.model import DURATION_DAYS, EDGE_VIEW, LINEAGE_HOPS, NODE_KIND_BY_TYPE, SUCCESSIONS, Relation
+from schema.names import normalized_name
 
 TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"
 
@@ -141,14 +143,14 @@ class Renderer:
         )
 
     def _root_lookup_name(self, root: RootPlan) -> str:
+        """By name or alias, through its key: the normalised name (schema/names.py) under a unique index."""
         assert root.child is not None and root.label is not None
-        name: str = root.arg("name")
-        phrase = self.param(f'"{_phrase_escape(name)}"')
-        key = self.param(name.strip().casefold())
+        label = Label(root.label).value
+        key = self.param(name_key(label, normalized_name(root.arg("name"))))
         projection = self.object(root.child, {"v": "n"})
         return (
-            f"RETURN head(COLLECT {{ CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', {phrase}) YIELD node AS n "
-            f"WHERE n:{Label(root.label).value} AND {key} IN n.nameKeys RETURN {projection} ORDER BY n.id LIMIT 1 }})"
+            f"OPTIONAL MATCH (k:{NAME_KEY} {{key: {key}}}) OPTIONAL MATCH (n:{label} {{id: k.owner}}) "
+            f"RETURN CASE WHEN n IS NULL THEN null ELSE {projection} END"
         )
 
     def _root_nodes(self, root: RootPlan) -> str:
@@ -418,8 +420,3 @@ def _pattern(relation: Relation, parent: str, rel: str, other: str) -> str:
     if relation.direction == "in":
         return f"({other}{label})-[{rel}:{types}]->({parent})"
     return f"({parent})-[{rel}:{types}]-({other}{label})"
-
-
-def _phrase_escape(text: str) -> str:
-    """Text inside a quoted Lucene phrase: only backslashes and quotes need escaping."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')

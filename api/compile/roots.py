@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 from graphql import FieldNode, GraphQLNamedType, GraphQLObjectType, GraphQLOutputType
 from strawberry.utils.str_converters import to_camel_case
 
-from api.compile.cursors import PageRequest, page_request
+from api.compile.cursors import PageRequest, page_request, page_size
 from api.compile.plan import Condition, ConnectionField, ConnectionPlan, ObjectPlan, RootPlan
 from api.errors import BadUserInput
 from schema.dates import PartialDate
 from schema.model import NODE_KIND_BY_TYPE, NODE_KINDS, Label, Relation, RelType
+from schema.names import normalized_name
 from schema.types.base import from_global_id
 
 if TYPE_CHECKING:
@@ -251,7 +252,7 @@ def _name_contains(fragment: str | None) -> list[Condition]:
         return []
     if len(fragment) > 200:
         raise BadUserInput("nameContains: at most 200 characters", argument="nameContains")
-    return [Condition("any(k IN n.nameKeys WHERE k CONTAINS {fragment})", (("fragment", fragment.casefold()),))]
+    return [Condition("any(k IN n.nameKeys WHERE k CONTAINS {fragment})", (("fragment", normalized_name(fragment)),))]
 
 
 def _date_range(prop: str, start: Any, end: Any, argument: str, bound: str | None = None) -> list[Condition]:
@@ -359,7 +360,7 @@ def lucene_escape(text: str) -> str:
 def search(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any], given: set[str],
            nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
     text: str = arguments["text"]
-    first = bounded(arguments.get("first", 10), 1, planner.max_page_size, "first")
+    first = page_size(arguments.get("first", 10), planner.max_page_size)
     if len(text) > MAX_SEARCH_TEXT:
         raise BadUserInput(f"text: at most {MAX_SEARCH_TEXT} characters, got {len(text)}", argument="text")
     words = text.split()
@@ -398,7 +399,7 @@ def path(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[
 @_root("changes")
 def changes(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any], given: set[str],
             nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    first = bounded(arguments.get("first", 50), 1, planner.max_page_size, "first")
+    first = page_size(arguments.get("first", 50), planner.max_page_size)
     since = arguments.get("since")
     if since is not None:
         since = _instant(since)
@@ -424,7 +425,8 @@ def strikes_per_year(planner: Planner, key: str, name: str, non_null: bool, argu
 @_root("daysOnStrike")
 def days_on_strike(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any],
                    given: set[str], nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    first = bounded(arguments.get("first") or 20, 1, planner.max_page_size, "first")
+    asked = arguments.get("first")
+    first = page_size(20 if asked is None else asked, planner.max_page_size)
     child = planner.object(_named(graphql_type), nodes, first)
     return RootPlan(key, name, "days_on_strike", non_null, None, child,
                     args=(*as_of_argument(arguments), ("first", first)))  # fmt: skip

@@ -70,6 +70,20 @@ def _still_allowed(info: Info) -> None:
         require_role(context.keys.caller(context.authorization), Role.READER)
 
 
+OPEN = object()  # what a stream yields first, once it holds its place in the change feed
+
+
+async def opened(stream: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+    """The stream, run up to its first `yield` (OPEN): what refuses a subscription while it opens (over the
+    process's limit, bad arguments, Neo4j unavailable) is raised here, in the resolver, which the
+    graphql-transport-ws protocol reports as an `error` message for the operation, as Strawberry reports the
+    per-connection limit. Once open, a stream that ends sends `next` with the errors, then `complete`.
+    (Started, the generator is also closed, and its place given back, however the operation ends.)"""
+    first = await anext(stream)
+    assert first is OPEN, "a stream yields OPEN first"
+    return stream
+
+
 After = Annotated[
     int | None,
     strawberry.argument(description="Replay the changes numbered after this `seq` first (to resume a stream)."),
@@ -101,11 +115,16 @@ class Subscription:
         accepts = change_filter(entity, types, actions)
         feed, operation = _live(info)
         plan = operation.event_plan(str(info.path.key))
-        async with feed.subscription(accepts, after) as subscriber:
-            while True:
-                event = await subscriber.next()
-                _still_allowed(info)
-                yield shaped_change(plan, event)
+
+        async def events() -> AsyncGenerator[Any, None]:
+            async with feed.subscription(accepts, after) as subscriber:
+                yield OPEN
+                while True:
+                    event = await subscriber.next()
+                    _still_allowed(info)
+                    yield shaped_change(plan, event)
+
+        return await opened(events())
 
     @strawberry.subscription(
         graphql_type=Node | None,
@@ -118,11 +137,16 @@ class Subscription:
         slug = slug_of(id, "id")
         feed, operation = _live(info)
         read = operation.event_node(str(info.path.key), slug)
-        # Subscribed before the first read, so no change falls between the two.
-        async with feed.subscription(lambda event: slug in event.nodes) as subscriber:
-            yield await operation.read(info.context.graph, read)
-            while True:
-                await subscriber.next()
-                subscriber.skip_waiting()  # one read shows every change already waiting
-                _still_allowed(info)
+
+        async def states() -> AsyncGenerator[Any, None]:
+            # Subscribed before the first read, so no change falls between the two.
+            async with feed.subscription(lambda event: slug in event.nodes) as subscriber:
+                yield OPEN
                 yield await operation.read(info.context.graph, read)
+                while True:
+                    await subscriber.next()
+                    subscriber.skip_waiting()  # one read shows every change already waiting
+                    _still_allowed(info)
+                    yield await operation.read(info.context.graph, read)
+
+        return await opened(states())

@@ -3,6 +3,7 @@ rules, writes through the write repository, and answers with the planned read of
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import strawberry
@@ -12,11 +13,21 @@ from api.context import Info
 from api.write import repository as write
 from api.write.inputs import FactInput, FactPatch, NodeInput, given_fields
 from schema.graph_model import Label
+from schema.records import NodeRecord
 from schema.types.nodes import Node, Relationship
+
+log = logging.getLogger("strikegraph.write")
 
 
 def _editor(info: Info) -> Caller:
     return require_role(info.context.caller, Role.EDITOR)
+
+
+def _warn(info: Info, record: NodeRecord) -> None:
+    """A name worth a second look is written, and said so in the response's `extensions.warnings`."""
+    for warning in write.name_warnings(record):
+        log.warning("request %s: %s %s: %s", info.context.request_id, record.label.value, record.id, warning)
+        info.context.warnings.append(warning)
 
 
 async def _node(info: Info, label: Label, slug: str) -> Any:
@@ -44,6 +55,7 @@ class Mutation:
     async def create_node(self, info: Info, kind: Label, input: NodeInput) -> Any:
         record = write.validate_node(kind, given_fields(input))
         await write.create_node(info.context.graph, _editor(info), record)
+        _warn(info, record)
         return await _node(info, kind, record.id)
 
     @strawberry.mutation(
@@ -52,8 +64,9 @@ class Mutation:
         description="Change a node's fields. `expectedVersion` is the version you read; a stale one is a CONFLICT.",
     )
     async def update_node(self, info: Info, id: str, expected_version: int, input: NodeInput) -> Any:
-        label = await write.update_node(info.context.graph, _editor(info), id, expected_version, given_fields(input))
-        return await _node(info, label, id)
+        record = await write.update_node(info.context.graph, _editor(info), id, expected_version, given_fields(input))
+        _warn(info, record)
+        return await _node(info, record.label, id)
 
     @strawberry.mutation(permission_classes=[IsAdmin], description="Delete a node and its facts (admin only).")
     async def delete_node(self, info: Info, id: str, expected_version: int) -> str:
@@ -69,7 +82,9 @@ class Mutation:
     async def assert_fact(self, info: Info, input: FactInput, new_sources: list[NodeInput] | None = None) -> Any:
         caller = _editor(info)
         for source in new_sources or []:
-            await write.create_node(info.context.graph, caller, write.validate_node(Label.SOURCE, given_fields(source)))
+            new = write.validate_node(Label.SOURCE, given_fields(source))
+            await write.create_node(info.context.graph, caller, new)
+            _warn(info, new)
         record = write.validate_fact(given_fields(input))
         fact_id = await write.assert_fact(info.context.graph, caller, record)
         return await _fact(info, fact_id)

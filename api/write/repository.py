@@ -17,6 +17,7 @@ from api.write.audit import record_change
 from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
 from schema.keys import FACT_KEY, NAME_KEY, name_key
 from schema.model import CITATION_FIELDS, CITATION_SOURCE, FACT_QUALIFIERS, FACT_WRITABLE, NODE_KIND, stored_as
+from schema.names import mixed_script_words, scripts_of
 from schema.records import NODE_RECORDS, CitationBase, FactBase, FactRecord, NodeRecord, explain
 from schema.types.changes import ChangeAction
 
@@ -51,6 +52,16 @@ def validate_fact(fields: dict[str, Any]) -> FactBase:
         return FactRecord.model_validate(fields)
     except ValidationError as error:
         raise _invalid(error, "input") from None
+
+
+def name_warnings(record: NodeRecord) -> list[str]:
+    """Names a curator may want to look at again: a word mixing scripts looks like another name."""
+    named = [("input.name", record.name), *((f"input.aliases[{i}]", a) for i, a in enumerate(record.aliases))]
+    return [
+        f"{field}: '{word}' mixes scripts ({scripts_of(word)}): a look-alike of another name?"
+        for field, name in named
+        for word in mixed_script_words(name)
+    ]
 
 
 def node_fields(label: Label, props: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +182,7 @@ def _check_version(props: dict[str, Any], expected: int, what: str) -> None:
 
 async def update_node(
     graph: RequestGraph, caller: Caller, slug: str, expected_version: int, changes: dict[str, Any]
-) -> Label:
+) -> NodeRecord:
     label, before = await _locked_node(graph, slug, expected_version)
     if changes.get("id", slug) != slug:
         raise BadUserInput("input.id: a node's id cannot change", field="input.id")
@@ -197,7 +208,7 @@ async def update_node(
     await record_change(
         graph, caller, ChangeAction.UPDATE_NODE, label.value, slug, before, rows[0]["after"], nodes=[slug]
     )
-    return label
+    return record
 
 
 async def delete_node(graph: RequestGraph, caller: Caller, slug: str, expected_version: int) -> None:
