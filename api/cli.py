@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from rich.table import Table
 
 from api.auth import Role, add_key, read_keys_file, revoke_key
+from api.connections import raise_open_files_limit, uvicorn_config
 from api.neo4j_local import DOWNLOAD_BYTES, LauncherError, LocalNeo4j, RunningNeo4j
 from api.settings import Settings
 
@@ -82,13 +84,12 @@ def serve(
     settings, started_here = _connected_settings(settings, local)
     try:
         app = create_app(settings)
-        uvicorn.run(
-            app,
-            host=settings.host,
-            port=settings.port,
-            access_log=settings.access_log,
-            ws_max_size=settings.max_body_bytes,  # a WebSocket message is held to the HTTP body limit
-        )
+        raise_open_files_limit(settings)
+        server = uvicorn.Server(uvicorn_config(app, settings))
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises Ctrl-C again after its graceful shutdown
+            server.run()
+        if not server.started:
+            raise typer.Exit(code=3)  # as uvicorn.run: the app did not start (its log says why)
     finally:
         if started_here:
             console.print("Stopping the local Neo4j this command started")
