@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     local_neo4j_port: int = 0  # 0: 7687 when free, else any free port (remembered across restarts)
     local_neo4j_heap: str = "1g"
     local_neo4j_pagecache: str = "512m"
+    # `serve` starts the local Neo4j again when it dies, this many times within the window; then it exits.
+    local_neo4j_max_restarts: int = 3
+    local_neo4j_restart_window_seconds: float = 300.0
 
     seed_on_start: bool = True  # load seed/ when the graph is empty
     query_timeout_seconds: float = 10.0  # per statement, planning included (a client-side guard too)
