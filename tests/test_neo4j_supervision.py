@@ -1,6 +1,7 @@
 """`serve` watches the Neo4j it started: killed, it is reaped (no zombie) and started again, /healthz says
 so meanwhile, and queries work again; killed once more than allowed, `serve` stops and exits non-zero
-saying why. Runs `strikegraph serve` with a Neo4j of its own (throwaway home, free ports)."""
+saying why. And a port taken while Neo4j starts is named as such. Each runs Neo4j of its own (throwaway
+homes, free ports)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import os
 import signal
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
+from neo4j import GraphDatabase
 
-from api.neo4j_local import free_port
+from api.neo4j_local import USER, LauncherError, LocalNeo4j, PortTaken, RunningNeo4j, free_port
+from api.settings import PROJECT_ROOT
 from tests.test_runtime import STRIKEGRAPH, _clean_env, _neo4j_processes, _wait_for_http
 
 
@@ -77,3 +81,39 @@ def test_serve_restarts_the_neo4j_it_started_then_gives_up_past_the_limit(tmp_pa
     assert process.returncode == 1, output_text[-3000:]
     assert "the local Neo4j this command started is down: it died 2 times within 300s" in output_text
     assert _neo4j_processes(home) == []
+
+
+def test_a_port_taken_while_neo4j_starts_is_named_or_given_up_for_another(tmp_path: Path) -> None:
+    """Two Neo4j starting at once on one port, as two `serve` on a fresh machine both choosing 7687: the
+    one whose port the settings name says the port was taken (not "rejected the stored password"); the
+    one that chose it itself moves to another free port."""
+    port = free_port()
+    named = LocalNeo4j(PROJECT_ROOT / ".neo4j", tmp_path / "named", port=port, heap="256m", pagecache="32m")
+    chosen = LocalNeo4j(PROJECT_ROOT / ".neo4j", tmp_path / "chosen", heap="256m", pagecache="32m")
+    (tmp_path / "chosen").mkdir()
+    (tmp_path / "chosen" / "port").write_text(str(port))  # remembered from an earlier start
+
+    def start(local: LocalNeo4j) -> RunningNeo4j | LauncherError:
+        try:
+            return local.start(timeout=120)
+        except LauncherError as error:
+            return error
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(start, [named, chosen]))
+    try:
+        named_outcome, chosen_outcome = outcomes
+        assert isinstance(chosen_outcome, RunningNeo4j), chosen_outcome
+        if isinstance(named_outcome, LauncherError):  # the other one bound it first
+            assert isinstance(named_outcome, PortTaken)
+            assert f"port {port} on 127.0.0.1 was taken by another server while Neo4j started" in str(named_outcome)
+            assert chosen_outcome.uri.endswith(f":{port}")
+        else:  # the named one bound it first: the other moved
+            assert named_outcome.uri.endswith(f":{port}")
+            assert not chosen_outcome.uri.endswith(f":{port}")
+            assert "Address already in use" in chosen.console_log.read_text(errors="replace")
+        with GraphDatabase.driver(chosen_outcome.uri, auth=(USER, chosen_outcome.password)) as driver:
+            driver.verify_connectivity()
+    finally:
+        named.stop()
+        chosen.stop()
