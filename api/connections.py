@@ -9,6 +9,7 @@ timeout of their own)."""
 from __future__ import annotations
 
 import asyncio
+import resource
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,8 +159,6 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
 def raise_open_files_limit(settings: Settings) -> None:
     """Let the process hold its connection cap (each a file descriptor) plus room for Neo4j and files: the
     soft limit is often 1024 while the hard one allows far more."""
-    import resource
-
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = settings.http_max_connections + 1024
     if soft != resource.RLIM_INFINITY and soft < wanted:
