@@ -147,9 +147,8 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
         port=settings.port,
         http=edge_protocol(settings),
         timeout_keep_alive=settings.http_keep_alive_timeout_seconds,
-        # Requests and WebSockets in flight beyond the connection cap are answered 503 (uvicorn counts
-        # open connections too, which the cap keeps below this).
-        limit_concurrency=settings.http_max_connections + 1,
+        # No `limit_concurrency`: uvicorn counts connections being closed in it, so a flood the cap is
+        # closing would get real requests a 503; the cap bounds requests in flight (one per connection).
         access_log=settings.access_log,
         ws_max_size=settings.max_body_bytes,  # a WebSocket message is held to the HTTP body limit
         **options,

@@ -90,9 +90,8 @@ class Settings(BaseSettings):
     http_body_timeout_seconds: float = 30.0  # 1 MB (max_body_bytes) at 35 KB/s
     http_keep_alive_timeout_seconds: int = 5  # idle between two requests (uvicorn's timeout_keep_alive)
     http_max_header_bytes: int = 65_536  # request line and headers
-    # Open HTTP connections at most (each is a file descriptor): beyond it the oldest connection with no
-    # request running is closed, or the new one when all are busy; requests and WebSockets in flight
-    # beyond it are answered 503.
+    # Open HTTP connections at most (each is a file descriptor, and runs one request at a time): beyond it
+    # the oldest connection with no request running is closed, or the new one when all are busy.
     http_max_connections: int = 4096
     # Automatic persisted queries (Apollo's `extensions.persistedQuery`): how many documents are remembered.
     persisted_queries_max_entries: int = 1000
