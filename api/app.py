@@ -28,6 +28,7 @@ from api.graph import (
 from api.graphiql import graphiql_asset_route
 from api.http_view import StrikegraphGraphQL
 from api.live.feed import ChangeFeed, FeedLimits
+from api.neo4j_supervisor import Neo4jSupervisor
 from api.settings import Settings
 from seed.loader import load_seed_if_empty
 
@@ -49,7 +50,9 @@ async def prepare_graph(driver: AsyncDriver, settings: Settings) -> None:
         log.info("Seed: loaded the curated seed into the empty graph (%d nodes, %d facts)", nodes, facts)
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -> Starlette:
+    """The app; `local_neo4j` watches the Neo4j that `serve` started, for /healthz to report."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         driver = create_driver(settings)
@@ -69,9 +72,15 @@ def create_app(settings: Settings) -> Starlette:
 
     async def healthz(request: Request) -> Response:
         feed: ChangeFeed = request.app.state.feed
-        return JSONResponse(
-            {"status": "ok", "subscriptions": feed.subscriptions, "changeFeed": "polling" if feed.polling else "idle"}
-        )
+        health: dict[str, object] = {
+            "status": "ok", "subscriptions": feed.subscriptions, "changeFeed": "polling" if feed.polling else "idle"
+        }  # fmt: skip
+        if local_neo4j is not None:  # the Neo4j this process runs: not healthy while it is not running
+            state = local_neo4j.state
+            health["localNeo4j"] = state.as_json()
+            if state.state != "running":
+                return JSONResponse({**health, "status": "unavailable"}, status_code=503)
+        return JSONResponse(health)
 
     async def readyz(request: Request) -> Response:
         try:

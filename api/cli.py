@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from pathlib import Path
@@ -14,7 +15,9 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from rich.table import Table
 
 from api.auth import Role, add_key, read_keys_file, revoke_key
+from api.connections import raise_open_files_limit, uvicorn_config
 from api.neo4j_local import DOWNLOAD_BYTES, LauncherError, LocalNeo4j, RunningNeo4j
+from api.neo4j_supervisor import Neo4jSupervisor
 from api.settings import Settings
 
 app = typer.Typer(help="strikegraph: a GraphQL knowledge graph of labour disputes over Neo4j.", no_args_is_help=True)
@@ -80,16 +83,36 @@ def serve(
     settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     local = LocalNeo4j.from_settings(settings)
     settings, started_here = _connected_settings(settings, local)
+    supervisor: Neo4jSupervisor | None = None
+    gave_up: list[str] = []
+    server: uvicorn.Server | None = None
+
+    def give_up(reason: str) -> None:
+        gave_up.append(reason)
+        if server is not None:
+            server.should_exit = True  # uvicorn's own graceful shutdown, as on Ctrl-C
+
     try:
-        app = create_app(settings)
-        uvicorn.run(
-            app,
-            host=settings.host,
-            port=settings.port,
-            access_log=settings.access_log,
-            ws_max_size=settings.max_body_bytes,  # a WebSocket message is held to the HTTP body limit
-        )
+        running = local.connection() if started_here else None
+        if running is not None:
+            supervisor = Neo4jSupervisor(
+                local, running.pid, running.uri, give_up,
+                max_restarts=settings.local_neo4j_max_restarts, window=settings.local_neo4j_restart_window_seconds,
+            )  # fmt: skip
+        app = create_app(settings, local_neo4j=supervisor)
+        raise_open_files_limit(settings)
+        server = uvicorn.Server(uvicorn_config(app, settings))
+        if supervisor is not None:
+            supervisor.start()
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises Ctrl-C again after its graceful shutdown
+            server.run()
+        if gave_up:
+            raise _fail(f"the local Neo4j this command started is down: {gave_up[0]} (see {local.console_log})")
+        if not server.started:
+            raise typer.Exit(code=3)  # as uvicorn.run: the app did not start (its log says why)
     finally:
+        if supervisor is not None:
+            supervisor.stop()
         if started_here:
             console.print("Stopping the local Neo4j this command started")
             local.stop()

@@ -169,15 +169,27 @@ class ErrorCodes(SchemaExtension):
         original = error.original_error
         if isinstance(original, UserFacingError):
             return _copy(error, str(original), {"code": original.code, **original.extensions})
-        if (error.extensions or {}).get("code") or original is None or isinstance(original, GraphQLError | ValueError):
-            # Parsing, validation and variables: the request itself is at fault.
+        code = request_error_code(error)
+        if code is not None:
             message = error.message if self.suggestions else _SUGGESTION.sub("", error.message)
-            code = (error.extensions or {}).get("code") or _code_for(error, message)
             return _copy(error, message, {**(error.extensions or {}), "code": code})
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "-")
         log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
         return _copy(error, "Internal server error", {"code": "INTERNAL", "requestId": request_id})
+
+
+def request_error_code(error: GraphQLError) -> str | None:
+    """The code of an error the request itself caused or may see as it is (bad input, validation, keys,
+    a conflict, Neo4j away), or None for an unexpected one, which leaves masked as INTERNAL."""
+    original = error.original_error
+    if isinstance(original, UserFacingError):
+        return original.code
+    code = (error.extensions or {}).get("code")
+    if code or original is None or isinstance(original, GraphQLError | ValueError):
+        # Parsing, validation and variables: the request itself is at fault.
+        return str(code) if code else _code_for(error, error.message)
+    return None
 
 
 _BAD_ARGUMENT = re.compile(r"Expected value of type|Expected type|does not exist in '\w+' enum|argument|Variable")

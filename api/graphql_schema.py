@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
+from graphql import GraphQLError
 from graphql.validation import ASTValidationRule
 from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from api.compile.execute import ByteBudgetCache, OperationCompiler, planning_schema
 from api.extensions import (
@@ -18,6 +22,7 @@ from api.extensions import (
     ResponseFacts,
     WebSocketOperations,
     WriteTransaction,
+    request_error_code,
 )
 from api.live.subscriptions import Subscription
 from api.read.queries import Query
@@ -27,6 +32,24 @@ from schema.scalars import SCALAR_MAP
 from schema.types.nodes import NODE_TYPES
 
 STRAWBERRY_TESTED = ">=0.341.2,<0.342"  # the range pyproject.toml pins and the test suite proves
+log = logging.getLogger("strikegraph.graphql")
+# The service, not the request, is at fault for now: a warning, still without a traceback.
+OPERATIONAL_CODES = frozenset({"SERVICE_UNAVAILABLE", "QUERY_TIMEOUT"})
+
+
+class StrikegraphSchema(strawberry.Schema):
+    """Strawberry's schema, logging errors by whose fault they are: Strawberry logs every error at ERROR
+    with its traceback, so a fuzzer's bad input filled the log. A client's error is one INFO line with
+    its code; an unexpected error is logged at ERROR, with its traceback and the request id, by the
+    ErrorCodes extension, which masks it."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        request_id = getattr(getattr(execution_context, "context", None), "request_id", "-")
+        for error in errors:
+            code = request_error_code(error)
+            if code is not None:
+                level = logging.WARNING if code in OPERATIONAL_CODES else logging.INFO
+                log.log(level, "request %s: %s: %s", request_id, code, error.message[:300])
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -48,7 +71,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         assert compiler is not None
         return CompiledExecution(compiler=compiler, enabled=settings.compiled_execution)
 
-    schema = strawberry.Schema(
+    schema = StrikegraphSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -23,7 +23,7 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql.language import OperationDefinitionNode, OperationType
 from neo4j import AsyncDriver
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -102,6 +102,8 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         request = Request(scope, receive)
         try:
             response = await self.run(request)
+        except ClientDisconnect:
+            return  # gone before its body was read (or closed by the body deadline): nobody to answer
         except RequestRefused as refused:
             response = refused.response(getattr(request.state, "media_type", JSON))
         except HTTPException as error:  # Strawberry's own refusals, as JSON with a code

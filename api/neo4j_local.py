@@ -31,6 +31,8 @@ PREFERRED_PORT = 7687
 USER = "neo4j"
 # What the first download puts in the Maven cache (Neo4j's ~210 jars plus Maven's own plugins), for progress.
 DOWNLOAD_BYTES = 144_000_000
+# Seconds a password refusal is taken for another server on our port, until our own says it could not bind.
+BIND_FAILURE_GRACE = 20.0
 
 DownloadProgress = Callable[[int], None]
 
@@ -51,6 +53,10 @@ JVM_FLAGS = [
 
 class LauncherError(RuntimeError):
     """A one-line, user-facing reason why the local Neo4j could not be installed, started or stopped."""
+
+
+class PortTaken(LauncherError):
+    """Another server bound the Bolt port between the check that it was free and Neo4j binding it."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +189,8 @@ class LocalNeo4j:
         return RunningNeo4j(f"bolt://127.0.0.1:{port}", USER, self._password_file.read_text().strip(), pid, self.home)
 
     def start(self, timeout: float = 90.0, on_download: DownloadProgress | None = None) -> RunningNeo4j:
-        """Start the server (or return the running one) and wait until Bolt accepts our credentials."""
+        """Start the server (or return the running one) and wait until Bolt accepts our credentials. A port
+        chosen here and taken by another server before ours bound it is given up for another free one."""
         running = self.connection()
         if running is not None:
             return running
@@ -191,10 +198,20 @@ class LocalNeo4j:
         if java is None:
             raise LauncherError("Java is not on PATH: Neo4j 5 needs Java 17 (e.g. apt-get install openjdk-17-jre)")
         classpath = self.classpath(on_download)
-        port = self._choose_port()
+        for attempt in range(3):
+            try:
+                return self._start_on(self._choose_port(), java, classpath, timeout)
+            except PortTaken:
+                if self.port or attempt == 2:  # a port the settings name is not ours to change
+                    raise
+                self._port_file.unlink(missing_ok=True)
+        raise AssertionError("unreachable")
+
+    def _start_on(self, port: int, java: str, classpath: str, timeout: float) -> RunningNeo4j:
         self._write_config(port)
         password = self._ensure_password(java, classpath)
         self.console_log.parent.mkdir(parents=True, exist_ok=True)
+        logs = {path: path.stat().st_size if path.exists() else 0 for path in self._start_logs}
         with self.console_log.open("ab") as log:
             process = subprocess.Popen(
                 [java, f"-Xms{self.heap}", f"-Xmx{self.heap}", *JVM_FLAGS, "-cp", classpath, ENTRY_POINT,
@@ -204,7 +221,7 @@ class LocalNeo4j:
             )  # fmt: skip
         self._pid_file.write_text(str(process.pid))
         uri = f"bolt://127.0.0.1:{port}"
-        self._wait_for_bolt(process, uri, password, timeout)
+        self._wait_for_bolt(process, uri, password, timeout, logs)
         return RunningNeo4j(uri, USER, password, process.pid, self.home)
 
     def stop(self, timeout: float = 60.0) -> bool:
@@ -319,29 +336,59 @@ class LocalNeo4j:
             handle.write(password + "\n")
         return password
 
-    def _wait_for_bolt(self, process: subprocess.Popen[bytes], uri: str, password: str, timeout: float) -> None:
+    def _wait_for_bolt(
+        self, process: subprocess.Popen[bytes], uri: str, password: str, timeout: float, logs: dict[Path, int]
+    ) -> None:
         deadline = time.monotonic() + timeout
+        rejected_at: float | None = None
         while time.monotonic() < deadline:
-            if process.poll() is not None:
+            if self._bind_failed(logs):  # before and after it exits (it logs, then stops)
+                self.stop()
+                port = uri.rsplit(":", 1)[1]
+                raise PortTaken(
+                    f"port {port} on 127.0.0.1 was taken by another server while Neo4j started "
+                    f"(its log: Address already in use); see {self.home / 'logs'}"
+                )
+            if process.poll() is not None and not self._bind_failed(logs):
                 self._pid_file.unlink(missing_ok=True)
                 raise LauncherError(f"Neo4j exited during start-up: {self._log_tail()} (see {self.console_log})")
             try:
-                with GraphDatabase.driver(uri, auth=(USER, password)) as driver:
+                with GraphDatabase.driver(uri, auth=(USER, password), connection_timeout=2.0) as driver:
                     driver.verify_connectivity()
                 return
             except (ServiceUnavailable, OSError):
                 time.sleep(0.25)
             except AuthError as error:
-                self.stop()
-                raise LauncherError(f"Neo4j rejected the stored password in {self._password_file}: {error}") from None
+                # Another server on the port answers while ours fails to bind it: its log will say so.
+                rejected_at = rejected_at or time.monotonic()
+                if time.monotonic() - rejected_at > BIND_FAILURE_GRACE:
+                    self.stop()
+                    raise LauncherError(
+                        f"Neo4j rejected the stored password in {self._password_file}: {error}"
+                    ) from None
+                time.sleep(0.5)
         self.stop()
         raise LauncherError(f"Neo4j did not answer on {uri} within {timeout:.0f}s (see {self.console_log})")
 
+    @property
+    def _start_logs(self) -> list[Path]:
+        # Neo4j writes to its output, or only to neo4j.log when it sees no console ("daemon mode").
+        return [self.console_log, self.home / "logs" / "neo4j.log"]
+
+    def _bind_failed(self, logs: dict[Path, int]) -> bool:
+        """Whether this start's logs (past their sizes before it) say the Bolt port could not be bound."""
+        for path, offset in logs.items():
+            with contextlib.suppress(OSError), path.open("rb") as log:
+                log.seek(offset)
+                if b"Address already in use" in log.read():
+                    return True
+        return False
+
     def _log_tail(self) -> str:
-        try:
-            lines = [line for line in self.console_log.read_text(errors="replace").splitlines() if line.strip()]
-        except OSError:
-            return "no log"
+        lines: list[str] = []
+        for path in self._start_logs:
+            with contextlib.suppress(OSError):
+                lines += [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
         errors = [line for line in lines if "ERROR" in line or "Exception" in line]
         return (errors or lines or ["no output"])[-1].strip()
 

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     local_neo4j_port: int = 0  # 0: 7687 when free, else any free port (remembered across restarts)
     local_neo4j_heap: str = "1g"
     local_neo4j_pagecache: str = "512m"
+    # `serve` starts the local Neo4j again when it dies, this many times within the window; then it exits.
+    local_neo4j_max_restarts: int = 3
+    local_neo4j_restart_window_seconds: float = 300.0
 
     seed_on_start: bool = True  # load seed/ when the graph is empty
     query_timeout_seconds: float = 10.0  # per statement, planning included (a client-side guard too)
@@ -91,6 +94,17 @@ class Settings(BaseSettings):
     cors_allow_credentials: bool = False  # bearer keys need no cookies; turn on only for cookie-based front-ends
     cors_max_age_seconds: int = 600
     max_body_bytes: int = 1_048_576  # larger request bodies get 413 before any of them is parsed
+    # Connections (api/connections.py): a request's headers must arrive within this many seconds of the
+    # connection opening (or of its first byte, on a kept-alive connection), its body within the next;
+    # else the connection is closed. Behind a proxy, keep-alive must outlast the proxy's idle timeout
+    # for its upstream connections (e.g. 75 behind a load balancer that idles out at 60 s).
+    http_header_timeout_seconds: float = 10.0
+    http_body_timeout_seconds: float = 30.0  # 1 MB (max_body_bytes) at 35 KB/s
+    http_keep_alive_timeout_seconds: int = 5  # idle between two requests (uvicorn's timeout_keep_alive)
+    http_max_header_bytes: int = 65_536  # request line and headers
+    # Open HTTP connections at most (each is a file descriptor, and runs one request at a time): beyond it
+    # the oldest connection with no request running is closed, or the new one when all are busy.
+    http_max_connections: int = 4096
     # Automatic persisted queries (Apollo's `extensions.persistedQuery`): how many documents are remembered.
     persisted_queries_max_entries: int = 1000
     persisted_queries_max_bytes: int = 8_388_608

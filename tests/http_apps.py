@@ -14,6 +14,7 @@ import uvicorn
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
+from api.connections import uvicorn_config
 from api.neo4j_local import free_port
 from api.settings import Settings
 
@@ -31,8 +32,8 @@ async def app_client(settings: Settings, **overrides: Any) -> AsyncIterator[http
 def live_server(settings: Settings, **overrides: Any) -> Iterator[str]:
     """uvicorn in a thread (its own event loop and driver); yields the base URL."""
     port = free_port()
-    app = create_app(settings.model_copy(update={"host": "127.0.0.1", "port": port, **overrides}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    own = settings.model_copy(update={"host": "127.0.0.1", "port": port, "access_log": False, **overrides})
+    server = uvicorn.Server(uvicorn_config(create_app(own), own, log_level="warning"))
     thread = threading.Thread(target=server.run, name="strikegraph-live-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
