@@ -7,16 +7,18 @@ alive but slow is not taken for a frozen one."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from neo4j import AsyncDriver
+from starlette.applications import Starlette
 
 from api.app import create_app
 from api.auth import Role
@@ -74,6 +76,22 @@ class Traffic:
             await asyncio.sleep(0.05)
 
 
+@contextlib.asynccontextmanager
+async def seeded_app(
+    neo4j: LocalNeo4j, settings: Settings, seed: SeedSet
+) -> AsyncIterator[tuple[Starlette, GraphQLClient]]:
+    """The app over `neo4j`, seeded, with a client through its ASGI transport."""
+    running = neo4j.connection()
+    assert running is not None
+    app = create_app(settings.with_neo4j(running.uri, running.user, running.password))
+    async with (
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
+    ):
+        await load_seed(app.state.driver, "neo4j", seed)
+        yield app, GraphQLClient(http)
+
+
 async def _ready(http: httpx.AsyncClient, timeout: float) -> float:
     """Seconds until /readyz says ready."""
     started = time.monotonic()
@@ -86,16 +104,8 @@ async def _ready(http: httpx.AsyncClient, timeout: float) -> float:
 async def test_an_outage_fails_fast_and_recovers_with_nothing_lost_or_doubled(
     outage_neo4j: LocalNeo4j, settings: Settings, curated_seed: SeedSet
 ) -> None:
-    running = outage_neo4j.connection()
-    assert running is not None
-    app = create_app(settings.with_neo4j(running.uri, running.user, running.password))
     traffic = Traffic()
-    async with (
-        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
-    ):
-        gql = GraphQLClient(http)
-        await load_seed(app.state.driver, "neo4j", curated_seed)
+    async with seeded_app(outage_neo4j, settings, curated_seed) as (app, gql):
         clients = [asyncio.create_task(traffic.write_loop(gql)), asyncio.create_task(traffic.read_loop(gql))]
         await asyncio.sleep(1.0)
         await asyncio.to_thread(outage_neo4j.stop)
@@ -105,12 +115,12 @@ async def test_an_outage_fails_fast_and_recovers_with_nothing_lost_or_doubled(
         read_seconds = time.monotonic() - started
         assert [error["extensions"]["code"] for error in down["errors"]] == ["SERVICE_UNAVAILABLE"], down
         assert read_seconds < 2.0, f"a read with Neo4j down took {read_seconds:.2f}s"
-        readyz = await http.get("/readyz")
+        readyz = await gql.http.get("/readyz")
         assert (readyz.status_code, readyz.json()["status"]) == (503, "unavailable")
         await asyncio.sleep(1.0)  # clients keep trying while it is down
 
         await asyncio.to_thread(outage_neo4j.start)
-        await _ready(http, timeout=30)
+        await _ready(gql.http, timeout=30)
         await asyncio.sleep(1.5)  # and carry on once it is back
         traffic.stop.set()
         await asyncio.gather(*clients)
@@ -193,16 +203,10 @@ FROZEN_BOUND_SECONDS = 3.5
 async def test_a_frozen_neo4j_fails_fast_and_recovers_with_nothing_lost_or_doubled(
     outage_neo4j: LocalNeo4j, settings: Settings, curated_seed: SeedSet
 ) -> None:
-    running = outage_neo4j.connection()
-    assert running is not None
-    app = create_app(settings.with_neo4j(running.uri, running.user, running.password))
+    frozen = outage_neo4j.connection()
+    assert frozen is not None
     traffic = FrozenTraffic()
-    async with (
-        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
-    ):
-        gql = GraphQLClient(http)
-        await load_seed(app.state.driver, "neo4j", curated_seed)
+    async with seeded_app(outage_neo4j, settings, curated_seed) as (app, gql):
         clients = [
             *(asyncio.create_task(traffic.write_loop(gql, name)) for name in "ab"),
             *(asyncio.create_task(traffic.read_loop(gql)) for _ in range(2)),
@@ -210,7 +214,7 @@ async def test_a_frozen_neo4j_fails_fast_and_recovers_with_nothing_lost_or_doubl
         in_flight = RequestGraph(app.state.driver, "neo4j", settings.query_timeout_seconds, liveness=app.state.liveness)
         await in_flight.write("CREATE (:Entity:Person {id: 'commit-in-flight'})")
         await asyncio.sleep(1.0)
-        os.kill(running.pid, signal.SIGSTOP)
+        os.kill(frozen.pid, signal.SIGSTOP)
         frozen_at = time.monotonic()
         try:
             commit = asyncio.create_task(_commit_outcome(in_flight))  # COMMIT sent, its answer never comes
@@ -219,7 +223,7 @@ async def test_a_frozen_neo4j_fails_fast_and_recovers_with_nothing_lost_or_doubl
             await asyncio.sleep(2.0)  # clients keep trying while it is frozen
             committed = await commit
         finally:
-            os.kill(running.pid, signal.SIGCONT)
+            os.kill(frozen.pid, signal.SIGCONT)
         woken = await _timed(gql, '{ strike(id: "wga-strike-2023") { slug } }')
         await asyncio.sleep(1.5)  # and carry on once it answers again
         traffic.stop.set()
