@@ -56,5 +56,8 @@ async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNe
     assert "**Profile** of strikegraph serving `organization_3_levels`" in table
     amplification = next(row for row in report.hostile if row.name.startswith("amplification"))
     assert amplification.outcome == "QUERY_TOO_COMPLEX" and amplification.cypher_bytes is None
-    assert all(row.outcome in {"answered", "QUERY_TIMEOUT"} for row in report.hostile if row is not amplification)
+    bomb = next(row for row in report.hostile if row.name.startswith("planning bomb"))
+    assert bomb.outcome == "QUERY_TOO_COMPLEX" and bomb.cypher_bytes is None and bomb.subqueries > 24
+    refused = (amplification, bomb)
+    assert all(row.outcome in {"answered", "QUERY_TIMEOUT"} for row in report.hostile if row not in refused)
     assert "**Hostile queries**" in table
