@@ -202,8 +202,7 @@ class OperationSource:
         root_type = schema.query_type if kind is OperationType.QUERY else schema.mutation_type
         if root_type is None or kind is OperationType.SUBSCRIPTION:
             return
-        planner = Planner(self.compiler.schema, fragments_of(self.document), self.variables,
-                          self.compiler.max_page_size)  # fmt: skip
+        planner = self.planner()
         roots: list[RootPlan] = []
         for key, nodes in planner.collect(root_type, [self.operation.selection_set]).items():
             name = nodes[0].name.value
@@ -220,9 +219,11 @@ class OperationSource:
                 continue  # answered by graphql-core alone, reading nothing
         self.compiler.bound(OperationPlan(tuple(roots), planner.cost), "operation")
 
+    def planner(self) -> Planner:
+        return Planner(self.compiler.schema, fragments_of(self.document), self.variables, self.compiler.max_page_size)
+
     def field_nodes(self, root_type: GraphQLObjectType, key: str) -> tuple[Planner, list[FieldNode]]:
-        planner = Planner(self.compiler.schema, fragments_of(self.document), self.variables,
-                          self.compiler.max_page_size)  # fmt: skip
+        planner = self.planner()
         return planner, planner.collect(root_type, [self.operation.selection_set])[key]
 
     async def root_field(self, graph: RequestGraph, key: str) -> Any:
