@@ -9,8 +9,17 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    OperationType,
+    get_operation_ast,
+    parse,
+    validate,
+)
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, GraphQLSchema, GraphQLSyntaxError, OperationType, get_operation_ast, parse, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
@@ -18,6 +27,7 @@ from api.auth import Role, require_role
 from api.compile.execute import ByteBudgetCache, OperationCompiler, OperationSource, QueryTooComplex, VariableErrors
 from api.compile.planner import NotCompilable
 from api.errors import UserFacingError
+from api.new_documents import NewDocuments
 from api.write.audit import sequence_changes
 
 log = logging.getLogger("strikegraph.graphql")
@@ -29,45 +39,72 @@ AST_BYTES_PER_CHARACTER = 40  # measured: a parsed document takes ~30-40x its te
 
 class DocumentCache(SchemaExtension):
     """Parsing and validating the same documents again is the biggest fixed cost per request, so both are
-    cached, in one LRU cache bounded in bytes (documents of a large query text are never kept)."""
+    cached, in one LRU cache bounded in bytes (documents of a large query text are never kept). A document
+    the cache has not seen is parsed and validated on the new-documents lane (api/new_documents.py), off
+    the event loop, charged to the client that sent it."""
 
-    def __init__(self, *, schema: GraphQLSchema, cache: ByteBudgetCache, suggestions: bool = True) -> None:
+    def __init__(
+        self, *, schema: GraphQLSchema, cache: ByteBudgetCache, lane: NewDocuments, suggestions: bool = True
+    ) -> None:
         self.schema = schema
         self.cache = cache
+        self.lane = lane
         self.suggestions = suggestions
+        self._validated: list[GraphQLError] | None = None  # this request's, when too large to keep
 
-    def on_parse(self) -> Iterator[None]:
+    async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
         query = context.query
         if not query:  # Strawberry reports the missing query
             yield
             return
-        cached = self.cache.get(("document", query)) if len(query) <= MAX_CACHED_QUERY else None
-        if cached is None:
+        document = self.cache.get(("document", query))
+        if document is None:
             try:
-                cached = parse(query, **context.parse_options)
+                document, validated = await self.lane.run(
+                    client_of(context.context), self._prepare, admitted=True
+                )  # refused by the view, before anything ran, when over the client's budget
             except GraphQLError:
                 yield  # Strawberry parses it again and reports the error as its own (over WebSocket too)
                 return
+            self._validated = validated
             if len(query) <= MAX_CACHED_QUERY:
-                self.cache.put(("document", query), cached, len(query) * AST_BYTES_PER_CHARACTER + 1024)
-        context.graphql_document = cached
+                self.cache.put(("document", query), document, len(query) * AST_BYTES_PER_CHARACTER + 1024)
+                self._remember(query, validated)
+        context.graphql_document = document
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        query = context.query or ""
-        key = ("validation", query)
-        errors = self.cache.get(key)
-        if errors is None:
+        errors = self._validated if self._validated is not None else self.cache.get(("validation", context.query))
+        if errors is None:  # the document was cached, its validation since pushed out: validated again here
             assert context.graphql_document is not None
-            errors = validate(
-                self.schema, context.graphql_document, context.validation_rules, hide_suggestions=not self.suggestions
-            )
-            if len(query) <= MAX_CACHED_QUERY:
-                self.cache.put(key, errors, len(query) * 2 + 512 * (len(errors) + 1))
+            errors = self._validate(context.graphql_document)
+            self._remember(context.query or "", errors)
         context.pre_execution_errors = errors
         yield
+
+    def _prepare(self) -> tuple[DocumentNode, list[GraphQLError]]:
+        """Runs on the lane: parse, then validate with this request's rules."""
+        context = self.execution_context
+        document = parse(context.query or "", **context.parse_options)
+        return document, self._validate(document)
+
+    def _validate(self, document: DocumentNode) -> list[GraphQLError]:
+        context = self.execution_context
+        return validate(self.schema, document, context.validation_rules, hide_suggestions=not self.suggestions)
+
+    def _remember(self, query: str, errors: list[GraphQLError]) -> None:
+        if len(query) <= MAX_CACHED_QUERY:
+            self.cache.put(("validation", query), errors, len(query) * 2 + 512 * (len(errors) + 1))
+
+
+def client_of(context: Any) -> str:
+    """Whose budget a request's new work is charged to: the peer address (behind a proxy, uvicorn's
+    `--forwarded-allow-ips` makes it the client's)."""
+    request = getattr(context, "request", None)
+    client = getattr(request, "client", None)
+    return str(client.host) if client is not None else "-"
 
 
 class CompiledExecution(SchemaExtension):
@@ -76,8 +113,9 @@ class CompiledExecution(SchemaExtension):
     compiler does not take (introspection, mutations) run through graphql-core, whose resolvers plan their
     fields through the same planner (`context.operation`)."""
 
-    def __init__(self, *, compiler: OperationCompiler, enabled: bool = True) -> None:
+    def __init__(self, *, compiler: OperationCompiler, lane: NewDocuments, enabled: bool = True) -> None:
         self.compiler = compiler
+        self.lane = lane
         self.enabled = enabled
 
     async def on_execute(self) -> AsyncIterator[None]:
@@ -120,8 +158,14 @@ class CompiledExecution(SchemaExtension):
     async def _compiled(self, query: str, document: Any) -> None:
         execution = self.execution_context
         context = execution.context
+        name, variables = execution.operation_name, execution.variables
         try:
-            compiled = self.compiler.compile(query, document, execution.operation_name, execution.variables)
+            compiled = self.compiler.cached(query, name, variables)
+            if compiled is None:  # planned on the new-documents lane, off the event loop
+                prepared = await self.lane.run(
+                    client_of(context), lambda: self.compiler.prepare(document, name, variables)
+                )
+                compiled = self.compiler.remember(query, name, variables, prepared)
         except NotCompilable:
             context.execution = "fallback"
             return

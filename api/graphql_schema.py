@@ -25,6 +25,7 @@ from api.extensions import (
     request_error_code,
 )
 from api.live.subscriptions import Subscription
+from api.new_documents import NewDocuments
 from api.read.queries import Query
 from api.settings import Settings
 from api.write.mutations import Mutation
@@ -52,7 +53,17 @@ class StrikegraphSchema(strawberry.Schema):
                 log.log(level, "request %s: %s: %s", request_id, code, error.message[:300])
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def new_documents(settings: Settings) -> NewDocuments:
+    return NewDocuments(
+        ByteBudgetCache(settings.document_cache_bytes),
+        burst_seconds=settings.new_document_burst_seconds,
+        seconds_per_second=settings.new_document_seconds_per_second,
+        max_waiting=settings.new_documents_max_waiting,
+    )
+
+
+def build_schema(settings: Settings, lane: NewDocuments | None = None) -> strawberry.Schema:
+    """The schema; new documents are prepared on `lane` (the view's, which admits them first)."""
     # The limit rules are built once: cached validation results are only right for the same rules.
     limits: list[type[ASTValidationRule]] = [
         depth_rule(settings.max_query_depth, None, None),
@@ -60,16 +71,17 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     development = settings.environment == "development"
     introspection = settings.introspection if settings.introspection is not None else development
-    documents = ByteBudgetCache(settings.document_cache_bytes)
+    prepared_on = lane or new_documents(settings)
     compiler: OperationCompiler | None = None
 
     def document_cache() -> DocumentCache:
         assert compiler is not None
-        return DocumentCache(schema=compiler.schema, cache=documents, suggestions=development)
+        documents = prepared_on.documents
+        return DocumentCache(schema=compiler.schema, cache=documents, lane=prepared_on, suggestions=development)
 
     def compiled_execution() -> CompiledExecution:
         assert compiler is not None
-        return CompiledExecution(compiler=compiler, enabled=settings.compiled_execution)
+        return CompiledExecution(compiler=compiler, lane=prepared_on, enabled=settings.compiled_execution)
 
     schema = StrikegraphSchema(
         query=Query,

@@ -38,11 +38,13 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.auth import KeyRing
 from api.context import Context
 from api.edge import GRAPHQL_RESPONSE_JSON, JSON, RequestRefused, error_response
+from api.extensions import client_of
 from api.graph import RequestGraph
 from api.graphiql import graphiql_response
 from api.graphql_request import decode_json_body, decode_json_text, is_json_content_type, negotiate, request_data
-from api.graphql_schema import build_schema
+from api.graphql_schema import build_schema, new_documents
 from api.live.websocket import GraphQLWebSocket, connection_caller, connection_key, origin_allowed
+from api.new_documents import RateLimited
 from api.persisted_queries import AllowList, PersistedQueries, PersistedQueryStore
 from api.settings import Settings
 
@@ -62,6 +64,7 @@ class Exchange:
     authorized: bool
     request_errors: list[bool] = field(default_factory=list)  # per result: errors before execution only
     codes: list[set[str]] = field(default_factory=list)  # per result: the error codes
+    retry_after: int | None = None  # seconds, from a RATE_LIMITED error: the Retry-After header
 
 
 class ExchangeResponse(Response):
@@ -78,8 +81,9 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = GraphQLWebSocket
 
     def __init__(self, settings: Settings) -> None:
+        self.new_documents = new_documents(settings)
         super().__init__(
-            build_schema(settings),
+            build_schema(settings, self.new_documents),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=settings.websocket_init_timeout_seconds),
@@ -188,6 +192,12 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         """Run the operation; when its write transaction failed for a reason a retry can cure (a
         deadlock, a leader switch, a dropped connection), run the whole operation again in a new
         transaction, within the settings' retry budget. Nothing of a failed attempt was committed."""
+        if request_data.query and not self.new_documents.known(request_data.query):
+            try:  # a document the server has not seen is charged to the client (api/new_documents.py)
+                self.new_documents.admit(client_of(context))
+            except RateLimited as refused:
+                error = graphql.GraphQLError(str(refused), extensions={"code": refused.code, **refused.extensions})
+                return ExecutionResult(data=None, errors=[error])
         started = time.monotonic()
         delays = _backoff()
         while True:
@@ -267,6 +277,10 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         response = process_result(result)
         errors: list[dict[str, Any]] = response.get("errors") or []  # type: ignore[assignment]
         codes = {_ensure_code(error) for error in errors}
+        for error in errors:
+            retry_after = error["extensions"].get("retryAfterSeconds")
+            if retry_after is not None:
+                request.state.exchange.retry_after = int(retry_after)
         request_error = bool(result.errors) and result.data is None and all(e.path is None for e in result.errors or [])
         exchange: Exchange = request.state.exchange
         exchange.request_errors.append(request_error)
@@ -288,6 +302,8 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         body_bytes = body.encode() if isinstance(body, str) else body
         status = sub_response.status_code or _status(exchange, batch=isinstance(response_data, list))
         headers = dict(sub_response.headers)
+        if exchange.retry_after is not None:
+            headers["Retry-After"] = str(exchange.retry_after)
         if exchange.method == "GET" and status == 200:
             headers.update(self._caching_headers(exchange, body_bytes))
             if _matches(exchange.if_none_match, headers["ETag"]):
@@ -328,6 +344,8 @@ def _status(exchange: Exchange, *, batch: bool) -> int:
     codes = exchange.codes[0]
     if codes == {"SERVICE_UNAVAILABLE"}:
         return 503
+    if codes == {"RATE_LIMITED"}:
+        return 429
     if exchange.request_errors[0] and exchange.media_type == GRAPHQL_RESPONSE_JSON:
         return _REQUEST_ERROR_STATUS.get(next(iter(codes)), 400) if len(codes) == 1 else 400
     return 200

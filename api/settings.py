@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     introspection: bool | None = None  # None: on in development, off in production
     compiled_execution: bool = True  # False: graphql-core executes every field (the equivalence tests' baseline)
 
+    # A document no cache has seen is parsed, validated and planned on one worker thread beside the event
+    # loop (api/new_documents.py), and each client (by address) has a budget of that thread's CPU time: this
+    # much at once, refilled at this many seconds per second; beyond it, or with this many documents waiting,
+    # a new document gets RATE_LIMITED (HTTP 429). Known documents are never limited.
+    new_document_burst_seconds: float = 2.0
+    new_document_seconds_per_second: float = 0.25
+    new_documents_max_waiting: int = 16
+
     # Caches, bounded in bytes: parsed and validated documents, and compiled plans.
     document_cache_bytes: int = 32 << 20
     plan_cache_bytes: int = 32 << 20

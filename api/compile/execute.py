@@ -144,10 +144,16 @@ class OperationCompiler:
         self, query: str, document: DocumentNode, operation_name: str | None, raw: dict[str, Any] | None
     ) -> Compiled:
         """The plan and statement of a query operation (cached per document, operation and variables)."""
-        key = (query, operation_name, orjson.dumps(raw or {}, option=orjson.OPT_SORT_KEYS))
-        cached: Compiled | None = self.plans.get(key)
-        if cached is not None:
-            return cached
+        return self.cached(query, operation_name, raw) or self.remember(
+            query, operation_name, raw, self.prepare(document, operation_name, raw)
+        )
+
+    def cached(self, query: str, operation_name: str | None, raw: dict[str, Any] | None) -> Compiled | None:
+        return self.plans.get(_plan_key(query, operation_name, raw))  # type: ignore[no-any-return]
+
+    def prepare(self, document: DocumentNode, operation_name: str | None, raw: dict[str, Any] | None) -> Compiled:
+        """Plans, bounds and renders; touches no shared state, so it may run on another thread (the
+        new-documents lane)."""
         operation = get_operation_ast(document, operation_name)
         assert operation is not None, "validated: the operation exists"
         planner = Planner(self.schema, fragments_of(document), self.variables(operation, raw), self.max_page_size)
@@ -156,6 +162,12 @@ class OperationCompiler:
         compiled = Compiled(plan, Renderer().operation(plan))
         if compiled.statement is not None:
             self.bound_text(compiled.statement.cypher)
+        return compiled
+
+    def remember(
+        self, query: str, operation_name: str | None, raw: dict[str, Any] | None, compiled: Compiled
+    ) -> Compiled:
+        key = _plan_key(query, operation_name, raw)
         size = 2 * (len(query) + len(key[2])) + (3 * len(compiled.statement.cypher) if compiled.statement else 0)
         self.plans.put(key, compiled, size + 2048)
         return compiled
@@ -168,6 +180,10 @@ class OperationCompiler:
         shaper = Shaper()
         data = shaper.operation(compiled.plan, record)
         return ExecutionResult(data=data, errors=shaper.errors or None)
+
+
+def _plan_key(query: str, operation_name: str | None, raw: dict[str, Any] | None) -> tuple[str, str | None, bytes]:
+    return (query, operation_name, orjson.dumps(raw or {}, option=orjson.OPT_SORT_KEYS))
 
 
 class VariableErrors(Exception):
