@@ -32,6 +32,9 @@ class Context:
     execution: str | None = field(default=None)  # "compiled" or "fallback", reported in `extensions`
     cost: int | None = field(default=None)
     warnings: list[str] = field(default_factory=list)  # allowed, but worth a look: reported in `extensions`
+    # The view admitted this request's new document within the client's budget (api/new_documents.py): its
+    # parsing, validation and planning are not refused halfway.
+    admitted: bool = field(default=False)
     feed: ChangeFeed | None = field(default=None)  # the process's change feed, for subscriptions
     # On a WebSocket: the key as sent (checked again at every event, so a revoked key stops a stream),
     # the keys to check it against, and what the client sent in `connection_init` (Strawberry sets it).

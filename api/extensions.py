@@ -163,8 +163,10 @@ class CompiledExecution(SchemaExtension):
             compiled = self.compiler.cached(query, name, variables)
             if compiled is None:  # planned on the new-documents lane, off the event loop
                 prepared = await self.lane.run(
-                    client_of(context), lambda: self.compiler.prepare(document, name, variables)
-                )
+                    client_of(context),
+                    lambda: self.compiler.prepare(document, name, variables),
+                    admitted=context.admitted,
+                )  # a known document's new plan (new variables) is admitted here
                 compiled = self.compiler.remember(query, name, variables, prepared)
         except NotCompilable:
             context.execution = "fallback"

@@ -195,6 +195,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         if request_data.query and not self.new_documents.known(request_data.query):
             try:  # a document the server has not seen is charged to the client (api/new_documents.py)
                 self.new_documents.admit(client_of(context))
+                context.admitted = True
             except RateLimited as refused:
                 error = graphql.GraphQLError(str(refused), extensions={"code": refused.code, **refused.extensions})
                 return ExecutionResult(data=None, errors=[error])
