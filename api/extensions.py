@@ -24,7 +24,14 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from api.auth import Role, require_role
-from api.compile.execute import ByteBudgetCache, OperationCompiler, OperationSource, QueryTooComplex, VariableErrors
+from api.compile.execute import (
+    ByteBudgetCache,
+    OperationCompiler,
+    OperationSource,
+    QueryTooComplex,
+    VariableErrors,
+    plan_key,
+)
 from api.compile.planner import NotCompilable
 from api.errors import UserFacingError
 from api.new_documents import NewDocuments
@@ -34,7 +41,10 @@ log = logging.getLogger("strikegraph.graphql")
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 
 MAX_CACHED_QUERY = 64 << 10  # characters; larger documents are parsed each time, never kept
-AST_BYTES_PER_CHARACTER = 40  # measured: a parsed document takes ~30-40x its text in memory
+# What a cached document really holds (tracemalloc, bench/memory.py): its AST takes 88-147 bytes per character
+# of its text plus about 3 KB; an estimate below that let the caches grow past their budgets (issue 25, item 9).
+AST_BYTES_PER_CHARACTER = 100
+AST_FIXED_BYTES = 4096
 
 
 class DocumentCache(SchemaExtension):
@@ -62,14 +72,14 @@ class DocumentCache(SchemaExtension):
         if document is None:
             try:
                 document, validated = await self.lane.run(
-                    client_of(context.context), self._prepare, admitted=True
+                    client_of(context.context), ("document", query), self._prepare, admitted=True
                 )  # refused by the view, before anything ran, when over the client's budget
             except GraphQLError:
                 yield  # Strawberry parses it again and reports the error as its own (over WebSocket too)
                 return
             self._validated = validated
             if len(query) <= MAX_CACHED_QUERY:
-                self.cache.put(("document", query), document, len(query) * AST_BYTES_PER_CHARACTER + 1024)
+                self.cache.put(("document", query), document, len(query) * AST_BYTES_PER_CHARACTER + AST_FIXED_BYTES)
                 self._remember(query, validated)
         context.graphql_document = document
         yield
@@ -164,6 +174,7 @@ class CompiledExecution(SchemaExtension):
             if compiled is None:  # planned on the new-documents lane, off the event loop
                 prepared = await self.lane.run(
                     client_of(context),
+                    ("plan", *plan_key(query, name, variables)),
                     lambda: self.compiler.prepare(document, name, variables),
                     admitted=context.admitted,
                 )  # a known document's new plan (new variables) is admitted here

@@ -12,10 +12,10 @@ import math
 import sys
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from api.compile.execute import ByteBudgetCache
 from api.errors import UserFacingError
@@ -62,8 +62,8 @@ class NewDocuments:
         self.seconds_per_second = seconds_per_second
         self.max_waiting = max_waiting
         self.max_clients = max_clients
-        self.waiting = 0
         self._budgets: OrderedDict[str, _Budget] = OrderedDict()
+        self._running: dict[Hashable, asyncio.Future[Any]] = {}
         # One thread: its time is what the budgets share out, and beside the event loop it takes at most
         # half of the interpreter (two CPU-bound threads would starve the loop of the GIL).
         self._lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="strikegraph-new-documents")
@@ -87,27 +87,37 @@ class NewDocuments:
                 "them with variables, or use persisted queries)",
                 retryAfterSeconds=max(1, math.ceil(wait)),
             )
-        if self.waiting >= self.max_waiting:
+        if len(self._running) >= self.max_waiting:
             raise RateLimited(
-                f"{self.waiting} new GraphQL documents are waiting to be prepared already: retry shortly",
+                f"{len(self._running)} new GraphQL documents are waiting to be prepared already: retry shortly",
                 retryAfterSeconds=1,
             )
 
-    async def run(self, client: str, work: Callable[[], T], *, admitted: bool = False) -> T:
+    async def run(self, client: str, key: Hashable, work: Callable[[], T], *, admitted: bool = False) -> T:
         """`work()` on the lane; its CPU time is charged to `client` (even when it raises). Unless the
-        caller `admitted` the client already, a client over its budget gets RateLimited instead."""
-        if not admitted:
-            self.admit(client)
+        caller `admitted` the client already, a client over its budget gets RateLimited instead. Requests
+        with the same `key` at once (a deploy, a page that many browsers open) share one run."""
+        shared = self._running.get(key)
+        if shared is None:
+            if not admitted:
+                self.admit(client)
+            shared = asyncio.ensure_future(self._on_lane(client, work))
+            self._running[key] = shared
+            shared.add_done_callback(lambda done: self._finished(key, done))
+        return await asyncio.shield(shared)  # one request given up does not cancel the others' run
+
+    async def _on_lane(self, client: str, work: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
-        self.waiting += 1
-        try:
-            spent, outcome = await loop.run_in_executor(self._lane, _timed, work)
-        finally:
-            self.waiting -= 1
+        spent, outcome = await loop.run_in_executor(self._lane, _timed, work)
         self._refilled(client).seconds -= spent
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
+
+    def _finished(self, key: Hashable, done: asyncio.Future[Any]) -> None:
+        self._running.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # retrieved: no "never retrieved" warning when every request went away
 
     def close(self) -> None:
         self._lane.shutdown(wait=False, cancel_futures=True)

@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     # a new document gets RATE_LIMITED (HTTP 429). Known documents are never limited.
     new_document_burst_seconds: float = 2.0
     new_document_seconds_per_second: float = 0.25
-    new_documents_max_waiting: int = 16
+    new_documents_max_waiting: int = 256
 
     # Caches, bounded in bytes: parsed and validated documents, and compiled plans.
     document_cache_bytes: int = 32 << 20

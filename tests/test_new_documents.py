@@ -38,19 +38,19 @@ def _busy(seconds: float) -> str:
 
 async def test_work_runs_on_the_lane_thread_and_its_cpu_is_charged_to_the_client() -> None:
     lane = _lane(burst=0.05, per_second=0.01)
-    thread = await lane.run("10.0.0.1", lambda: _busy(0.06))
+    thread = await lane.run("10.0.0.1", object(), lambda: _busy(0.06))
     assert thread.startswith("strikegraph-new-documents") and thread != threading.current_thread().name
     with pytest.raises(RateLimited) as refused:
         lane.admit("10.0.0.1")  # 0.06 s spent of 0.05: in debt
     assert refused.value.code == "RATE_LIMITED" and refused.value.retry_after >= 1
     lane.admit("10.0.0.2")  # another client has its own budget
     with pytest.raises(RateLimited):
-        await lane.run("10.0.0.1", lambda: _busy(0.001))  # run admits too, unless told the caller did
+        await lane.run("10.0.0.1", object(), lambda: _busy(0.001))  # run admits too, unless told the caller did
 
 
 async def test_a_budget_refills_with_time() -> None:
     lane = _lane(burst=0.02, per_second=1.0)
-    await lane.run("client", lambda: _busy(0.03))
+    await lane.run("client", object(), lambda: _busy(0.03))
     with pytest.raises(RateLimited):
         lane.admit("client")
     await asyncio.sleep(0.05)  # 0.05 s at 1 s per second pays off the 0.01 s of debt
@@ -65,15 +65,15 @@ async def test_errors_of_the_work_are_raised_on_the_loop_and_still_charged() -> 
         raise ValueError("bad document")
 
     with pytest.raises(ValueError, match="bad document"):
-        await lane.run("client", failing)
+        await lane.run("client", object(), failing)
     with pytest.raises(RateLimited):
         lane.admit("client")
 
 
 async def test_a_full_queue_refuses_new_work_at_once() -> None:
     lane = _lane(burst=10, waiting=2)
-    running = [asyncio.create_task(lane.run(f"c{i}", lambda: _busy(0.05))) for i in range(2)]
-    await asyncio.sleep(0)  # both queued
+    running = [asyncio.create_task(lane.run(f"c{i}", i, lambda: _busy(0.05))) for i in range(2)]
+    await asyncio.sleep(0)  # both started: one on the lane, one queued
     with pytest.raises(RateLimited, match="waiting"):
         lane.admit("another")
     await asyncio.gather(*running)
@@ -91,9 +91,24 @@ async def test_the_event_loop_keeps_running_while_the_lane_works() -> None:
             await asyncio.sleep(0.001)
 
     ticker = asyncio.create_task(ticking())
-    await lane.run("client", lambda: _busy(0.3))
+    await lane.run("client", object(), lambda: _busy(0.3))
     ticker.cancel()
     assert ticks > 30, f"the loop ticked {ticks} times in 0.3 s of lane work"
+
+
+async def test_the_same_document_at_once_is_prepared_once_and_charged_once() -> None:
+    lane = _lane(burst=0.5, per_second=0.001)
+    runs = 0
+
+    def prepare() -> str:
+        nonlocal runs
+        runs += 1
+        _busy(0.05)
+        return "plan"
+
+    answers = await asyncio.gather(*(lane.run(f"client-{i % 2}", ("document", "{ a }"), prepare) for i in range(20)))
+    assert answers == ["plan"] * 20 and runs == 1
+    assert lane._budgets["client-0"].seconds < 0.46 and "client-1" not in lane._budgets
 
 
 def test_the_clients_remembered_are_bounded() -> None:
