@@ -28,6 +28,8 @@ from bench.new_documents import new_document
 
 TOKENS = (50, 200, 800, 1990)
 README_BOUND_MB = 300
+BY_ID = "query($id: String!) { strike(id: $id) { slug name sources { source { title url } } } }"
+PLAN_BYTES_AT_LEAST = 4096  # the plan cache's estimate of any plan
 
 
 def rss_mb(pid: int) -> float:
@@ -65,8 +67,9 @@ def estimates() -> None:
 
 
 async def _fill(api: ApiProcess, budget_bytes: int, pid: int) -> list[tuple[int, float]]:
-    """Sends distinct documents until three budgets' worth (by the AST estimate) went through; returns
-    (documents sent, RSS MB) samples."""
+    """Sends distinct documents until three budgets' worth (by the AST estimate) went through, then one
+    document with distinct variables until three plan-cache budgets' worth did; returns (requests sent,
+    RSS MB) samples."""
     sent = 0
     volume = 0
     numbers = itertools.count(1)
@@ -87,9 +90,19 @@ async def _fill(api: ApiProcess, budget_bytes: int, pid: int) -> list[tuple[int,
             await asyncio.sleep(2)
             samples.append((sent, rss_mb(pid)))
 
+    async def plans(http: httpx.AsyncClient, offset: int, count: int) -> None:
+        """One known document, distinct variables: a plan each (the plan cache fills)."""
+        nonlocal sent
+        for number in range(offset, offset + count):
+            response = await http.post("/graphql", json={"query": BY_ID, "variables": {"id": f"strike-{number}"}})
+            assert response.status_code == 200 and "errors" not in response.json(), response.text[:300]
+            sent += 1
+
     sampler = asyncio.create_task(sampling())
     async with httpx.AsyncClient(base_url=api.url, timeout=60) as http:
         await asyncio.gather(*(client(http) for _ in range(4)))
+        per_client = 3 * budget_bytes // PLAN_BYTES_AT_LEAST // 4
+        await asyncio.gather(*(plans(http, index * per_client, per_client) for index in range(4)))
     sampler.cancel()
     samples.append((sent, rss_mb(pid)))
     return samples
@@ -106,9 +119,9 @@ def measure(api: ApiProcess, budget_bytes: int) -> None:
     peak = max(rss for _, rss in samples)
     print(f"RSS idle after one query: {idle:.0f} MB")
     for sent, rss in samples[:: max(1, len(samples) // 8)]:
-        print(f"  after {sent} distinct documents: {rss:.0f} MB")
+        print(f"  after {sent} requests: {rss:.0f} MB")
     print(
-        f"full caches: {samples[-1][1]:.0f} MB at the end, peak {peak:.0f} MB, after {samples[-1][0]} documents "
+        f"full caches: {samples[-1][1]:.0f} MB at the end, peak {peak:.0f} MB, after {samples[-1][0]} requests "
         f"in {seconds:.0f} s (caches {budget_bytes >> 20} + {budget_bytes >> 20} MB by estimate); "
         f"README bound {README_BOUND_MB} MB: {'met' if peak <= README_BOUND_MB else 'NOT met'}"
     )
