@@ -1,5 +1,5 @@
 """New documents are priced like queries. A document's first request costs what later ones do not:
-parsing, validating and planning it (about 140 ms of CPU for a hostile 2,000-token document, against
+parsing, validating and planning it (about 270 ms of CPU for a hostile 2,000-token document, against
 1-2 ms for a cached one). That work runs here, on one worker thread beside the event loop, so a client
 sending new documents cannot stall every other client's cached queries; and each client has a budget of
 that thread's time, refilled steadily, so one client cannot keep it busy either. Known documents never
@@ -22,7 +22,10 @@ from api.errors import UserFacingError
 
 T = TypeVar("T")
 SWITCH_INTERVAL_SECONDS = 0.0005
-LANE_REST = 1.0
+# After each piece of work the lane sleeps twice as long, so it holds the interpreter a third of the time at
+# most: resting as long as it worked left a cached query's p95 at 25-56 ms beside two clients sending hostile
+# documents, twice as long at 19-38 ms (bench/new_documents.py; the goal is under 50). A 2 ms document takes 6.
+LANE_REST = 2.0
 
 
 class RateLimited(UserFacingError):
@@ -64,8 +67,8 @@ class NewDocuments:
         self.max_clients = max_clients
         self._budgets: OrderedDict[str, _Budget] = OrderedDict()
         self._running: dict[Hashable, asyncio.Future[Any]] = {}
-        # One thread: its time is what the budgets share out, and beside the event loop it takes at most
-        # half of the interpreter (two CPU-bound threads would starve the loop of the GIL).
+        # One thread: its time is what the budgets share out, and it rests between pieces of work
+        # (LANE_REST): two CPU-bound threads, or one that never rests, would starve the loop of the GIL.
         self._lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="strikegraph-new-documents")
         # With the lane busy, the event loop waits for the interpreter lock at every wake-up until the lane
         # hands it over: every 5 ms by default, which alone put a cached query's p95 at 70 ms beside two
@@ -143,5 +146,5 @@ def _timed(work: Callable[[], T]) -> tuple[float, T | Exception]:
     except Exception as error:  # handed back to the event loop, raised there
         outcome = error
     spent = time.thread_time() - started
-    time.sleep(spent * LANE_REST)  # the lane rests as long as it worked: the event loop gets the rest
+    time.sleep(spent * LANE_REST)  # the lock is the event loop's meanwhile
     return spent, outcome
