@@ -103,3 +103,13 @@ def mentioned(date: PartialDate, texts: list[str]) -> bool:
         return any(full in text or f"{short}." in text for text in texts)
     forms = re.compile(rf"\b(?:{full}|{short}\.?) {date.day}\b")
     return any(forms.search(text) for text in texts)
+
+
+def date_text(value: object) -> str:
+    """How a `Date` leaves the API: stored ISO text as it is, anything else (a date, a year) as ISO text."""
+    return value if isinstance(value, str) else PartialDate.parse(value).isoformat()
+
+
+def parse_date_text(value: object) -> str:
+    """How a `Date` comes in: validated, as ISO text at the precision given (ValueError says what is wrong)."""
+    return PartialDate.parse(value).isoformat()

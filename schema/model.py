@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Literal
 
-from strawberry.utils.str_converters import to_camel_case
+from schema.camel import camel_case
 
 
 class Label(Enum):
@@ -81,11 +81,11 @@ class Attr:
 
     @property
     def prop(self) -> str:
-        return self.stored or to_camel_case(self.name)
+        return self.stored or camel_case(self.name)
 
     @property
     def graphql_name(self) -> str:
-        return to_camel_case(self.name)
+        return camel_case(self.name)
 
     @property
     def template(self) -> str:

@@ -7,13 +7,9 @@ from typing import NewType
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
-from schema.dates import PartialDate
+from schema.dates import date_text, parse_date_text
 
 Date = NewType("Date", str)
-
-
-def _serialize(value: object) -> str:
-    return value if isinstance(value, str) else PartialDate.parse(value).isoformat()
 
 
 DATE_SCALAR = strawberry.scalar(
@@ -22,7 +18,7 @@ DATE_SCALAR = strawberry.scalar(
         'A calendar date at the precision known: "YYYY-MM-DD", "YYYY-MM" or "YYYY". '
         'A month stays a month: "2023-06" never becomes a day.'
     ),
-    serialize=_serialize,
-    parse_value=lambda value: PartialDate.parse(value).isoformat(),
+    serialize=date_text,
+    parse_value=parse_date_text,
 )
 SCALAR_MAP: dict[object, ScalarDefinition] = {Date: DATE_SCALAR}

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
 
-import strawberry
-
 from api.errors import BadUserInput
 
 MIN_DATE = "date('0001-01-01')"
@@ -35,21 +33,24 @@ def _date(prop: str, descending: bool = False) -> SortKey:
     return SortKey(f"coalesce({{n}}.{prop}Earliest, {MIN_DATE})", "date", descending)
 
 
-@strawberry.enum(description="Orderings of organizations, people, agreements and issues.")
 class NameOrder(Enum):
+    """Orderings of organizations, people, agreements and issues."""
+
     NAME_ASC = "NAME_ASC"
     NAME_DESC = "NAME_DESC"
 
 
-@strawberry.enum(description="Orderings of strikes.")
 class StrikeOrder(Enum):
+    """Orderings of strikes."""
+
     START_DATE_ASC = "START_DATE_ASC"
     START_DATE_DESC = "START_DATE_DESC"
     NAME_ASC = "NAME_ASC"
 
 
-@strawberry.enum(description="Orderings of negotiations and sources.")
 class DateOrder(Enum):
+    """Orderings of negotiations and sources."""
+
     DATE_ASC = "DATE_ASC"
     DATE_DESC = "DATE_DESC"
     NAME_ASC = "NAME_ASC"

@@ -34,8 +34,8 @@ from api.compile.render import Renderer, Statement, subqueries
 from api.compile.respond import Shaper
 from api.errors import UserFacingError
 from api.graph import RequestGraph
+from schema.dates import date_text, parse_date_text
 from schema.graph_model import FIND_FACT
-from schema.scalars import DATE_SCALAR
 
 
 class QueryTooComplex(UserFacingError):
@@ -48,8 +48,8 @@ def planning_schema(sdl: str) -> GraphQLSchema:
     schema = build_schema(sdl)
     date = schema.type_map["Date"]
     assert isinstance(date, GraphQLScalarType)
-    date.parse_value = date.coerce_input_value = DATE_SCALAR.parse_value  # type: ignore[method-assign, assignment]
-    date.serialize = date.coerce_output_value = DATE_SCALAR.serialize  # type: ignore[method-assign, assignment]
+    date.parse_value = date.coerce_input_value = parse_date_text  # type: ignore[method-assign]
+    date.serialize = date.coerce_output_value = date_text  # type: ignore[method-assign]
     return schema
 
 

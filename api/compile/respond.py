@@ -22,7 +22,7 @@ from api.compile.cursors import PageRequest, encode_cursor
 from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, Refusal, RootPlan
 from api.compile.render import layout
 from api.errors import NotFound, UserFacingError
-from schema.types.base import to_global_id
+from schema.global_ids import to_global_id
 
 Path = tuple[Any, Any] | None  # (parent path, key): built per field, turned into a list only for errors
 

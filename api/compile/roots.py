@@ -12,15 +12,15 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from graphql import FieldNode, GraphQLNamedType, GraphQLObjectType, GraphQLOutputType
-from strawberry.utils.str_converters import to_camel_case
 
 from api.compile.cursors import PageRequest, page_request, page_size
 from api.compile.plan import Condition, ConnectionField, ConnectionPlan, ObjectPlan, RootPlan
 from api.errors import BadUserInput
+from schema.camel import camel_case
 from schema.dates import PartialDate
+from schema.global_ids import from_global_id
 from schema.model import NODE_KIND_BY_TYPE, NODE_KINDS, Label, Relation, RelType
 from schema.names import normalized_name
-from schema.types.base import from_global_id
 
 if TYPE_CHECKING:
     from api.compile.planner import Planner
@@ -104,7 +104,7 @@ def relationships_arguments(arguments: dict[str, Any]) -> tuple[tuple[str, Any],
 
 def relation_named(type_name: str, graphql_name: str) -> Relation:
     for relation in NODE_KIND_BY_TYPE[type_name].relations:
-        if to_camel_case(relation.name) == graphql_name:
+        if camel_case(relation.name) == graphql_name:
             return relation
     raise KeyError(f"{type_name}.{graphql_name}")
 

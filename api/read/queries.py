@@ -21,6 +21,8 @@ from schema.types.changes import Change
 from schema.types.nodes import NODE_TYPES, Connection, Node, Path, SearchHit
 
 strawberry.enum(Label, name="NodeKind", description="The kinds of node.")
+for _order in (NameOrder, StrikeOrder, DateOrder):  # the compiler's orderings, as GraphQL enums
+    strawberry.enum(_order, description=_order.__doc__)
 
 First = Annotated[int | None, strawberry.argument(description="Page size (default 20, at most the maximum).")]
 Cursor = Annotated[str | None, strawberry.argument(description="A cursor from a previous page.")]

@@ -8,12 +8,12 @@ from typing import Any
 
 from neo4j.exceptions import ConstraintError
 from pydantic import ValidationError
-from strawberry.utils.str_converters import to_camel_case
 
 from api.auth import Caller
 from api.errors import BadUserInput, Conflict, NotFound
 from api.graph import RequestGraph
 from api.write.audit import record_change
+from schema.camel import camel_case
 from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
 from schema.keys import FACT_KEY, NAME_KEY, name_key
 from schema.model import CITATION_FIELDS, CITATION_SOURCE, FACT_QUALIFIERS, FACT_WRITABLE, NODE_KIND, stored_as
@@ -30,7 +30,7 @@ NODE_BOOKKEEPING = {"version", "managedBy", "seedHash", "createdAt", "updatedAt"
 
 def _invalid(error: ValidationError, argument: str, renames: dict[str, str] | None = None) -> BadUserInput:
     fields = [
-        ".".join([argument, *(to_camel_case((renames or {}).get(str(part), str(part))) for part in detail["loc"])])
+        ".".join([argument, *(camel_case((renames or {}).get(str(part), str(part))) for part in detail["loc"])])
         for detail in error.errors()
     ]
     problems = [f"{field}: {explain(detail)}" for field, detail in zip(fields, error.errors(), strict=True)]
