@@ -11,6 +11,7 @@ from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxT
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
 
 from api.compile.execute import ByteBudgetCache, OperationCompiler, planning_schema
@@ -29,6 +30,7 @@ from api.new_documents import NewDocuments
 from api.read.queries import Query
 from api.settings import Settings
 from api.write.mutations import Mutation
+from schema.camel import camel_case
 from schema.scalars import SCALAR_MAP
 from schema.types.nodes import NODE_TYPES
 
@@ -51,6 +53,14 @@ class StrikegraphSchema(strawberry.Schema):
             if code is not None:
                 level = logging.WARNING if code in OPERATIONAL_CODES else logging.INFO
                 log.log(level, "request %s: %s: %s", request_id, code, error.message[:300])
+
+
+class OneCamelCase(NameConverter):
+    """Strawberry spells fields and arguments with the project's one camelCase (schema/camel.py), the rule
+    the model and the compiler use for the same names."""
+
+    def apply_naming_config(self, name: str) -> str:
+        return camel_case(name) if self.auto_camel_case else name
 
 
 def new_documents(settings: Settings) -> NewDocuments:
@@ -90,6 +100,7 @@ def build_schema(settings: Settings, lane: NewDocuments | None = None) -> strawb
         types=list(NODE_TYPES.values()),
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP,
+            name_converter=OneCamelCase(),
             batching_config={"max_operations": settings.max_operations_per_batch},
             disable_field_suggestions=not development,
         ),
