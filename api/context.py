@@ -8,22 +8,22 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from starlette.requests import Request
-from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from api.auth import Caller, KeyRing
 from api.graph import RequestGraph
 from api.settings import Settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: Starlette lives in the web room (api/web), which makes contexts
+    from starlette.requests import HTTPConnection
+
     from api.compile.execute import OperationSource
     from api.live.feed import ChangeFeed
 
 
 @dataclass
 class Context:
-    request: Request | WebSocket
+    request: HTTPConnection  # a Starlette Request, or a WebSocket
     graph: RequestGraph
     settings: Settings
     request_id: str
@@ -44,7 +44,7 @@ class Context:
 
     @property
     def over_websocket(self) -> bool:
-        return isinstance(self.request, WebSocket)
+        return bool(self.request.scope["type"] == "websocket")
 
     def for_operation(self) -> Context:
         """A context of its own for one operation of a WebSocket connection, which runs many at once."""
