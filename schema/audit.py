@@ -9,11 +9,24 @@ whoever has read change n can already read every change before it.
 
 from __future__ import annotations
 
+from enum import Enum
+
 CHANGE = "Change"
 # A change written by a transaction that has not numbered it yet; other transactions never see the label.
 UNSEQUENCED = "UnsequencedChange"
 CHANGE_SEQUENCE = "ChangeSequence"
 SEQUENCE_ID = "changes"
+
+
+class ChangeAction(Enum):
+    """What a change did."""
+
+    CREATE_NODE = "CREATE_NODE"
+    UPDATE_NODE = "UPDATE_NODE"
+    DELETE_NODE = "DELETE_NODE"
+    ASSERT_FACT = "ASSERT_FACT"
+    UPDATE_FACT = "UPDATE_FACT"
+    RETRACT_FACT = "RETRACT_FACT"
 
 
 def audit_schema_statements() -> list[str]:

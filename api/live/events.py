@@ -13,8 +13,7 @@ from neo4j import AsyncDriver, Query, RoutingControl
 
 from api.compile.plan import ObjectPlan
 from api.compile.respond import Shaper
-from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID
-from schema.types.changes import ChangeAction
+from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, ChangeAction
 
 log = logging.getLogger("strikegraph.live")
 

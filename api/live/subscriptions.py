@@ -20,8 +20,9 @@ from api.context import Info
 from api.errors import BadUserInput
 from api.live.events import ChangeEvent, shaped_change
 from api.live.feed import ChangeFeed
+from schema.audit import ChangeAction
 from schema.graph_model import Label, RelType
-from schema.types.changes import Change, ChangeAction
+from schema.types.changes import Change
 from schema.types.nodes import Node
 
 MAX_ENTITY_CHARACTERS = 300

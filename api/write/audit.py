@@ -8,8 +8,7 @@ from typing import Any
 
 from api.auth import Caller
 from api.graph import RequestGraph
-from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, UNSEQUENCED
-from schema.types.changes import ChangeAction
+from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, UNSEQUENCED, ChangeAction
 
 
 def _json(props: dict[str, Any] | None) -> str | None:

@@ -13,13 +13,13 @@ from api.auth import Caller
 from api.errors import BadUserInput, Conflict, NotFound
 from api.graph import RequestGraph
 from api.write.audit import record_change
+from schema.audit import ChangeAction
 from schema.camel import camel_case
 from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
 from schema.keys import FACT_KEY, NAME_KEY, name_key
 from schema.model import CITATION_FIELDS, CITATION_SOURCE, FACT_QUALIFIERS, FACT_WRITABLE, NODE_KIND, stored_as
 from schema.names import mixed_script_words, scripts_of
 from schema.records import NODE_RECORDS, CitationBase, FactBase, FactRecord, NodeRecord, explain
-from schema.types.changes import ChangeAction
 
 API = "api"
 NODE_BOOKKEEPING = {"version", "managedBy", "seedHash", "createdAt", "updatedAt", "createdBy", "updatedBy"}

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.audit import ChangeAction
 from schema.types.base import by_key
 
-
-@strawberry.enum(description="What a change did.")
-class ChangeAction(Enum):
-    CREATE_NODE = "CREATE_NODE"
-    UPDATE_NODE = "UPDATE_NODE"
-    DELETE_NODE = "DELETE_NODE"
-    ASSERT_FACT = "ASSERT_FACT"
-    UPDATE_FACT = "UPDATE_FACT"
-    RETRACT_FACT = "RETRACT_FACT"
+strawberry.enum(ChangeAction, description=ChangeAction.__doc__)
 
 
 @strawberry.type(description="One write through the API.")
