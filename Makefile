@@ -20,10 +20,11 @@ test: $(STAMP)  ## the whole test suite against a throwaway Neo4j
 	tests/tools/install.sh  # the HTTP audit (npm ci) and chromium + chromium-driver (apt), where missing
 	$(VENV)/bin/pytest
 
-lint: $(STAMP)  ## ruff (lint and format) and mypy strict
+lint: $(STAMP)  ## ruff (lint and format), mypy strict, and the house's import rules (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -17,19 +17,17 @@ import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
-import strawberry
 from pydantic import BaseModel, ConfigDict, Field
-from strawberry.permission import BasePermission
 
 from api.errors import Forbidden, Unauthenticated
 
 log = logging.getLogger("strikegraph.auth")
 
 
-@strawberry.enum(description="What an API key may do: read (when reads need a key), edit facts, administer.")
 class Role(Enum):
+    """What an API key may do: read (when reads need a key), edit facts, administer."""
+
     READER = "reader"
     EDITOR = "editor"
     ADMIN = "admin"
@@ -160,19 +158,3 @@ def require_role(caller: Caller | None, role: Role) -> Caller:
     if caller.role.rank < role.rank:
         raise Forbidden(f"this needs the {role.value} role; the key '{caller.name}' is {caller.role.value}")
     return caller
-
-
-class _RolePermission(BasePermission):
-    role: Role
-
-    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        require_role(info.context.caller, self.role)
-        return True
-
-
-class IsEditor(_RolePermission):
-    role = Role.EDITOR
-
-
-class IsAdmin(_RolePermission):
-    role = Role.ADMIN

@@ -48,13 +48,13 @@ class Settings(BaseSettings):
     seed_on_start: bool = True  # load seed/ when the graph is empty
     query_timeout_seconds: float = 10.0  # per statement, planning included (a client-side guard too)
     startup_timeout_seconds: float = 60.0
-    # Failing fast when Neo4j is down, retrying when it says "try again" (api/graph.py):
+    # Failing fast when Neo4j is down, retrying when it says "try again" (api/database/graph.py):
     neo4j_connection_timeout_seconds: float = 1.0  # to open a TCP connection
     neo4j_acquisition_timeout_seconds: float = 1.5  # to get a connection from the pool (open one included)
     unavailable_retry_seconds: float = 0.5  # retrying while Neo4j does not answer at all (reads and writes)
     transient_retry_seconds: float = 10.0  # retrying a write after a deadlock or a leader switch
     # Failing fast when Neo4j is frozen (a hung process, a network black hole: TCP open, no answers;
-    # api/liveness.py): work waiting this long on Neo4j makes us send it `RETURN 1` on a connection of its
+    # api/database/liveness.py): work waiting this long on Neo4j makes us send it `RETURN 1` on a connection of its
     # own, and again as often while the work goes on; no answer within the timeout, and the work is given up.
     neo4j_liveness_after_seconds: float = 1.0
     neo4j_liveness_timeout_seconds: float = 1.0
@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     compiled_execution: bool = True  # False: graphql-core executes every field (the equivalence tests' baseline)
 
     # A document no cache has seen is parsed, validated and planned on one worker thread beside the event
-    # loop (api/new_documents.py), and each client (by address) has a budget of that thread's CPU time: this
+    # loop (api/contract/new_documents.py), and each client (by address) has a budget of that thread's CPU time: this
     # much at once, refilled at this many seconds per second; beyond it, or with this many documents waiting,
     # a new document gets RATE_LIMITED (HTTP 429). Known documents are never limited.
     new_document_burst_seconds: float = 2.0
@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     api_keys: list[ApiKeyRecord] = []
     require_key_for_reads: bool = False
 
-    # -- HTTP edge: CORS, request limits, persisted queries, GET caching, GraphiQL (api/http_view.py, api/edge.py) --
+    # -- HTTP edge: CORS, request limits, persisted queries, GET caching, GraphiQL (api/web/http_view.py, edge.py) --
     # CORS: None means "localhost and 127.0.0.1 on any port" in development and no origin in production.
     # Lists are JSON in the environment: STRIKEGRAPH_CORS_ALLOW_ORIGINS='["https://app.example.org"]'.
     cors_allow_origins: list[str] | None = None
@@ -102,7 +102,7 @@ class Settings(BaseSettings):
     cors_allow_credentials: bool = False  # bearer keys need no cookies; turn on only for cookie-based front-ends
     cors_max_age_seconds: int = 600
     max_body_bytes: int = 1_048_576  # larger request bodies get 413 before any of them is parsed
-    # Connections (api/connections.py): a request's headers must arrive within this many seconds of the
+    # Connections (api/web/connections.py): a request's headers must arrive within this many seconds of the
     # connection opening (or of its first byte, on a kept-alive connection), its body within the next;
     # else the connection is closed. Behind a proxy, keep-alive must outlast the proxy's idle timeout
     # for its upstream connections (e.g. 75 behind a load balancer that idles out at 60 s).

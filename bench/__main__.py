@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from api.neo4j_local import LocalNeo4j, free_port
+from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
 from bench.report import format_report, write_between_markers
 from bench.run import BenchConfig, main_async

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from api.neo4j_local import LocalNeo4j, free_port
+from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import Settings
 from bench.live import ApiProcess, start_api_process
 

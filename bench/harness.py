@@ -18,8 +18,8 @@ from typing import Any, Protocol
 import httpx
 from neo4j import AsyncDriver
 
-from api.graph import apply_graph_schema
-from api.neo4j_local import free_port
+from api.database.graph import apply_graph_schema
+from api.database.local_neo4j import free_port
 from bench.loadgen import Measurement, ensure_wrk, run_wrk
 from bench.raw import raw_read
 from bench.reads import Read

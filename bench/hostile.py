@@ -15,7 +15,7 @@ from graphql.type import get_named_type, is_leaf_type, is_required_argument
 
 from api.compile.execute import ByteBudgetCache, OperationCompiler, QueryTooComplex, planning_schema
 from api.compile.render import subqueries
-from api.graphql_schema import schema_sdl
+from api.contract.graphql_schema import schema_sdl
 from api.settings import Settings
 
 

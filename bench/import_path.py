@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from api.bulk_import import finish_import, import_offline, write_import_files
-from api.neo4j_local import LocalNeo4j, free_port
+from api.commands.bulk_import import finish_import, import_offline, write_import_files
+from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
 from bench.synthetic import SyntheticGraph, generate
 from seed.validate import read_seed

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import websockets
 
-from api.neo4j_local import free_port
+from api.database.local_neo4j import free_port
 
 PROTOCOL = "graphql-transport-ws"
 STRIKEGRAPH = str(Path(sys.executable).with_name("strikegraph"))

@@ -19,9 +19,9 @@ import httpx
 from graphql import parse
 
 from api.compile.execute import OperationCompiler, planning_schema
-from api.extensions import AST_BYTES_PER_CHARACTER, AST_FIXED_BYTES
-from api.graphql_schema import build_schema
-from api.neo4j_local import LocalNeo4j, free_port
+from api.contract.extensions import AST_BYTES_PER_CHARACTER, AST_FIXED_BYTES
+from api.contract.graphql_schema import build_schema
+from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import Settings
 from bench.live import ApiProcess, start_api_process
 from bench.new_documents import new_document

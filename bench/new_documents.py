@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import orjson
 
-from api.neo4j_local import LocalNeo4j, free_port
+from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import Settings
 from bench.live import ApiProcess, start_api_process
 from bench.loadgen import ensure_wrk, run_wrk

@@ -14,9 +14,9 @@ from graphql import parse
 
 from api.compile.execute import OperationCompiler, planning_schema
 from api.compile.render import Statement
-from api.graph import create_driver
-from api.graphql_schema import schema_sdl
-from api.neo4j_local import LocalNeo4j, free_port
+from api.contract.graphql_schema import schema_sdl
+from api.database.graph import create_driver
+from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import Settings
 from bench.hostile import most_subqueries
 from seed.loader import load_seed

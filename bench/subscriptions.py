@@ -24,8 +24,8 @@ from typing import Annotated
 import httpx
 import typer
 
-from api.graph import apply_graph_schema, create_driver
-from api.neo4j_local import LocalNeo4j, free_port
+from api.database.graph import apply_graph_schema, create_driver
+from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
 from bench.live import ApiProcess, GraphQLWebSocket, start_api_process
 from bench.report import write_between_markers

@@ -1,7 +1,7 @@
 """The one model: every node kind, fact type and field, declared once.
 
-Everything else is derived from these declarations: the GraphQL types and inputs (`schema/types/`,
-`api/write/inputs.py`), the validation rules of seed files and mutations (`schema/records.py`), the stored
+Everything else is derived from these declarations: the GraphQL types and inputs (`api/contract/types/`,
+`api/contract/inputs.py`), the validation rules of seed files and mutations (`schema/records.py`), the stored
 property names, the constraints (`schema/graph_model.py`) and the Cypher the compiler renders
 (`api/compile/`). Adding a fact type or a property is an edit here plus `make schema` (see the README's
 recipe); `tests/test_model.py` proves the derived pieces agree.
@@ -273,6 +273,26 @@ AGREEMENT_ACTIONS = ("REACHED", "PARTY_TO", "RATIFIED")
 STANCES = ("PROPOSES", "WILLING_TO_DISCUSS", "REFUSES", "SILENT_ON")
 SUCCESSIONS = ("MERGED_INTO", "RENAMED_TO")
 LINEAGE_HOPS = 16  # how far a lineage is followed (merges and renames of one organization)
+STRIKE_SIDES = ("STRIKER", "TARGET")  # WAGES makes a striker, AGAINST a target
+
+
+def _closed(name: str, values: tuple[str, ...], description: str) -> type[Enum]:
+    """A closed set of values as a Python enum (the GraphQL contract makes it a GraphQL enum)."""
+    closed = Enum(name, [(value, value) for value in values])  # type: ignore[misc]
+    closed.__doc__ = description
+    return closed
+
+
+# The enums of computed edge fields, by the name EDGE_VIEWS give them: derived from the tuples above.
+EDGE_ENUMS: dict[str, type[Enum]] = {
+    closed.__name__: closed
+    for closed in (
+        _closed("StrikeSide", STRIKE_SIDES, "Which side of a strike an organization is on."),
+        _closed("AgreementActionKind", AGREEMENT_ACTIONS, "What an organization did with an agreement."),
+        _closed("StanceKind", STANCES, "Where a party stands on a bargaining issue."),
+        _closed("SuccessionKind", SUCCESSIONS, "How one stage of an organization became the next."),
+    )
+}
 
 
 def _enum_attr(name: str, enum_name: str, description: str) -> tuple[Attr, str]:

@@ -13,11 +13,11 @@ from asgi_lifespan import LifespanManager
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
 
-from api.app import create_app
 from api.auth import ApiKeyRecord, Role, hash_key
-from api.graph import apply_graph_schema, create_driver
-from api.neo4j_local import LocalNeo4j, RunningNeo4j, free_port
+from api.database.graph import apply_graph_schema, create_driver
+from api.database.local_neo4j import LocalNeo4j, RunningNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
+from api.web.app import create_app
 from seed.loader import load_seed
 from seed.validate import SeedSet, read_seed
 

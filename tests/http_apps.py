@@ -13,10 +13,10 @@ import httpx
 import uvicorn
 from asgi_lifespan import LifespanManager
 
-from api.app import create_app
-from api.connections import uvicorn_config
-from api.neo4j_local import free_port
+from api.database.local_neo4j import free_port
 from api.settings import Settings
+from api.web.app import create_app
+from api.web.connections import uvicorn_config
 
 
 @asynccontextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from neo4j import AsyncDriver
 
-from api.neo4j_local import RunningNeo4j
+from api.database.local_neo4j import RunningNeo4j
 from bench.report import format_report
 from bench.run import BenchConfig, run
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.neo4j_local import RunningNeo4j
+from api.database.local_neo4j import RunningNeo4j
 from bench.live import ApiProcess, start_api_process
 
 HEADER_SECONDS = 2.0

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
+from api.contract.scalars import DATE_SCALAR
 from schema.dates import PartialDate, date_properties, mentioned
 from schema.model import Label
 from schema.records import NODE_RECORDS
-from schema.scalars import DATE_SCALAR
 
 
 @pytest.mark.parametrize("text", ["1960", "2023-06", "2023-08-10"])

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from api.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

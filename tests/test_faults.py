@@ -20,12 +20,12 @@ from asgi_lifespan import LifespanManager
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
 
-from api.app import create_app
 from api.auth import Role
+from api.database.graph import RequestGraph
+from api.database.local_neo4j import LocalNeo4j, free_port
 from api.errors import UserFacingError
-from api.graph import RequestGraph
-from api.neo4j_local import LocalNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
+from api.web.app import create_app
 from seed.loader import load_seed
 from seed.validate import SeedSet
 from tests.conftest import GraphQLClient, bearer

@@ -10,8 +10,8 @@ import httpx
 from neo4j import AsyncDriver
 
 from api.auth import Role
-from api.graphiql import ASSET_FILES, ASSETS_DIR, EXAMPLE_QUERY
 from api.settings import Settings
+from api.web.graphiql import ASSET_FILES, ASSETS_DIR, EXAMPLE_QUERY
 from tests.conftest import bearer
 from tests.http_apps import app_client
 

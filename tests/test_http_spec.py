@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from api.http_view import Exchange, _status
+from api.web.http_view import Exchange, _status
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 TYPENAME = json.dumps({"query": "{ __typename }"}).encode()

@@ -19,10 +19,10 @@ import yaml
 from neo4j import AsyncDriver
 from rich.console import Console
 
-from api.bulk_import import ARGS_FILE
-from api.graph import apply_graph_schema, create_driver
-from api.import_command import run_import
-from api.neo4j_local import LocalNeo4j, free_port
+from api.commands.bulk_import import ARGS_FILE
+from api.commands.import_command import run_import
+from api.database.graph import apply_graph_schema, create_driver
+from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
 from seed.loader import load_seed
 from seed.validate import read_seed

@@ -6,8 +6,8 @@ from __future__ import annotations
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 
 from api.compile.execute import planning_schema
-from api.graphql_schema import schema_sdl
-from api.write.repository import fact_fields, node_fields
+from api.contract.graphql_schema import schema_sdl
+from api.database.repository import fact_fields, node_fields
 from schema.graph_model import REL_RULES, graph_schema_statements
 from schema.model import EDGE_VIEWS, FACT_KINDS, FACT_QUALIFIERS, NODE_KINDS, RelType, stored_as
 from schema.records import NODE_RECORDS, FactRecord

@@ -12,7 +12,7 @@ import pytest
 from neo4j import AsyncDriver
 
 from api.auth import Role
-from api.migrations import NAME_KEYS_MIGRATION, normalize_name_keys
+from api.database.migrations import NAME_KEYS_MIGRATION, normalize_name_keys
 from seed.validate import read_seed
 from tests.conftest import GraphQLClient, bearer
 from tests.test_names import CAFE_GUILD, LOOK_ALIKES

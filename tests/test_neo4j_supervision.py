@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from neo4j import GraphDatabase
 
-from api.neo4j_local import USER, LauncherError, LocalNeo4j, PortTaken, RunningNeo4j, free_port
+from api.database.local_neo4j import USER, LauncherError, LocalNeo4j, PortTaken, RunningNeo4j, free_port
 from api.settings import PROJECT_ROOT
 from tests.test_runtime import STRIKEGRAPH, _clean_env, _neo4j_processes, _wait_for_http
 

@@ -16,10 +16,10 @@ from asgi_lifespan import LifespanManager
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
 
-from api.app import create_app
 from api.compile.execute import ByteBudgetCache
-from api.new_documents import NewDocuments, RateLimited
+from api.contract.new_documents import NewDocuments, RateLimited
 from api.settings import Settings
+from api.web.app import create_app
 from bench.new_documents import new_document
 
 

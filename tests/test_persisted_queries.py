@@ -12,8 +12,8 @@ import httpx
 from neo4j import AsyncDriver
 
 from api.auth import Role
-from api.persisted_queries import PersistedQueryStore
 from api.settings import Settings
+from api.web.persisted_queries import PersistedQueryStore
 from tests.conftest import bearer
 from tests.http_apps import app_client
 

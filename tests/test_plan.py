@@ -12,8 +12,8 @@ from graphql import Undefined, is_non_null_type, parse
 from api.compile.cursors import decode_cursor, encode_cursor
 from api.compile.execute import OperationCompiler, QueryTooComplex, planning_schema
 from api.compile.render import layout
+from api.contract.graphql_schema import schema_sdl
 from api.errors import BadUserInput
-from api.graphql_schema import schema_sdl
 from api.settings import Settings
 
 SCHEMA = planning_schema(schema_sdl())

@@ -10,8 +10,8 @@ import pytest
 from asgi_lifespan import LifespanManager
 from neo4j import AsyncDriver
 
-from api.app import create_app
 from api.settings import Settings
+from api.web.app import create_app
 from tests.conftest import GraphQLClient
 
 pytestmark = pytest.mark.usefixtures("seeded")

@@ -17,10 +17,10 @@ import pytest
 import yaml
 from neo4j import GraphDatabase
 
-from api.app import create_app
-from api.graph import create_driver
-from api.neo4j_local import LauncherError, LocalNeo4j, RunningNeo4j, free_port
+from api.database.graph import create_driver
+from api.database.local_neo4j import LauncherError, LocalNeo4j, RunningNeo4j, free_port
 from api.settings import NEO4J_VERSION, PROJECT_ROOT, Settings
+from api.web.app import create_app
 from tests.conftest import GraphQLClient
 
 STRIKEGRAPH = str(Path(sys.executable).parent / "strikegraph")

@@ -13,8 +13,8 @@ from neo4j import AsyncDriver
 from starlette.applications import Starlette
 
 from api.auth import Role
+from api.database.graph import RequestGraph
 from api.errors import QueryTimeout
-from api.graph import RequestGraph
 from bench.hostile import planning_bomb
 from seed.loader import load_seed
 from seed.problems import SeedValidationError

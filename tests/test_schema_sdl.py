@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.graphql_schema import schema_sdl
+from api.contract.graphql_schema import schema_sdl
 from api.settings import PROJECT_ROOT
 
 

@@ -18,10 +18,10 @@ import websockets
 from neo4j import AsyncDriver
 
 from api.auth import ApiKeyRecord, Role, add_key, hash_key, revoke_key
-from api.graph import number_legacy_changes
+from api.database.graph import number_legacy_changes
+from api.database.local_neo4j import RunningNeo4j
 from api.live.events import ChangeEvent
 from api.live.feed import ChangeFeed, FeedLimits, FellBehind
-from api.neo4j_local import RunningNeo4j
 from api.settings import Settings
 from bench.live import ApiProcess, GraphQLWebSocket, start_api_process
 from tests.conftest import API_KEYS, bearer
@@ -364,7 +364,7 @@ async def test_reads_that_need_a_key_need_it_on_the_websocket_too_and_a_revoked_
 async def test_a_subscriber_that_falls_behind_is_ended_with_fell_behind_and_told_where_to_resume(
     settings: Settings, writer: httpx.AsyncClient
 ) -> None:
-    from api.graph import create_driver
+    from api.database.graph import create_driver
 
     driver = create_driver(settings)
     feed = ChangeFeed(

@@ -10,9 +10,9 @@ import pytest
 from asgi_lifespan import LifespanManager
 from neo4j import AsyncDriver
 
-from api.app import create_app
 from api.auth import Role
 from api.settings import Settings
+from api.web.app import create_app
 from seed.loader import load_seed
 from seed.validate import read_seed
 from tests.conftest import GraphQLClient, bearer

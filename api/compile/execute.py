@@ -32,8 +32,8 @@ from api.compile.plan import ObjectPlan, OperationPlan, RootPlan
 from api.compile.planner import NotCompilable, Planner, fragments_of, unwrap
 from api.compile.render import Renderer, Statement, subqueries
 from api.compile.respond import Shaper
+from api.database.graph import RequestGraph
 from api.errors import UserFacingError
-from api.graph import RequestGraph
 from schema.dates import date_text, parse_date_text
 from schema.graph_model import FIND_FACT
 

@@ -1,0 +1,24 @@
+"""Every GraphQL enum, each one of the model's (or the compiler's, or auth's) own Python enums made a
+GraphQL enum here, once. The package imports this module first (api/contract/__init__.py), so each is
+registered before any type, input or argument names it."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from api.auth import Role
+from api.compile.cursors import DateOrder, NameOrder, StrikeOrder
+from schema.audit import ChangeAction
+from schema.graph_model import Label, NegotiationStatus, OrganizationKind, SourceKind
+from schema.model import EDGE_ENUMS, RelType
+
+strawberry.enum(OrganizationKind, description="What kind of organization it is.")
+strawberry.enum(NegotiationStatus, description="Whether the talks took place yet.")
+strawberry.enum(SourceKind, description="What kind of document a source is.")
+strawberry.enum(RelType, name="RelationshipType", description="The closed set of fact types.")
+strawberry.enum(Label, name="NodeKind", description="The kinds of node.")
+OWN_DESCRIPTIONS: tuple[type[Enum], ...] = (ChangeAction, Role, NameOrder, StrikeOrder, DateOrder, *EDGE_ENUMS.values())
+for _own in OWN_DESCRIPTIONS:  # described by their docstrings
+    strawberry.enum(_own, description=_own.__doc__)

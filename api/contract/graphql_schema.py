@@ -1,0 +1,133 @@
+"""Builds the Strawberry schema with its limits and extensions from the settings."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from graphql.validation import ASTValidationRule
+from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
+from strawberry.types import ExecutionContext
+
+from api.compile.execute import ByteBudgetCache, OperationCompiler, planning_schema
+from api.contract.extensions import (
+    CompiledExecution,
+    DocumentCache,
+    ErrorCodes,
+    ReadAccess,
+    ResponseFacts,
+    WebSocketOperations,
+    WriteTransaction,
+    request_error_code,
+)
+from api.contract.mutations import Mutation
+from api.contract.new_documents import NewDocuments
+from api.contract.queries import Query
+from api.contract.scalars import SCALAR_MAP
+from api.contract.subscriptions import Subscription
+from api.contract.types.nodes import NODE_TYPES
+from api.settings import Settings
+from schema.camel import camel_case
+
+STRAWBERRY_TESTED = ">=0.341.2,<0.342"  # the range pyproject.toml pins and the test suite proves
+log = logging.getLogger("strikegraph.graphql")
+# The service, not the request, is at fault for now: a warning, still without a traceback.
+OPERATIONAL_CODES = frozenset({"SERVICE_UNAVAILABLE", "QUERY_TIMEOUT"})
+
+
+class StrikegraphSchema(strawberry.Schema):
+    """Strawberry's schema, logging errors by whose fault they are: Strawberry logs every error at ERROR
+    with its traceback, so a fuzzer's bad input filled the log. A client's error is one INFO line with
+    its code; an unexpected error is logged at ERROR, with its traceback and the request id, by the
+    ErrorCodes extension, which masks it."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        request_id = getattr(getattr(execution_context, "context", None), "request_id", "-")
+        for error in errors:
+            code = request_error_code(error)
+            if code is not None:
+                level = logging.WARNING if code in OPERATIONAL_CODES else logging.INFO
+                log.log(level, "request %s: %s: %s", request_id, code, error.message[:300])
+
+
+class OneCamelCase(NameConverter):
+    """Strawberry spells fields and arguments with the project's one camelCase (schema/camel.py), the rule
+    the model and the compiler use for the same names."""
+
+    def apply_naming_config(self, name: str) -> str:
+        return camel_case(name) if self.auto_camel_case else name
+
+
+def new_documents(settings: Settings) -> NewDocuments:
+    return NewDocuments(
+        ByteBudgetCache(settings.document_cache_bytes),
+        burst_seconds=settings.new_document_burst_seconds,
+        seconds_per_second=settings.new_document_seconds_per_second,
+        max_waiting=settings.new_documents_max_waiting,
+    )
+
+
+def build_schema(settings: Settings, lane: NewDocuments | None = None) -> strawberry.Schema:
+    """The schema; new documents are prepared on `lane` (the view's, which admits them first)."""
+    # The limit rules are built once: cached validation results are only right for the same rules.
+    limits: list[type[ASTValidationRule]] = [
+        depth_rule(settings.max_query_depth, None, None),
+        aliases_rule(settings.max_aliases),
+    ]
+    development = settings.environment == "development"
+    introspection = settings.introspection if settings.introspection is not None else development
+    prepared_on = lane or new_documents(settings)
+    compiler: OperationCompiler | None = None
+
+    def document_cache() -> DocumentCache:
+        assert compiler is not None
+        documents = prepared_on.documents
+        return DocumentCache(schema=compiler.schema, cache=documents, lane=prepared_on, suggestions=development)
+
+    def compiled_execution() -> CompiledExecution:
+        assert compiler is not None
+        return CompiledExecution(compiler=compiler, lane=prepared_on, enabled=settings.compiled_execution)
+
+    schema = StrikegraphSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=list(NODE_TYPES.values()),
+        config=StrawberryConfig(
+            scalar_map=SCALAR_MAP,
+            name_converter=OneCamelCase(),
+            batching_config={"max_operations": settings.max_operations_per_batch},
+            disable_field_suggestions=not development,
+        ),
+        extensions=[
+            WebSocketOperations,  # first: every other extension sees the operation's own context
+            document_cache,
+            lambda: AddValidationRules(limits),
+            *([] if introspection else [DisableIntrospection]),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            ReadAccess,
+            compiled_execution,
+            lambda: ErrorCodes(suggestions=development),
+            WriteTransaction,
+            ResponseFacts,
+        ],
+    )
+    compiler = OperationCompiler(
+        planning_schema(schema.as_str()),
+        max_page_size=settings.max_page_size,
+        max_cost=settings.max_query_cost,
+        max_subqueries=settings.max_subqueries,
+        max_cypher_bytes=settings.max_cypher_bytes,
+        plans=ByteBudgetCache(settings.plan_cache_bytes),
+    )
+    return schema
+
+
+def schema_sdl() -> str:
+    """The SDL as committed in schema/schema.graphql (limits do not change it)."""
+    return build_schema(Settings(_env_file=None)).as_str() + "\n"
