@@ -11,7 +11,9 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NewType
+
+Date = NewType("Date", str)  # a partial date's ISO text, as arguments and fields carry it (GraphQL's `Date`)
 
 # ASCII digits only, matched whole: `\d` would take fullwidth or Arabic-Indic digits, and `$` a trailing newline.
 _PATTERN = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?", re.ASCII)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import NewType
+
+GlobalId = NewType("GlobalId", str)  # GraphQL's `ID`: what `to_global_id` makes
 
 
 def to_global_id(type_name: str, slug: str) -> str:

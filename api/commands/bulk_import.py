@@ -25,7 +25,7 @@ from typing import Any, cast
 import httpx
 from neo4j import AsyncDriver, Query
 
-from api.compile.roots import LOOKUPS
+from api.compile.root_fields import LOOKUPS
 from api.database.graph import apply_graph_schema, create_driver, record_keys_present
 from api.database.local_neo4j import LauncherError, LocalNeo4j
 from api.settings import Settings

@@ -32,6 +32,8 @@ from api.compile.plan import ObjectPlan, OperationPlan, RootPlan
 from api.compile.planner import NotCompilable, Planner, fragments_of, unwrap
 from api.compile.render import Renderer, Statement, subqueries
 from api.compile.respond import Shaper
+from api.compile.root_fields import ContractDrift, RootFieldKind, check_contract
+from api.compile.roots import BUILDERS
 from api.database.graph import RequestGraph
 from api.errors import UserFacingError
 from schema.dates import date_text, parse_date_text
@@ -103,6 +105,18 @@ class OperationCompiler:
     max_subqueries: int
     max_cypher_bytes: int
     plans: ByteBudgetCache = field(default_factory=lambda: ByteBudgetCache(32 << 20))
+
+    def __post_init__(self) -> None:
+        """Fails at start-up when the contract's Query type and the root table differ, or a kind of root
+        field has no builder."""
+        query = self.schema.query_type
+        assert query is not None
+        check_contract({name: list(definition.args) for name, definition in query.fields.items()})
+        unbuilt = set(RootFieldKind) - set(BUILDERS)
+        if unbuilt:
+            raise ContractDrift(
+                f"root field kinds without a builder in api/compile/roots.py: {sorted(unbuilt, key=str)}"
+            )
 
     def bound(self, plan: OperationPlan, what: str = "query") -> None:
         """Refuses a plan over the cost or the subquery limit (QUERY_TOO_COMPLEX, naming the limit)."""

@@ -33,8 +33,10 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 
-from api.compile import roots
+from api.compile import filters
 from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, Refusal, RootPlan
+from api.compile.root_fields import ROOTS, bind
+from api.compile.roots import BUILDERS, RootRequest
 from api.errors import UserFacingError
 from schema.model import (
     CITATION_FIELDS,
@@ -107,7 +109,7 @@ class Planner:
             if name == "__typename":
                 typenames.append(key)
                 continue
-            if name.startswith("__") or name not in roots.ROOT_FIELDS:
+            if name.startswith("__") or name not in ROOTS:
                 raise NotCompilable(f"root field {name} is not compiled")
             plans.append(self.root(query_type, key, nodes))
         return OperationPlan(tuple(plans), self.cost, tuple(typenames), order=tuple(grouped))
@@ -116,10 +118,11 @@ class Planner:
         name = nodes[0].name.value
         definition = parent.fields[name]
         non_null = isinstance(definition.type, GraphQLNonNull)
-        arguments = get_argument_values(definition, nodes[0], self.variables)
-        given = {argument.name.value for argument in nodes[0].arguments or ()}
+        field = ROOTS[name]
         try:
-            return roots.ROOT_FIELDS[name](self, key, name, non_null, arguments, given, nodes, definition.type)
+            arguments = bind(field, get_argument_values(definition, nodes[0], self.variables))
+            request = RootRequest(field, key, arguments, nodes, definition.type, non_null)
+            return BUILDERS[field.kind](self, request)
         except UserFacingError as error:
             return RootPlan(key, name, "lookup", non_null, refusal=_refusal(error))
 
@@ -279,13 +282,13 @@ class Planner:
             return _replace(base, read="global_id")
         attr = ATTRS_BY_GRAPHQL_NAME[parent].get(name)
         if attr is not None:
-            return _replace(base, expr=attr.template, args=roots.time_arguments(arguments))
+            return _replace(base, expr=attr.template, args=filters.time_arguments(arguments))
         if name == "relationships":
-            args = roots.relationships_arguments(arguments)
+            args = filters.relationships_arguments(arguments)
             child = self.object(named, nodes, multiplier * max(dict(args)["first"], 1))
             return _replace(base, read="relationships", child=child, args=args)
-        relation = roots.relation_named(parent, name)
-        args = roots.time_arguments(arguments)
+        relation = filters.relation_named(parent, name)
+        args = filters.time_arguments(arguments)
         child = self.object(named, nodes, multiplier * RELATION_FANOUT)
         return _replace(base, read="relation", relation=f"{parent}.{relation.name}", child=child, args=args)
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.compile.cursors import SORT_KEYS, PageRequest, keyset_condition, order_by
+from api.compile.filters import MAX_LIST
 from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootPlan
-from api.compile.roots import MAX_LIST
 from schema.dates import PartialDate
 from schema.graph_model import ENTITY, FULLTEXT_INDEX, Label
 from schema.keys import NAME_KEY, name_key

@@ -1,204 +1,137 @@
-"""The root fields of `Query`, as plans: each reads its arguments (already coerced by graphql-core), checks
-them, and says what to fetch. Filters become WHERE conditions with named parameters; the renderer places
-them. Every refusal names the argument at fault.
-"""
+"""How each kind of root field is planned (api/compile/root_fields.py declares the fields and their
+arguments): one builder per `RootFieldKind`, each given a `RootRequest` (the field, its typed arguments, its
+selection) and returning a `RootPlan`. Every refusal names the argument at fault."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Callable
-from enum import Enum
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graphql import FieldNode, GraphQLNamedType, GraphQLObjectType, GraphQLOutputType
+from graphql import FieldNode, GraphQLNamedType, GraphQLObjectType, GraphQLOutputType, get_named_type
 
+from api.compile import root_fields as fields
 from api.compile.cursors import PageRequest, page_request, page_size
-from api.compile.plan import Condition, ConnectionField, ConnectionPlan, ObjectPlan, RootPlan
+from api.compile.filters import MAX_LIST, SLUG, active, bounded, parse_date, shown, slug_of
+from api.compile.plan import Condition, ConnectionField, ConnectionPlan, ObjectPlan, RootKind, RootPlan
+from api.compile.root_fields import RootField, RootFieldKind
 from api.errors import BadUserInput
-from schema.camel import camel_case
-from schema.dates import PartialDate
 from schema.global_ids import from_global_id
-from schema.model import NODE_KIND_BY_TYPE, NODE_KINDS, Label, Relation, RelType
-from schema.names import normalized_name
+from schema.model import NODE_KIND_BY_TYPE
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the planner calls the builders, which plan their selections through it
     from api.compile.planner import Planner
 
-MAX_LIST = 500  # items per nested list: a guard against accidental fan-out
 MAX_PATH_LENGTH = 6
 MAX_SEARCH_TEXT = 200  # characters
 MAX_SEARCH_TERMS = 16
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-RootBuilder = Callable[
-    ["Planner", str, str, bool, dict[str, Any], set[str], list[FieldNode], GraphQLOutputType], RootPlan
-]
-ROOT_FIELDS: dict[str, RootBuilder] = {}
 
 
-def _root(*names: str) -> Callable[[RootBuilder], RootBuilder]:
-    def register(builder: RootBuilder) -> RootBuilder:
-        for name in names:
-            ROOT_FIELDS[name] = builder
-        return builder
+@dataclass(frozen=True)
+class RootRequest:
+    """One root field as the operation asks for it: its declaration, response key, arguments (an object of
+    the declaration's arguments class), selection and GraphQL type."""
 
-    return register
+    field: RootField
+    key: str
+    arguments: Any
+    nodes: list[FieldNode]
+    graphql_type: GraphQLOutputType
+    non_null: bool
 
+    @property
+    def named(self) -> GraphQLNamedType:
+        return get_named_type(self.graphql_type)
 
-# -- arguments ------------------------------------------------------------------------------------------
-
-
-def parse_date(value: Any, argument: str) -> PartialDate:
-    try:
-        return PartialDate.parse(value)
-    except ValueError as error:
-        raise BadUserInput(f"{argument}: {error}", argument=argument) from None
-
-
-def bounded(value: int, low: int, high: int, argument: str) -> int:
-    if not low <= value <= high:
-        raise BadUserInput(f"{argument} must be between {low} and {high}, got {value}", argument=argument)
-    return value
+    def plan(self, kind: RootKind, label: str | None, child: ObjectPlan | None, **rest: Any) -> RootPlan:
+        return RootPlan(self.key, self.field.name, kind, self.non_null, label, child, **rest)
 
 
-def slug_of(value: str, argument: str) -> str:
-    """Accept a slug or a Relay global id wherever a node is named."""
-    decoded = from_global_id(value)
-    if decoded is not None and decoded[0] in NODE_KIND_BY_TYPE and SLUG.fullmatch(decoded[1]):
-        return decoded[1]
-    if len(value) > 300 or not SLUG.fullmatch(value):
-        raise BadUserInput(f"{argument}: {_shown(value)} is neither a slug nor a global id", argument=argument)
-    return value
-
-
-def _shown(value: str) -> str:
-    """A client's value quoted in an error, cut short: never echo a megabyte back."""
-    return repr(value if len(value) <= 60 else value[:57] + "...")
-
-
-def as_of_argument(arguments: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    as_of = arguments.get("asOf")
-    return (("as_of", parse_date(as_of, "asOf")),) if as_of is not None else ()
-
-
-def time_arguments(arguments: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """`asOf`, or `history: true`, or neither (today); `includePredecessors` where a field takes it."""
-    bound = as_of_argument(arguments)
-    if arguments.get("history"):
-        if bound:
-            raise BadUserInput("asOf and history: give one or the other: history lists every fact, whatever the date")
-        bound += (("history", True),)
-    if arguments.get("includePredecessors"):
-        bound += (("include_predecessors", True),)
-    return bound
-
-
-def relationships_arguments(arguments: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    types = arguments.get("types")
-    type_names = tuple(RelType[str(name)].value for name in types) if types else ()
-    direction = str(arguments.get("direction") or "BOTH")
-    first = bounded(int(arguments.get("first", 100)), 0, MAX_LIST, "first")
-    return (*time_arguments(arguments), ("types", type_names), ("direction", direction), ("first", first))
-
-
-def relation_named(type_name: str, graphql_name: str) -> Relation:
-    for relation in NODE_KIND_BY_TYPE[type_name].relations:
-        if camel_case(relation.name) == graphql_name:
-            return relation
-    raise KeyError(f"{type_name}.{graphql_name}")
+Builder = Callable[["Planner", RootRequest], RootPlan]
 
 
 # -- one node -------------------------------------------------------------------------------------------
 
-LOOKUPS = {kind.type_name[0].lower() + kind.type_name[1:]: kind for kind in NODE_KINDS}
 
-
-def _named(graphql_type: GraphQLOutputType) -> GraphQLNamedType:
-    from api.compile.planner import unwrap
-
-    return unwrap(graphql_type)[3]
-
-
-@_root(*LOOKUPS)
-def lookup(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any], given: set[str],
-           nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    label = LOOKUPS[name].type_name
-    slug, text = arguments.get("id"), arguments.get("name")
-    if (slug is None) == (text is None):
+def lookup(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.Lookup = request.arguments
+    label = fields.LOOKUPS[request.field.name].type_name
+    if (arguments.id is None) == (arguments.name is None):
         raise BadUserInput("pass exactly one of `id` or `name`", argument="id")
-    child = planner.object(_named(graphql_type), nodes, 1)
-    if slug is not None:
-        return RootPlan(key, name, "lookup", non_null, label, child, args=(("slug", slug_of(slug, "id")),))
-    assert isinstance(text, str)
-    if len(text) > 500:
+    child = planner.object(request.named, request.nodes, 1)
+    if arguments.id is not None:
+        return request.plan("lookup", label, child, args=(("slug", slug_of(arguments.id, "id")),))
+    assert arguments.name is not None
+    if len(arguments.name) > 500:
         raise BadUserInput("name: at most 500 characters", argument="name")
-    return RootPlan(key, name, "lookup_name", non_null, label, child, args=(("name", text),))
+    return request.plan("lookup_name", label, child, args=(("name", arguments.name),))
 
 
 def _global_id(value: str, argument: str) -> tuple[str, str]:
     decoded = from_global_id(value) if len(value) <= 400 else None
     if decoded is None or decoded[0] not in NODE_KIND_BY_TYPE or not SLUG.fullmatch(decoded[1]):
-        raise BadUserInput(f"{argument}: {_shown(value)} is not a global id", argument=argument)
+        raise BadUserInput(f"{argument}: {shown(value)} is not a global id", argument=argument)
     return decoded
 
 
-@_root("node")
-def node(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any], given: set[str],
-         nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    type_name, slug = _global_id(arguments["id"], "id")
-    child = planner.object(_named(graphql_type), nodes, 1)
-    return RootPlan(key, name, "lookup", non_null, type_name, child, args=(("slug", slug),))
+def node(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.ById = request.arguments
+    type_name, slug = _global_id(arguments.id, "id")
+    child = planner.object(request.named, request.nodes, 1)
+    return request.plan("lookup", type_name, child, args=(("slug", slug),))
 
 
-@_root("nodes")
-def nodes_by_id(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any], given: set[str],
-                nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    ids = arguments["ids"]
-    bounded(len(ids), 0, planner.max_page_size, "ids (count)")
-    wanted = tuple(_global_id(value, "ids") for value in ids)
-    child = planner.object(_named(graphql_type), nodes, max(len(ids), 1))
-    return RootPlan(key, name, "nodes", non_null, None, child, args=(("ids", wanted),))
+def nodes_by_id(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.ByIds = request.arguments
+    bounded(len(arguments.ids), 0, planner.max_page_size, "ids (count)")
+    wanted = tuple(_global_id(value, "ids") for value in arguments.ids)
+    child = planner.object(request.named, request.nodes, max(len(wanted), 1))
+    return request.plan("nodes", None, child, args=(("ids", wanted),))
 
 
 # -- lists and connections ------------------------------------------------------------------------------
 
-LISTS = {kind.section: kind for kind in NODE_KINDS}
+
+def node_list(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.Filters = request.arguments
+    page = page_request(arguments.order, getattr(arguments, "first", None), None, None, None, planner.max_page_size)
+    return _listed(planner, request, tuple(arguments.conditions()), arguments.order, page)
 
 
-def _conditions(section: str, arguments: dict[str, Any]) -> tuple[Condition, ...]:
-    return tuple(FILTERS[section](arguments))
+def connection(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.Filters = request.arguments
+    assert isinstance(arguments, fields.Backwards), "a connection's arguments add after, last and before"
+    first = getattr(arguments, "first", None)
+    page = page_request(
+        arguments.order, first, arguments.after, arguments.last, arguments.before, planner.max_page_size
+    )
+    return _listed(planner, request, tuple(arguments.conditions()), arguments.order, page)
 
 
-def _page(planner: Planner, order: str, arguments: dict[str, Any], connection: bool) -> PageRequest:
-    if connection:
-        return page_request(order, arguments.get("first"), arguments.get("after"), arguments.get("last"),
-                            arguments.get("before"), planner.max_page_size)  # fmt: skip
-    return page_request(order, arguments.get("first"), None, None, None, planner.max_page_size)
+def active_strikes(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.ActiveStrikes = request.arguments
+    day = arguments.on or dt.date.today().isoformat()
+    order = "START_DATE_ASC"
+    page = page_request(order, arguments.first, None, None, None, planner.max_page_size)
+    return _listed(planner, request, (active(parse_date(day, "on")),), order, page)
 
 
-@_root(*LISTS, *(f"{section}Connection" for section in LISTS), "activeStrikes")
-def node_list(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any], given: set[str],
-              nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    connection = name.endswith("Connection")
-    section = "strikes" if name == "activeStrikes" else name.removesuffix("Connection")
-    label = LISTS[section].type_name
-    if name == "activeStrikes":
-        day = arguments.get("on") or dt.date.today().isoformat()
-        conditions: tuple[Condition, ...] = (_active(parse_date(day, "on")),)
-        order = "START_DATE_ASC"
-    else:
-        conditions = _conditions(section, arguments)
-        order = str(arguments.get("orderBy"))
-    page = _page(planner, order, arguments, connection)
+def _listed(
+    planner: Planner, request: RootRequest, conditions: tuple[Condition, ...], order: str, page: PageRequest
+) -> RootPlan:
+    label = request.field.returns
     args = (("order", order), ("page", page))
-    named = _named(graphql_type)
-    if not connection:
-        child = planner.object(named, nodes, max(page.limit, 1))
-        return RootPlan(key, name, "list", non_null, label, child, conditions, args)
+    if request.field.shape != "connection":
+        child = planner.object(request.named, request.nodes, max(page.limit, 1))
+        return request.plan("list", label, child, conditions=conditions, args=args)
+    named = request.named
     assert isinstance(named, GraphQLObjectType)
-    plan = _connection(planner, named, nodes, max(page.limit, 1))
-    return RootPlan(key, name, "connection", non_null, label, None, conditions, args, plan, typename=named.name)
+    plan = _connection(planner, named, request.nodes, max(page.limit, 1))
+    return request.plan(
+        "connection", label, None, conditions=conditions, args=args, connection=plan, typename=named.name
+    )
 
 
 def _connection(planner: Planner, connection: GraphQLObjectType, nodes: list[FieldNode], size: int) -> ConnectionPlan:
@@ -210,138 +143,38 @@ def _connection(planner: Planner, connection: GraphQLObjectType, nodes: list[Fie
             projections.append(plan)
         return projections.index(plan)
 
-    fields: list[ConnectionField] = []
+    found: list[ConnectionField] = []
     wants_total = False
     for key, group in planner.collect(connection, [node.selection_set for node in nodes]).items():
         field_name = group[0].name.value
         if field_name == "__typename":
-            fields.append(ConnectionField(key, field_name, typename=connection.name))
+            found.append(ConnectionField(key, field_name, typename=connection.name))
         elif field_name == "totalCount":
             wants_total = True
-            fields.append(ConnectionField(key, field_name))
+            found.append(ConnectionField(key, field_name))
         elif field_name == "nodes":
-            item = _named(connection.fields["nodes"].type)
-            fields.append(ConnectionField(key, field_name, projection(planner.object(item, group, size))))
+            item = get_named_type(connection.fields["nodes"].type)
+            found.append(ConnectionField(key, field_name, projection(planner.object(item, group, size))))
         elif field_name == "pageInfo":
-            page_type = _named(connection.fields["pageInfo"].type)
+            page_type = get_named_type(connection.fields["pageInfo"].type)
             assert isinstance(page_type, GraphQLObjectType)
             page_fields = tuple(
                 (inner_key, inner[0].name.value)
                 for inner_key, inner in planner.collect(page_type, [g.selection_set for g in group]).items()
             )
-            fields.append(ConnectionField(key, field_name, page_fields=page_fields, typename=page_type.name))
+            found.append(ConnectionField(key, field_name, page_fields=page_fields, typename=page_type.name))
         elif field_name == "edges":
-            edge_type = _named(connection.fields["edges"].type)
+            edge_type = get_named_type(connection.fields["edges"].type)
             assert isinstance(edge_type, GraphQLObjectType)
             edge_fields = []
             for inner_key, inner in planner.collect(edge_type, [g.selection_set for g in group]).items():
                 inner_name = inner[0].name.value
                 index = -1
                 if inner_name == "node":
-                    index = projection(planner.object(_named(edge_type.fields["node"].type), inner, size))
+                    index = projection(planner.object(get_named_type(edge_type.fields["node"].type), inner, size))
                 edge_fields.append((inner_key, inner_name, index))
-            fields.append(ConnectionField(key, field_name, edge_fields=tuple(edge_fields), typename=edge_type.name))
-    return ConnectionPlan(tuple(fields), tuple(projections), wants_total)
-
-
-# -- filters: conditions over the listed node `n`, values as named parameters ------------------------------
-
-
-def _name_contains(fragment: str | None) -> list[Condition]:
-    if not fragment:
-        return []
-    if len(fragment) > 200:
-        raise BadUserInput("nameContains: at most 200 characters", argument="nameContains")
-    return [Condition("any(k IN n.nameKeys WHERE k CONTAINS {fragment})", (("fragment", normalized_name(fragment)),))]
-
-
-def _date_range(prop: str, start: Any, end: Any, argument: str, bound: str | None = None) -> list[Condition]:
-    """Nodes whose `prop` may fall in [start, end] (a partial date counts as its whole span). Where `prop` is
-    unknown, a `bound` date (a strike attested as under way) says only that it came no later than that."""
-    conditions = []
-    if start is not None:
-        latest = f"coalesce(n.{prop}Latest, n.{bound}Latest)" if bound else f"n.{prop}Latest"
-        conditions.append(Condition(f"{latest} >= {{lo}}", (("lo", parse_date(start, argument).earliest),)))
-    if end is not None:
-        unbounded = f" OR (n.{prop} IS NULL AND n.{bound} IS NOT NULL)" if bound else ""
-        earliest = f"(n.{prop}Earliest <= {{hi}}{unbounded})"
-        conditions.append(Condition(earliest, (("hi", parse_date(end, argument).latest),)))
-    return conditions
-
-
-def _linked(pattern: str, slug: str | None, argument: str) -> list[Condition]:
-    """Nodes with a current fact matching `pattern` (which names the fact `x` and the node `{node}`)."""
-    if slug is None:
-        return []
-    return [Condition(f"EXISTS {{{{ {pattern} WHERE x.retractedAt IS NULL }}}}", (("node", slug_of(slug, argument)),))]
-
-
-def _equals(prop: str, value: Enum | str | None) -> list[Condition]:
-    if value is None:
-        return []
-    return [Condition(f"n.{prop} = {{value}}", (("value", str(value.value if isinstance(value, Enum) else value)),))]
-
-
-def _active(span: PartialDate) -> Condition:
-    """Strikes that may have been on during `span` (a partial date counts as its whole span)."""
-    return Condition(
-        "coalesce(n.attestedOnEarliest, n.startDateEarliest) <= {hi} "
-        "AND coalesce(n.attestedOnLatest, n.endDateLatest, {hi}) >= {lo}",
-        (("lo", span.earliest), ("hi", span.latest)),
-    )
-
-
-def _strikes(a: dict[str, Any]) -> list[Condition]:
-    conditions = [_active(parse_date(a["activeOn"], "activeOn"))] if a.get("activeOn") is not None else []
-    conditions += _linked("(:Organization {{id: {node}}})-[x:WAGES]->(n)", a.get("striker"), "striker")
-    conditions += _linked("(n)-[x:AGAINST]->(:Organization {{id: {node}}})", a.get("against"), "against")
-    conditions += _date_range(
-        "startDate", a.get("startedFrom"), a.get("startedTo"), "startedFrom/startedTo", bound="attestedOn"
-    )
-    return conditions + _name_contains(a.get("nameContains"))
-
-
-def _agreements(a: dict[str, Any]) -> list[Condition]:
-    conditions = _linked("(:Organization {{id: {node}}})-[x:REACHED|PARTY_TO|RATIFIED]->(n)", a.get("party"), "party")
-    if a.get("ratifiedAsOf") is not None:
-        day = parse_date(a["ratifiedAsOf"], "ratifiedAsOf")
-        conditions.append(
-            Condition(
-                "EXISTS {{ ()-[x:RATIFIED]->(n) WHERE coalesce(x.onEarliest, x.byLatest) <= {hi} "
-                "AND (x.retractedAt IS NULL OR date(x.retractedAt) > {hi}) }}",
-                (("hi", day.latest),),
-            )
-        )
-    return conditions + _name_contains(a.get("nameContains"))
-
-
-def _publisher(fragment: str | None) -> list[Condition]:
-    if not fragment:
-        return []
-    return [Condition("toLower(n.publisher) CONTAINS {fragment}", (("fragment", fragment.casefold()[:200]),))]
-
-
-FILTERS: dict[str, Callable[[dict[str, Any]], list[Condition]]] = {
-    "organizations": lambda a: _equals("kind", a.get("kind")) + _name_contains(a.get("nameContains")),
-    "people": lambda a: (
-        _name_contains(a.get("nameContains"))
-        + _linked(
-            "(n)-[x:PRESIDES|LEADS|MEMBER_OF]->(:Organization {{id: {node}}})", a.get("organization"), "organization"
-        )
-    ),
-    "strikes": _strikes,
-    "agreements": _agreements,
-    "negotiations": lambda a: (
-        _linked("(:Entity {{id: {node}}})-[x:PARTICIPATES_IN]->(n)", a.get("party"), "party")
-        + _equals("status", a.get("status"))
-        + _date_range("date", a.get("dateFrom"), a.get("dateTo"), "dateFrom/dateTo")
-    ),
-    "issues": lambda a: (
-        _name_contains(a.get("nameContains"))
-        + _linked("(:Entity {{id: {node}}})-[x:PROPOSES]->(n)", a.get("proposedBy"), "proposedBy")
-    ),
-    "sources": lambda a: _equals("kind", a.get("kind")) + _publisher(a.get("publisherContains")),
-}
+            found.append(ConnectionField(key, field_name, edge_fields=tuple(edge_fields), typename=edge_type.name))
+    return ConnectionPlan(tuple(found), tuple(projections), wants_total)
 
 
 # -- exploring ------------------------------------------------------------------------------------------
@@ -356,11 +189,10 @@ def lucene_escape(text: str) -> str:
     return re.sub(r'([+\-&|!(){}\[\]^"~*?:\\/])', r"\\\1", text)
 
 
-@_root("search")
-def search(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any], given: set[str],
-           nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    text: str = arguments["text"]
-    first = page_size(arguments.get("first", 10), planner.max_page_size)
+def search(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.Search = request.arguments
+    text = arguments.text
+    first = page_size(arguments.first, planner.max_page_size)
     if len(text) > MAX_SEARCH_TEXT:
         raise BadUserInput(f"text: at most {MAX_SEARCH_TEXT} characters, got {len(text)}", argument="text")
     words = text.split()
@@ -370,66 +202,58 @@ def search(planner: Planner, key: str, name: str, non_null: bool, arguments: dic
         raise BadUserInput(f"text: at most {MAX_SEARCH_TERMS} words, got {len(words)}", argument="text")
     terms = [lucene_escape(word) for word in words]
     query = " ".join(f"({term} OR {term}*)" for term in terms)
-    labels = tuple(Label[str(kind)].value for kind in arguments.get("kinds") or ())
-    child = planner.object(_named(graphql_type), nodes, first)
-    return RootPlan(key, name, "search", non_null, None, child, args=(("query", query), ("labels", labels),
-                                                                       ("first", first)))  # fmt: skip
+    labels = tuple(kind.value for kind in arguments.kinds or ())
+    child = planner.object(request.named, request.nodes, first)
+    return request.plan("search", None, child, args=(("query", query), ("labels", labels), ("first", first)))
 
 
-@_root("path")
-def path(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any], given: set[str],
-         nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    max_length = bounded(arguments.get("maxLength", 4), 1, MAX_PATH_LENGTH, "maxLength")
-    start, end = slug_of(arguments["from"], "from"), slug_of(arguments["to"], "to")
+def path(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.PathBetween = request.arguments
+    max_length = bounded(arguments.max_length, 1, MAX_PATH_LENGTH, "maxLength")
+    start, end = slug_of(arguments.from_, "from"), slug_of(arguments.to, "to")
     if start == end:
         raise BadUserInput("from and to name the same node", argument="to")
-    path_type = _named(graphql_type)
+    path_type = request.named
     assert isinstance(path_type, GraphQLObjectType)
-    hop_type = _named(path_type.fields["hops"].type)
-    fields = []
+    hop_type = get_named_type(path_type.fields["hops"].type)
+    found = []
     child = None
-    for field_key, group in planner.collect(path_type, [node.selection_set for node in nodes]).items():
-        fields.append((field_key, group[0].name.value))
+    for field_key, group in planner.collect(path_type, [node.selection_set for node in request.nodes]).items():
+        found.append((field_key, group[0].name.value))
         if group[0].name.value == "hops":
             child = planner.object(hop_type, group, max_length)
-    args = (("from", start), ("to", end), ("max_length", max_length), ("fields", tuple(fields)))
-    return RootPlan(key, name, "path", non_null, None, child, args=args, typename=path_type.name)
+    args = (("from", start), ("to", end), ("max_length", max_length), ("fields", tuple(found)))
+    return request.plan("path", None, child, args=args, typename=path_type.name)
 
 
-@_root("changes")
-def changes(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any], given: set[str],
-            nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    first = page_size(arguments.get("first", 50), planner.max_page_size)
-    since = arguments.get("since")
-    if since is not None:
-        since = _instant(since)
-    entity = arguments.get("entity")
-    if entity is not None and len(entity) > 300:
+def changes(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.Changes = request.arguments
+    first = page_size(arguments.first, planner.max_page_size)
+    since = _instant(arguments.since) if arguments.since is not None else None
+    if arguments.entity is not None and len(arguments.entity) > 300:
         raise BadUserInput("entity: at most 300 characters", argument="entity")
-    child = planner.object(_named(graphql_type), nodes, first)
-    return RootPlan(key, name, "changes", non_null, None, child, args=(("since", since), ("entity", entity),
-                                                                        ("first", first)))  # fmt: skip
+    child = planner.object(request.named, request.nodes, first)
+    return request.plan("changes", None, child, args=(("since", since), ("entity", arguments.entity), ("first", first)))
 
 
-@_root("strikesPerYear")
-def strikes_per_year(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any],
-                     given: set[str], nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    years = [arguments.get(bound) for bound in ("from", "to")]
-    for year, argument in zip(years, ("from", "to"), strict=True):
+# -- counts ---------------------------------------------------------------------------------------------
+
+
+def strikes_per_year(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.StrikesPerYear = request.arguments
+    for year, argument in ((arguments.from_, "from"), (arguments.to, "to")):
         if year is not None:
             bounded(year, 1, 9999, argument)
-    child = planner.object(_named(graphql_type), nodes, MAX_LIST)
-    return RootPlan(key, name, "strikes_per_year", non_null, None, child, args=(("from", years[0]), ("to", years[1])))
+    child = planner.object(request.named, request.nodes, MAX_LIST)
+    return request.plan("strikes_per_year", None, child, args=(("from", arguments.from_), ("to", arguments.to)))
 
 
-@_root("daysOnStrike")
-def days_on_strike(planner: Planner, key: str, name: str, non_null: bool, arguments: dict[str, Any],
-                   given: set[str], nodes: list[FieldNode], graphql_type: GraphQLOutputType) -> RootPlan:  # fmt: skip
-    asked = arguments.get("first")
-    first = page_size(20 if asked is None else asked, planner.max_page_size)
-    child = planner.object(_named(graphql_type), nodes, first)
-    return RootPlan(key, name, "days_on_strike", non_null, None, child,
-                    args=(*as_of_argument(arguments), ("first", first)))  # fmt: skip
+def days_on_strike(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.DaysOnStrike = request.arguments
+    first = page_size(20 if arguments.first is None else arguments.first, planner.max_page_size)
+    child = planner.object(request.named, request.nodes, first)
+    as_of = (("as_of", parse_date(arguments.as_of, "asOf")),) if arguments.as_of is not None else ()
+    return request.plan("days_on_strike", None, child, args=(*as_of, ("first", first)))
 
 
 def _instant(text: str) -> str:
@@ -440,9 +264,24 @@ def _instant(text: str) -> str:
         moment = None
     if moment is None or not 1 <= moment.year <= 9999:
         raise BadUserInput(
-            f"since: {_shown(text)} is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T10:00:00Z)",
+            f"since: {shown(text)} is not an ISO date or date-time (e.g. 2026-11-01 or 2026-11-01T10:00:00Z)",
             argument="since",
         )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.isoformat()
+
+
+BUILDERS: dict[RootFieldKind, Builder] = {
+    RootFieldKind.LOOKUP: lookup,
+    RootFieldKind.NODE: node,
+    RootFieldKind.NODES: nodes_by_id,
+    RootFieldKind.LIST: node_list,
+    RootFieldKind.CONNECTION: connection,
+    RootFieldKind.ACTIVE_STRIKES: active_strikes,
+    RootFieldKind.SEARCH: search,
+    RootFieldKind.CHANGES: changes,
+    RootFieldKind.STRIKES_PER_YEAR: strikes_per_year,
+    RootFieldKind.DAYS_ON_STRIKE: days_on_strike,
+    RootFieldKind.PATH: path,
+}

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
-from api.contract.scalars import Date
+from schema.dates import Date
 from schema.model import CITATION_FIELDS, FACT_QUALIFIERS, FACT_WRITABLE, NODE_FIELDS, NODE_KINDS, Attr, RelType
 
 

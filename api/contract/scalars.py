@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NewType
-
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
-from schema.dates import date_text, parse_date_text
-
-Date = NewType("Date", str)
-
+from schema.dates import Date, date_text, parse_date_text
 
 DATE_SCALAR = strawberry.scalar(
     name="Date",

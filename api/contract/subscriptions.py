@@ -15,7 +15,7 @@ import strawberry
 
 from api.auth import Role, require_role
 from api.compile.execute import OperationSource
-from api.compile.roots import slug_of
+from api.compile.filters import slug_of
 from api.contract.context import Info
 from api.contract.types.changes import Change
 from api.contract.types.nodes import Node

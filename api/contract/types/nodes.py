@@ -14,8 +14,8 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from api.contract.scalars import Date
 from api.contract.types.base import Direction, PageInfo, by_key
+from schema.dates import Date
 from schema.model import (
     CITATION_FIELDS,
     EDGE_ENUMS,

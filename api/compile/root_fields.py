@@ -1,0 +1,411 @@
+"""The root fields of `Query`, declared once: for each, its arguments (names, types, defaults and
+descriptions, as a frozen dataclass), what it returns, its description, and which kind of root it is. The
+GraphQL contract generates the Query type from this table (api/contract/queries.py); the compiler's
+builders are keyed by the kind (api/compile/roots.py) and read the arguments as typed attributes, and a
+list's filters are methods of its arguments. So a new filter is one field and one condition here, and a
+renamed argument is one edit that mypy, the contract and the fast tier all follow.
+
+Argument names are Python's; GraphQL spells them with the one camelCase (schema/camel.py) unless an
+argument gives its own (`from`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+from api.compile.cursors import DateOrder, NameOrder, StrikeOrder
+from api.compile.filters import (
+    active_on,
+    date_range,
+    equals,
+    linked,
+    name_contains,
+    publisher_contains,
+    ratified_as_of,
+)
+from api.compile.plan import Condition
+from schema.camel import camel_case
+from schema.dates import Date
+from schema.global_ids import GlobalId
+from schema.graph_model import Label, NegotiationStatus, OrganizationKind, SourceKind
+from schema.model import NODE_KINDS, NodeKind
+
+PAGE = "Page size (default 20, at most the maximum)."
+CURSOR = "A cursor from a previous page."
+LOOKUP = "by slug (or global id) with `id`, or by exact name or alias, any case, with `name`."
+
+
+def arg(default: Any = None, description: str | None = None, name: str | None = None) -> Any:
+    """An argument's default, description and GraphQL name (when not the camelCase of its own)."""
+    return field(default=default, metadata={"description": description, "name": name})
+
+
+def graphql_name(argument: dataclasses.Field[Any]) -> str:
+    return str(argument.metadata.get("name") or camel_case(argument.name))
+
+
+class RootFieldKind(Enum):
+    """How a root field is planned: one builder each (api/compile/roots.py, `BUILDERS`)."""
+
+    LOOKUP = "lookup"  # one node of a kind, by slug, global id or name
+    NODE = "node"  # any node, by global id
+    NODES = "nodes"  # nodes by global ids
+    LIST = "list"  # a kind's nodes, filtered, one page
+    CONNECTION = "connection"  # the same as a Relay connection
+    ACTIVE_STRIKES = "active_strikes"
+    SEARCH = "search"
+    CHANGES = "changes"
+    STRIKES_PER_YEAR = "strikes_per_year"
+    DAYS_ON_STRIKE = "days_on_strike"
+    PATH = "path"
+
+
+# -- arguments ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lookup:
+    id: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class ById:
+    id: GlobalId
+
+
+@dataclass(frozen=True)
+class ByIds:
+    ids: list[GlobalId]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A list's arguments: the filters of its subclass, an ordering and a page size. `conditions()` turns
+    the filters into WHERE conditions over the listed node `n`."""
+
+    def conditions(self) -> list[Condition]:
+        return []
+
+    @property
+    def order(self) -> str:
+        return str(getattr(self, "order_by").value)  # noqa: B009 (each list declares its own ordering)
+
+
+@dataclass(frozen=True)
+class Organizations(Filters):
+    kind: OrganizationKind | None = None
+    name_contains: str | None = None
+    order_by: NameOrder = NameOrder.NAME_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        return equals("kind", self.kind) + name_contains(self.name_contains)
+
+
+@dataclass(frozen=True)
+class People(Filters):
+    name_contains: str | None = None
+    organization: str | None = None
+    order_by: NameOrder = NameOrder.NAME_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        leads = "(n)-[x:PRESIDES|LEADS|MEMBER_OF]->(:Organization {{id: {node}}})"
+        return name_contains(self.name_contains) + linked(leads, self.organization, "organization")
+
+
+@dataclass(frozen=True)
+class Strikes(Filters):
+    active_on: Date | None = None
+    striker: str | None = None
+    against: str | None = None
+    started_from: Date | None = None
+    started_to: Date | None = None
+    name_contains: str | None = None
+    order_by: StrikeOrder = StrikeOrder.START_DATE_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        conditions = active_on(self.active_on, "activeOn")
+        conditions += linked("(:Organization {{id: {node}}})-[x:WAGES]->(n)", self.striker, "striker")
+        conditions += linked("(n)-[x:AGAINST]->(:Organization {{id: {node}}})", self.against, "against")
+        conditions += date_range(
+            "startDate", self.started_from, self.started_to, "startedFrom/startedTo", bound="attestedOn"
+        )
+        return conditions + name_contains(self.name_contains)
+
+
+@dataclass(frozen=True)
+class Agreements(Filters):
+    party: str | None = None
+    ratified_as_of: Date | None = None
+    name_contains: str | None = None
+    order_by: NameOrder = NameOrder.NAME_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        parties = "(:Organization {{id: {node}}})-[x:REACHED|PARTY_TO|RATIFIED]->(n)"
+        conditions = linked(parties, self.party, "party") + ratified_as_of(self.ratified_as_of, "ratifiedAsOf")
+        return conditions + name_contains(self.name_contains)
+
+
+@dataclass(frozen=True)
+class Negotiations(Filters):
+    party: str | None = None
+    status: NegotiationStatus | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
+    order_by: DateOrder = DateOrder.DATE_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        return (
+            linked("(:Entity {{id: {node}}})-[x:PARTICIPATES_IN]->(n)", self.party, "party")
+            + equals("status", self.status)
+            + date_range("date", self.date_from, self.date_to, "dateFrom/dateTo")
+        )
+
+
+@dataclass(frozen=True)
+class Issues(Filters):
+    name_contains: str | None = None
+    proposed_by: str | None = None
+    order_by: NameOrder = NameOrder.NAME_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        proposes = "(:Entity {{id: {node}}})-[x:PROPOSES]->(n)"
+        return name_contains(self.name_contains) + linked(proposes, self.proposed_by, "proposedBy")
+
+
+@dataclass(frozen=True)
+class Sources(Filters):
+    kind: SourceKind | None = None
+    publisher_contains: str | None = None
+    order_by: DateOrder = DateOrder.DATE_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        return equals("kind", self.kind) + publisher_contains(self.publisher_contains)
+
+
+@dataclass(frozen=True)
+class Backwards:
+    """What a connection adds to its list's arguments: cursors and the last page."""
+
+    after: str | None = arg(description=CURSOR)
+    last: int | None = arg(description=PAGE)
+    before: str | None = arg(description=CURSOR)
+
+
+# A connection's arguments: its list's, then Backwards' (the bases' order makes the fields' order).
+@dataclass(frozen=True)
+class OrganizationsConnection(Backwards, Organizations): ...
+
+
+@dataclass(frozen=True)
+class PeopleConnection(Backwards, People): ...
+
+
+@dataclass(frozen=True)
+class StrikesConnection(Backwards, Strikes): ...
+
+
+@dataclass(frozen=True)
+class AgreementsConnection(Backwards, Agreements): ...
+
+
+@dataclass(frozen=True)
+class NegotiationsConnection(Backwards, Negotiations): ...
+
+
+@dataclass(frozen=True)
+class IssuesConnection(Backwards, Issues): ...
+
+
+@dataclass(frozen=True)
+class SourcesConnection(Backwards, Sources): ...
+
+
+@dataclass(frozen=True)
+class ActiveStrikes:
+    on: Date | None = None
+    first: int | None = arg(description=PAGE)
+
+
+@dataclass(frozen=True)
+class Search:
+    text: str
+    kinds: list[Label] | None = None
+    first: int = 10
+
+
+@dataclass(frozen=True)
+class Changes:
+    since: str | None = arg(description="ISO date or date-time (UTC).")
+    entity: str | None = arg(description="A node slug or fact id.")
+    first: int = 50
+
+
+@dataclass(frozen=True)
+class StrikesPerYear:
+    from_: int | None = arg(description="The first year.", name="from")
+    to: int | None = arg(description="The last year.")
+
+
+@dataclass(frozen=True)
+class DaysOnStrike:
+    as_of: Date | None = arg(description="Count up to this day. Without it: today.")
+    first: int | None = arg(description=PAGE)
+
+
+@dataclass(frozen=True)
+class PathBetween:
+    from_: str = arg(name="from")
+    to: str = arg()
+    max_length: int = 4
+
+
+# -- the table ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RootField:
+    """One field of `Query`. `returns` names a node type (or `Node`, or another object type); `shape` says
+    how: "one" (nullable), "each" (a list of nullable), "list" or "connection"."""
+
+    name: str
+    kind: RootFieldKind
+    arguments: type
+    returns: str
+    shape: str
+    description: str
+
+
+def _lists() -> list[RootField]:
+    lists: list[tuple[str, str, type[Filters], type[Filters], str]] = [
+        ("organizations", "Organization", Organizations, OrganizationsConnection,
+         "Organizations, by kind and name fragment (matches aliases too)."),
+        ("people", "Person", People, PeopleConnection,
+         "People, optionally those who lead or belong to an organization (slug)."),
+        ("strikes", "Strike", Strikes, StrikesConnection,
+         "Strikes. `activeOn`: only those on at that date, i.e. who is on strike against whom (a month or year "
+         "counts as its whole span). `striker`/`against`: organization slugs. `startedFrom`/`startedTo`: a date "
+         "range."),
+        ("agreements", "Agreement", Agreements, AgreementsConnection,
+         "Agreements. `party`: an organization that reached, is party to or ratified it. `ratifiedAsOf`: only "
+         "those ratified by that date."),
+        ("negotiations", "Negotiation", Negotiations, NegotiationsConnection,
+         "Meetings and rounds of talks, by party, status and date range."),
+        ("issues", "Issue", Issues, IssuesConnection, "Bargaining issues, optionally those a party proposes (slug)."),
+        ("sources", "Source", Sources, SourcesConnection, "Sources, by kind and publisher."),
+    ]  # fmt: skip
+    fields: list[RootField] = []
+    for name, node_type, filters, connection, description in lists:
+        fields.append(RootField(name, RootFieldKind.LIST, filters, node_type, "list", description))
+        plural = "People" if node_type == "Person" else f"{node_type}s"
+        fields.append(
+            RootField(
+                f"{name}Connection", RootFieldKind.CONNECTION, connection, node_type, "connection",
+                f"{plural} as a Relay connection.",
+            )
+        )  # fmt: skip
+        if name == "strikes":
+            fields.append(
+                RootField(
+                    "activeStrikes", RootFieldKind.ACTIVE_STRIKES, ActiveStrikes, "Strike", "list",
+                    "Strikes on at a date (default: today), with who strikes and against whom.",
+                )
+            )  # fmt: skip
+    return fields
+
+
+# One node of a kind: `organization(id:)`, `person(name:)`, ... (the bulk importer finds nodes the same way).
+LOOKUPS: dict[str, NodeKind] = {kind.type_name[0].lower() + kind.type_name[1:]: kind for kind in NODE_KINDS}
+_WHAT = {
+    "Organization": "An organization", "Person": "A person", "Strike": "A strike", "Agreement": "An agreement",
+    "Negotiation": "A meeting or round of talks", "Issue": "A bargaining issue", "Source": "A source",
+}  # fmt: skip
+
+ROOT_FIELDS: tuple[RootField, ...] = (
+    RootField("node", RootFieldKind.NODE, ById, "Node", "one", "Any node by its global id."),
+    RootField("nodes", RootFieldKind.NODES, ByIds, "Node", "each",
+              "Nodes by global id, in the order asked (null where none)."),
+    *(
+        RootField(name, RootFieldKind.LOOKUP, Lookup, kind.type_name, "one", f"{_WHAT[kind.type_name]} {LOOKUP}")
+        for name, kind in LOOKUPS.items()
+    ),
+    *_lists(),
+    RootField("search", RootFieldKind.SEARCH, Search, "SearchHit", "list",
+              "Full-text search over names, aliases and descriptions, best first."),
+    RootField("changes", RootFieldKind.CHANGES, Changes, "Change", "list",
+              "The audit trail: writes through the API, newest first."),
+    RootField("strikesPerYear", RootFieldKind.STRIKES_PER_YEAR, StrikesPerYear, "StrikeYear", "list",
+              "Strikes per year they began, oldest first: a chart's bars."),
+    RootField("daysOnStrike", RootFieldKind.DAYS_ON_STRIKE, DaysOnStrike, "StrikeTally", "list",
+              "Organizations by days on strike, most first, with how many strikes they waged."),
+    RootField("path", RootFieldKind.PATH, PathBetween, "Path", "one",
+              "The shortest connection between two nodes (slugs or global ids), hop by hop."),
+)  # fmt: skip
+ROOTS: dict[str, RootField] = {root.name: root for root in ROOT_FIELDS}
+
+
+# -- binding and checking ----------------------------------------------------------------------------------------------
+
+
+def bind(root: RootField, given: dict[str, Any]) -> Any:
+    """The root's arguments object from the arguments graphql-core coerced (by GraphQL name); an argument
+    the table does not declare is a contract that drifted from it: an error, never silently ignored."""
+    declared = {graphql_name(argument): argument for argument in dataclasses.fields(root.arguments)}
+    unknown = set(given) - set(declared)
+    if unknown:  # the contract drifted from this table (checked at start-up: `check_contract`)
+        raise TypeError(f"{root.name} takes no argument {', '.join(sorted(unknown))}")
+    hints = get_type_hints(root.arguments)
+    values = {}
+    for name, argument in declared.items():
+        if name in given:
+            values[argument.name] = _as_declared(given[name], hints[argument.name])
+    return root.arguments(**values)
+
+
+def _as_declared(value: Any, hint: Any) -> Any:
+    """graphql-core gives an enum value by its GraphQL name; the declared type wants the member."""
+    if value is None:
+        return None
+    for option in get_args(hint) if get_origin(hint) in (Union, types.UnionType) else (hint,):
+        if get_origin(option) is list and isinstance(value, list):
+            (item,) = get_args(option)
+            return [_as_declared(one, item) for one in value]
+        if isinstance(option, type) and issubclass(option, Enum) and not isinstance(value, option):
+            return option[str(value)]
+    return value
+
+
+class ContractDrift(RuntimeError):
+    """The GraphQL contract's Query type says other than this table: caught at start-up, never at a request."""
+
+
+def check_contract(query_fields: dict[str, list[str]]) -> None:
+    """Raises ContractDrift unless the contract's Query fields (name: its argument names, in order) are
+    exactly this table's."""
+    declared = {root.name: [graphql_name(a) for a in dataclasses.fields(root.arguments)] for root in ROOT_FIELDS}
+    problems = [f"{name}: the contract has no such field" for name in declared if name not in query_fields]
+    problems += [f"{name}: the table has no such root field" for name in query_fields if name not in declared]
+    problems += [
+        f"{name}: the contract's arguments {query_fields[name]} are not the table's {arguments}"
+        for name, arguments in declared.items()
+        if name in query_fields and query_fields[name] != arguments
+    ]
+    if problems:
+        raise ContractDrift(
+            "the Query type and the root table (api/compile/root_fields.py) differ: " + "; ".join(problems)
+        )
+
+
+def argument_types(arguments: type) -> dict[str, Any]:
+    """Each argument's declared Python type (resolved), by its Python name."""
+    return get_type_hints(arguments)
