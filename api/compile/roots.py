@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from graphql import FieldNode, GraphQLNamedType, GraphQLObjectType, GraphQLOutputType, get_named_type
+from graphql import (
+    FieldNode,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    SelectionSetNode,
+    get_named_type,
+)
 
 from api.compile import root_fields as fields
 from api.compile.cursors import PageRequest, page_request, page_size
@@ -21,12 +28,22 @@ from api.errors import BadUserInput
 from schema.global_ids import from_global_id
 from schema.model import NODE_KIND_BY_TYPE
 
-if TYPE_CHECKING:  # the planner calls the builders, which plan their selections through it
-    from api.compile.planner import Planner
-
 MAX_PATH_LENGTH = 6
 MAX_SEARCH_TEXT = 200  # characters
 MAX_SEARCH_TERMS = 16
+
+
+class Planner(Protocol):
+    """What a builder asks of the planner (api/compile/planner.py), which calls the builders: the plan of
+    the objects a selection reads, the fields a selection collects, and the page size allowed."""
+
+    max_page_size: int
+
+    def object(self, named: GraphQLNamedType, nodes: list[FieldNode], multiplier: int) -> ObjectPlan: ...
+
+    def collect(
+        self, runtime: GraphQLObjectType, selection_sets: Iterable[SelectionSetNode | None]
+    ) -> dict[str, list[FieldNode]]: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +66,7 @@ class RootRequest:
         return RootPlan(self.key, self.field.name, kind, self.non_null, label, child, **rest)
 
 
-Builder = Callable[["Planner", RootRequest], RootPlan]
+Builder = Callable[[Planner, RootRequest], RootPlan]
 
 
 # -- one node -------------------------------------------------------------------------------------------
