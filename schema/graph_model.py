@@ -1,53 +1,18 @@
-"""The graph as Neo4j stores it: labels and relationship types (declared in `schema/model.py`), which
-nodes each type may join, and the constraints and indexes that keep ids unique and lookups fast.
+"""The graph as Neo4j stores it: the constraints and indexes that keep ids unique and lookups fast, over
+the labels and relationship types `schema/model.py` declares (their one home).
 
 Labels and types reach Cypher only from these enums (an allow-list), never from client text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from schema.audit import audit_schema_statements
 from schema.keys import key_schema_statements
-from schema.model import (
-    ENTITY,
-    FACT_KINDS,
-    Label,
-    NegotiationStatus,
-    OrganizationKind,
-    RelType,
-    SourceKind,
-)
+from schema.model import ENTITY, FACT_KINDS, Label
 
-__all__ = [
-    "ENTITY",
-    "FIND_FACT",
-    "FULLTEXT_INDEX",
-    "REL_RULES",
-    "Label",
-    "NegotiationStatus",
-    "OrganizationKind",
-    "RelRule",
-    "RelType",
-    "SourceKind",
-    "graph_schema_statements",
-]
+__all__ = ["ENTITY", "FIND_FACT", "FULLTEXT_INDEX", "graph_schema_statements"]
 
 FULLTEXT_INDEX = "entity_text"
-
-
-@dataclass(frozen=True)
-class RelRule:
-    sources: frozenset[Label]
-    targets: frozenset[Label]
-    meaning: str
-
-
-# Which labels each relationship type may connect, and what it means (the README's model table).
-REL_RULES: dict[RelType, RelRule] = {
-    RelType[kind.name]: RelRule(kind.sources, kind.targets, kind.meaning) for kind in FACT_KINDS
-}
 
 
 def graph_schema_statements() -> list[str]:

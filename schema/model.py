@@ -475,6 +475,8 @@ QUALIFIER: dict[str, Attr] = {attr.name: attr for attr in FACT_QUALIFIERS}
 
 # Relationship types as a Python enum (the GraphQL `RelationshipType`), derived from FACT_KINDS.
 RelType = Enum("RelType", {kind.name: kind.name for kind in FACT_KINDS})  # type: ignore[misc]
+# Which labels each relationship type may connect, and what it means (the README's model table).
+FACT_KIND_BY_TYPE: dict[RelType, FactKind] = {RelType[kind.name]: kind for kind in FACT_KINDS}
 
 
 def stored_as(label: Label) -> dict[str, str]:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from schema.graph_model import REL_RULES, Label, RelType
+from schema.model import FACT_KIND_BY_TYPE, Label, RelType
 from schema.names import mixed_script_words, name_keys, normalized_name, scripts_of
 from schema.records import (
     FACT_SECTION,
@@ -264,7 +264,7 @@ class Checks:
         """Both ends are known nodes of an allowed kind (or invalid entries, reported already): no later
         record can change that."""
         rel, start, end = fact
-        rule = REL_RULES[rel]
+        rule = FACT_KIND_BY_TYPE[rel]
         labels, invalid = self.seed.labels, self.seed.invalid_ids
         return (labels.get(start) in rule.sources or start in invalid) and (
             labels.get(end) in rule.targets or end in invalid
@@ -273,7 +273,7 @@ class Checks:
     def _end_problems(self, where: Located, fact: tuple[RelType, str, str]) -> list[Problem]:
         """Ids that a fact names must exist, with the right kind for the relationship type."""
         rel, start, end = fact
-        rule = REL_RULES[rel]
+        rule = FACT_KIND_BY_TYPE[rel]
         labels = self.seed.labels
         problems: list[Problem] = []
         for side, node_id, allowed in (("from", start, rule.sources), ("to", end, rule.targets)):
@@ -325,8 +325,8 @@ def _keyed_names(nodes: list[NodeRecord], ids: list[str]) -> list[tuple[str, str
 
 # Enum members are singletons, so their ids stand for them in set arithmetic over a chunk of facts (Python's
 # Enum.__hash__ would run once per fact). (start's kind, type) and (end's kind, type) pairs that are allowed:
-_ALLOWED_STARTS = {(id(label), id(rel)) for rel, rule in REL_RULES.items() for label in rule.sources}
-_ALLOWED_ENDS = {(id(label), id(rel)) for rel, rule in REL_RULES.items() for label in rule.targets}
+_ALLOWED_STARTS = {(id(label), id(rel)) for rel, rule in FACT_KIND_BY_TYPE.items() for label in rule.sources}
+_ALLOWED_ENDS = {(id(label), id(rel)) for rel, rule in FACT_KIND_BY_TYPE.items() for label in rule.targets}
 
 
 def _ends_allowed(labels: dict[str, Label], facts: list[FactBase]) -> bool:

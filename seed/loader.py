@@ -15,8 +15,9 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
-from schema.graph_model import ENTITY, Label, RelType
+from schema.graph_model import ENTITY
 from schema.keys import FACT_KEY, NAME_KEY, name_key
+from schema.model import Label, RelType
 from schema.records import FactBase, NodeRecord
 from seed.problems import SeedValidationError
 from seed.validate import SeedSet, read_seed

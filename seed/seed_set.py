@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import count, repeat
 from typing import Protocol
 
-from schema.graph_model import Label, RelType
+from schema.model import Label, RelType
 from schema.records import FactBase, NodeRecord
 from seed.problems import Problem
 from seed.yaml_reader import ParsedFile, PathKey, dotted

@@ -8,8 +8,8 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 from api.compile.execute import planning_schema
 from api.contract.graphql_schema import schema_sdl
 from api.database.repository import fact_fields, node_fields
-from schema.graph_model import REL_RULES, graph_schema_statements
-from schema.model import EDGE_VIEWS, FACT_KINDS, FACT_QUALIFIERS, NODE_KINDS, RelType, stored_as
+from schema.graph_model import graph_schema_statements
+from schema.model import EDGE_VIEWS, FACT_KIND_BY_TYPE, FACT_KINDS, FACT_QUALIFIERS, NODE_KINDS, RelType, stored_as
 from schema.records import NODE_RECORDS, FactRecord
 
 SCHEMA = planning_schema(schema_sdl())
@@ -32,7 +32,7 @@ def test_every_fact_type_is_an_enum_value_a_rule_and_a_constraint() -> None:
     assert isinstance(enum, GraphQLEnumType)
     names = [kind.name for kind in FACT_KINDS]
     assert list(enum.values) == names == [member.name for member in RelType]
-    assert [member.name for member in REL_RULES] == names
+    assert [member.name for member in FACT_KIND_BY_TYPE] == names
     ddl = "\n".join(graph_schema_statements())
     assert all(f"FOR ()-[r:{name}]-() REQUIRE r.id IS UNIQUE" in ddl for name in names)
 

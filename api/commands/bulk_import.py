@@ -29,7 +29,8 @@ from api.compile.root_fields import LOOKUPS
 from api.database.graph import apply_graph_schema, create_driver, record_keys_present
 from api.database.local_neo4j import LauncherError, LocalNeo4j
 from api.settings import Settings
-from schema.graph_model import ENTITY, Label, RelType
+from schema.graph_model import ENTITY
+from schema.model import Label, RelType
 from schema.records import FactBase, NodeRecord
 from seed.import_files import Fixup, ImportFiles, ImportInput
 from seed.problems import Problem

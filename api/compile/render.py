@@ -19,9 +19,9 @@ from api.compile.cursors import SORT_KEYS, PageRequest, keyset_condition, order_
 from api.compile.filters import MAX_LIST
 from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootPlan
 from schema.dates import PartialDate
-from schema.graph_model import ENTITY, FULLTEXT_INDEX, Label
+from schema.graph_model import ENTITY, FULLTEXT_INDEX
 from schema.keys import NAME_KEY, name_key
-from schema.model import DURATION_DAYS, EDGE_VIEW, LINEAGE_HOPS, NODE_KIND_BY_TYPE, SUCCESSIONS, Relation
+from schema.model import DURATION_DAYS, EDGE_VIEW, LINEAGE_HOPS, NODE_KIND_BY_TYPE, SUCCESSIONS, Label, Relation
 from schema.names import normalized_name
 
 TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"

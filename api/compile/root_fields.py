@@ -30,8 +30,7 @@ from api.compile.plan import Condition
 from schema.camel import camel_case
 from schema.dates import Date
 from schema.global_ids import GlobalId
-from schema.graph_model import Label, NegotiationStatus, OrganizationKind, SourceKind
-from schema.model import NODE_KINDS, NodeKind
+from schema.model import NODE_KINDS, Label, NegotiationStatus, NodeKind, OrganizationKind, SourceKind
 
 PAGE = "Page size (default 20, at most the maximum)."
 CURSOR = "A cursor from a previous page."

@@ -11,8 +11,7 @@ import strawberry
 from api.auth import Role
 from api.compile.cursors import DateOrder, NameOrder, StrikeOrder
 from schema.audit import ChangeAction
-from schema.graph_model import Label, NegotiationStatus, OrganizationKind, SourceKind
-from schema.model import EDGE_ENUMS, RelType
+from schema.model import EDGE_ENUMS, Label, NegotiationStatus, OrganizationKind, RelType, SourceKind
 
 strawberry.enum(OrganizationKind, description="What kind of organization it is.")
 strawberry.enum(NegotiationStatus, description="Whether the talks took place yet.")

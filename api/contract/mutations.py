@@ -14,7 +14,7 @@ from api.contract.inputs import FactInput, FactPatch, NodeInput, given_fields
 from api.contract.permissions import IsAdmin, IsEditor
 from api.contract.types.nodes import Node, Relationship
 from api.database import repository as write
-from schema.graph_model import Label
+from schema.model import Label
 from schema.records import NodeRecord
 
 log = logging.getLogger("strikegraph.write")

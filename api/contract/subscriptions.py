@@ -23,7 +23,7 @@ from api.errors import BadUserInput
 from api.live.events import ChangeEvent, shaped_change
 from api.live.feed import ChangeFeed
 from schema.audit import ChangeAction
-from schema.graph_model import Label, RelType
+from schema.model import Label, RelType
 
 MAX_ENTITY_CHARACTERS = 300
 MAX_TYPES = 50

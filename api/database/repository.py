@@ -15,9 +15,18 @@ from api.database.graph import RequestGraph
 from api.errors import BadUserInput, Conflict, NotFound
 from schema.audit import ChangeAction
 from schema.camel import camel_case
-from schema.graph_model import ENTITY, FIND_FACT, REL_RULES, Label
+from schema.graph_model import ENTITY, FIND_FACT
 from schema.keys import FACT_KEY, NAME_KEY, name_key
-from schema.model import CITATION_FIELDS, CITATION_SOURCE, FACT_QUALIFIERS, FACT_WRITABLE, NODE_KIND, stored_as
+from schema.model import (
+    CITATION_FIELDS,
+    CITATION_SOURCE,
+    FACT_KIND_BY_TYPE,
+    FACT_QUALIFIERS,
+    FACT_WRITABLE,
+    NODE_KIND,
+    Label,
+    stored_as,
+)
 from schema.names import mixed_script_words, scripts_of
 from schema.records import NODE_RECORDS, CitationBase, FactBase, FactRecord, NodeRecord, explain
 
@@ -247,7 +256,7 @@ async def assert_fact(graph: RequestGraph, caller: Caller, record: FactBase) -> 
         **{"from": record.from_, "to": record.to},
     )
     labels = {row["id"]: Label(row["label"]) for row in ends}
-    rule = REL_RULES[record.type]
+    rule = FACT_KIND_BY_TYPE[record.type]
     for end, slug, allowed in (("from", record.from_, rule.sources), ("to", record.to, rule.targets)):
         if slug not in labels:
             raise BadUserInput(f"input.{end}: unknown id '{slug}'", field=f"input.{end}")
