@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 
-from api.database.local_neo4j import LocalNeo4j, free_port
-from api.settings import Settings
-from bench.live import ApiProcess, start_api_process
+from bench.live import ApiProcess, serving
 
 
 async def _open(api: ApiProcess) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
@@ -86,19 +82,8 @@ async def measure(api: ApiProcess) -> None:
 
 
 def main() -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    with tempfile.TemporaryDirectory(prefix="strikegraph-edge-") as folder:
-        home = Path(folder)
-        local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap="512m", pagecache="64m")
-        running = local.start()
-        try:
-            api = start_api_process("api-edge", (running.uri, running.user, running.password), home)
-            try:
-                asyncio.run(measure(api))
-            finally:
-                api.stop()
-        finally:
-            local.stop()
+    with serving("api-edge", None) as api:
+        asyncio.run(measure(api))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from typing import Any
 import httpx
 import websockets
 
-from api.database.local_neo4j import free_port
+from api.database.local_neo4j import LocalNeo4j, free_port
+from api.settings import Settings
 
 PROTOCOL = "graphql-transport-ws"
 STRIKEGRAPH = str(Path(sys.executable).with_name("strikegraph"))
@@ -96,6 +98,25 @@ def start_api_process(
         time.sleep(0.2)
     api.stop(signal.SIGKILL)
     raise RuntimeError(f"{name} did not become ready in {timeout:.0f}s:\n{api.log_tail()}")
+
+
+@contextmanager
+def serving(name: str, env: dict[str, str] | None = None) -> Iterator[ApiProcess]:
+    """A throwaway local Neo4j (its own folder and port) and `strikegraph serve` on it, for the bench's
+    one-off measurements (`python -m bench.edge`, `.new_documents`, `.memory`); both stopped afterwards."""
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    with tempfile.TemporaryDirectory(prefix=f"strikegraph-{name}-") as folder:
+        home = Path(folder)
+        local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap="512m", pagecache="64m")
+        running = local.start()
+        try:
+            api = start_api_process(name, (running.uri, running.user, running.password), home, env)
+            try:
+                yield api
+            finally:
+                api.stop()
+        finally:
+            local.stop()
 
 
 class GraphQLWebSocket:

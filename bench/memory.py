@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import gc
 import itertools
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -21,9 +20,8 @@ from graphql import parse
 from api.compile.execute import OperationCompiler, planning_schema
 from api.contract.extensions import AST_BYTES_PER_CHARACTER, AST_FIXED_BYTES
 from api.contract.graphql_schema import build_schema
-from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import Settings
-from bench.live import ApiProcess, start_api_process
+from bench.live import ApiProcess, serving
 from bench.new_documents import new_document
 
 TOKENS = (50, 200, 800, 1990)
@@ -130,24 +128,15 @@ def measure(api: ApiProcess, budget_bytes: int) -> None:
 def main() -> None:
     argparse.ArgumentParser(description=__doc__).parse_args()
     estimates()
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    with tempfile.TemporaryDirectory(prefix="strikegraph-memory-") as folder:
-        home = Path(folder)
-        local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap="512m", pagecache="64m")
-        running = local.start()
-        try:
-            env = {
-                "STRIKEGRAPH_SEED_ON_START": "true",
-                "STRIKEGRAPH_ENVIRONMENT": "production",
-                "STRIKEGRAPH_NEW_DOCUMENT_BURST_SECONDS": "100000",
-            }
-            api = start_api_process("api-memory", (running.uri, running.user, running.password), home, env)
-            try:
-                measure(api, settings.document_cache_bytes)
-            finally:
-                api.stop()
-        finally:
-            local.stop()
+    with serving(
+        "api-memory",
+        {
+            "STRIKEGRAPH_SEED_ON_START": "true",
+            "STRIKEGRAPH_ENVIRONMENT": "production",
+            "STRIKEGRAPH_NEW_DOCUMENT_BURST_SECONDS": "100000",
+        },
+    ) as api:
+        measure(api, Settings(_env_file=None).document_cache_bytes)  # type: ignore[call-arg]
 
 
 if __name__ == "__main__":

@@ -10,17 +10,13 @@ import argparse
 import asyncio
 import itertools
 import multiprocessing
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
 import httpx
 import orjson
 
-from api.database.local_neo4j import LocalNeo4j, free_port
-from api.settings import Settings
-from bench.live import ApiProcess, start_api_process
+from bench.live import ApiProcess, serving
 from bench.loadgen import ensure_wrk, run_wrk
 
 CACHED = "{ strikes(first: 5) { slug name startDate } }"
@@ -101,20 +97,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0)
     arguments = parser.parse_args()
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    with tempfile.TemporaryDirectory(prefix="strikegraph-new-documents-") as folder:
-        home = Path(folder)
-        local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap="512m", pagecache="64m")
-        running = local.start()
-        try:
-            env = {"STRIKEGRAPH_SEED_ON_START": "true", "STRIKEGRAPH_ENVIRONMENT": "production"}
-            api = start_api_process("api-new-documents", (running.uri, running.user, running.password), home, env)
-            try:
-                measure(api, arguments.seconds)
-            finally:
-                api.stop()
-        finally:
-            local.stop()
+    with serving(
+        "api-new-documents", {"STRIKEGRAPH_SEED_ON_START": "true", "STRIKEGRAPH_ENVIRONMENT": "production"}
+    ) as api:
+        measure(api, arguments.seconds)
 
 
 if __name__ == "__main__":

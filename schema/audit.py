@@ -35,3 +35,22 @@ def audit_schema_statements() -> list[str]:
         # Unique: two changes with one number would be a bug in the numbering, and Neo4j refuses it.
         f"CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:{CHANGE}) REQUIRE c.seq IS UNIQUE",
     ]
+
+
+def numbering(changes: str, also_set: str = "") -> str:
+    """Cypher that gives the changes `changes` matches (as `c`, in order) the next numbers of the sequence
+    `$sequence`: the write lock on the sequence node (taken by the first SET, before `last` is read) is held
+    until the commit, so numbers follow commit order with no gap. Used for each transaction's own changes
+    (api/database/audit.py) and, once, for changes recorded before numbering (api/database/graph.py)."""
+    return f"""
+    {changes}
+    WITH collect(c) AS pending WHERE size(pending) > 0
+    MERGE (s:{CHANGE_SEQUENCE} {{id: $sequence}})
+    SET s._lock = true
+    WITH s, pending, coalesce(s.last, 0) AS base
+    SET s.last = base + size(pending) REMOVE s._lock
+    WITH pending, base
+    UNWIND range(0, size(pending) - 1) AS i
+    WITH pending[i] AS c, base + i + 1 AS seq
+    SET c.seq = seq{also_set}
+"""

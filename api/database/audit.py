@@ -8,7 +8,7 @@ from typing import Any
 
 from api.auth import Caller
 from api.database.graph import RequestGraph
-from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, UNSEQUENCED, ChangeAction
+from schema.audit import CHANGE, SEQUENCE_ID, UNSEQUENCED, ChangeAction, numbering
 
 
 def _json(props: dict[str, Any] | None) -> str | None:
@@ -40,21 +40,10 @@ async def record_change(
     )  # fmt: skip
 
 
-# The last statement of a writing transaction: the write lock on the sequence node (taken by the first
-# SET, before `last` is read) is held until the commit, so numbers follow commit order with no gap.
-SEQUENCE_CHANGES = f"""
-    MATCH (c:{UNSEQUENCED}) WITH c ORDER BY c.step
-    WITH collect(c) AS pending WHERE size(pending) > 0
-    MERGE (s:{CHANGE_SEQUENCE} {{id: $sequence}})
-    SET s._lock = true
-    WITH s, pending, coalesce(s.last, 0) AS base
-    SET s.last = base + size(pending) REMOVE s._lock
-    WITH pending, base
-    UNWIND range(0, size(pending) - 1) AS i
-    WITH pending[i] AS c, base + i + 1 AS seq
-    SET c.seq = seq REMOVE c:{UNSEQUENCED}, c.step
-    RETURN seq
-"""
+# The last statement of a writing transaction: its changes, in the order written, numbered.
+SEQUENCE_CHANGES = (
+    numbering(f"MATCH (c:{UNSEQUENCED}) WITH c ORDER BY c.step", f" REMOVE c:{UNSEQUENCED}, c.step") + "RETURN seq"
+)
 
 
 async def sequence_changes(graph: RequestGraph) -> list[int]:

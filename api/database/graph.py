@@ -34,7 +34,7 @@ from api.database.migrations import mark_migrated, migrated, normalize_name_keys
 from api.errors import QueryTimeout, UserFacingError
 from api.errors import ServiceUnavailable as Unavailable
 from api.settings import Settings
-from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, UNSEQUENCED
+from schema.audit import CHANGE, SEQUENCE_ID, UNSEQUENCED, numbering
 from schema.graph_model import ENTITY, graph_schema_statements
 from schema.keys import FACT_KEY, NAME_KEY
 
@@ -377,18 +377,10 @@ async def record_keys_present(driver: AsyncDriver, database: str) -> None:
 
 CHANGES_MIGRATION = "change-sequence-1"
 # Changes written before the trail was numbered get numbers once, oldest first, under the sequence lock.
-NUMBER_LEGACY_CHANGES: LiteralString = f"""
-    MATCH (c:{CHANGE}) WHERE c.seq IS NULL AND NOT c:{UNSEQUENCED} WITH c ORDER BY c.at, c.id
-    WITH collect(c) AS legacy WHERE size(legacy) > 0
-    MERGE (s:{CHANGE_SEQUENCE} {{id: $sequence}})
-    SET s._lock = true
-    WITH s, legacy, coalesce(s.last, 0) AS base
-    SET s.last = base + size(legacy) REMOVE s._lock
-    WITH legacy, base
-    UNWIND range(0, size(legacy) - 1) AS i
-    WITH legacy[i] AS c, base + i + 1 AS seq
-    SET c.seq = seq, c.nodes = coalesce(c.nodes, [c.entity])
-"""
+NUMBER_LEGACY_CHANGES = numbering(
+    f"MATCH (c:{CHANGE}) WHERE c.seq IS NULL AND NOT c:{UNSEQUENCED} WITH c ORDER BY c.at, c.id",
+    ", c.nodes = coalesce(c.nodes, [c.entity])",
+)
 
 
 async def number_legacy_changes(driver: AsyncDriver, database: str) -> None:
