@@ -36,7 +36,7 @@ from api.commands.bulk_import import (
     refuse_unless_empty,
     write_import_files,
 )
-from api.commands.seed_command import print_warnings
+from api.commands.seed_command import print_refusal, print_warnings
 from api.database.graph import create_driver
 from api.database.local_neo4j import LauncherError, LocalNeo4j
 from api.settings import Settings
@@ -84,7 +84,7 @@ def run_import(settings: Settings, paths: list[Path] | None, console: Console) -
             report = asyncio.run(finish_import(connected, report, fixups, sample, _phases(progress)))
         shutil.rmtree(folder, ignore_errors=True)
     except SeedValidationError as error:
-        return _refused(error, console)
+        return print_refusal(error, console)
     except (ImportRefused, LauncherError) as error:
         console.print(f"[bold red]Not imported:[/] {error}")
         return 1
@@ -106,7 +106,7 @@ def write_files_only(settings: Settings, paths: list[Path] | None, folder: Path,
             written, report, _ = _write(progress, folder, paths)
             print_warnings(report.warnings, console)
     except SeedValidationError as error:
-        return _refused(error, console)
+        return print_refusal(error, console)
     except ImportRefused as error:
         console.print(f"[bold red]Not imported:[/] {error}")
         return 1
@@ -185,13 +185,6 @@ def _phases(progress: Progress) -> Callable[[str, float, float | None], None]:
         progress.update(tasks[phase], completed=done, total=total)
 
     return update
-
-
-def _refused(error: SeedValidationError, console: Console) -> int:
-    for problem in error.problems:
-        console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-    console.print(f"[bold red]{len(error.problems)} problem(s); nothing was written.[/]")
-    return 1
 
 
 def summary_table(report: ImportReport) -> Table:

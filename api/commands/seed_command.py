@@ -25,7 +25,7 @@ def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_r
     try:
         seed = read_seed(paths)
     except SeedValidationError as error:
-        return _refused(error, console)
+        return print_refusal(error, console)
     files = len(seed_files(paths))
     print_warnings(seed.warnings, console)
     console.print(f"{files} file(s) valid: {len(seed.nodes)} nodes, {len(seed.facts)} facts")
@@ -34,7 +34,7 @@ def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_r
     try:
         summary = asyncio.run(_load(settings, seed, prune))
     except SeedValidationError as error:  # a name the graph already gives another node
-        return _refused(error, console)
+        return print_refusal(error, console)
     except ConstraintError:
         console.print(
             "[bold red]An API write took a name or fact id this load needs; nothing was written: run again.[/]"
@@ -55,7 +55,8 @@ def print_warnings(warnings: list[Problem], console: Console) -> None:
         console.print(f"... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings", style="yellow")
 
 
-def _refused(error: SeedValidationError, console: Console) -> int:
+def print_refusal(error: SeedValidationError, console: Console) -> int:
+    """Every problem at its file:line, and that nothing was written; the exit status (1)."""
     for problem in error.problems:
         console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
     console.print(f"[bold red]{len(error.problems)} problem(s); nothing was written.[/]")
