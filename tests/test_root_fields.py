@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import get_args
 
 import pytest
 from graphql import parse
 
 from api.compile.execute import OperationCompiler, planning_schema
+from api.compile.plan import RootKind
+from api.compile.render import ROOT_RENDERERS
+from api.compile.respond import ROOT_SHAPERS
 from api.compile.root_fields import ROOT_FIELDS, ROOTS, ContractDrift, RootFieldKind, Strikes, bind, graphql_name
 from api.compile.roots import BUILDERS
 from api.contract.graphql_schema import schema_sdl
@@ -76,3 +80,9 @@ def test_the_planning_schema_parses_every_root_with_its_defaults() -> None:
     )
     plan = _compiler(SDL).prepare(document, None, None).plan
     assert [root.name for root in plan.roots] == ["search", "changes", "path"]
+
+
+def test_every_kind_of_root_plan_renders_and_shapes() -> None:
+    """Dispatch is by table, not by method names built from strings: every kind has both."""
+    kinds = set(get_args(RootKind))
+    assert set(ROOT_RENDERERS) == kinds and set(ROOT_SHAPERS) == kinds

@@ -12,12 +12,13 @@ Labels, relationship types and property names come from the model; values only e
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from api.compile.cursors import SORT_KEYS, PageRequest, keyset_condition, order_by
 from api.compile.filters import MAX_LIST
-from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootPlan
+from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootKind, RootPlan
 from schema.dates import PartialDate
 from schema.graph_model import ENTITY, FULLTEXT_INDEX
 from schema.keys import NAME_KEY, name_key
@@ -131,7 +132,7 @@ class Renderer:
         return Statement(" ".join(blocks) + " RETURN " + ", ".join(columns), self.params)
 
     def root(self, root: RootPlan) -> str:
-        return getattr(self, f"_root_{root.kind}")(root)  # type: ignore[no-any-return]
+        return ROOT_RENDERERS[root.kind](self, root)
 
     def _root_lookup(self, root: RootPlan) -> str:
         label = root.label or ENTITY
@@ -400,6 +401,21 @@ class Renderer:
         elif time == "point":
             conditions.append(f"coalesce({rel}.onEarliest, {rel}.byLatest, {lo}) <= {hi}")
         return " AND ".join(conditions)
+
+
+# How each kind of root plan becomes Cypher (a test checks every kind has one).
+ROOT_RENDERERS: dict[RootKind, Callable[[Renderer, RootPlan], str]] = {
+    "lookup": Renderer._root_lookup,
+    "lookup_name": Renderer._root_lookup_name,
+    "nodes": Renderer._root_nodes,
+    "list": Renderer._root_list,
+    "connection": Renderer._root_connection,
+    "search": Renderer._root_search,
+    "path": Renderer._root_path,
+    "changes": Renderer._root_changes,
+    "strikes_per_year": Renderer._root_strikes_per_year,
+    "days_on_strike": Renderer._root_days_on_strike,
+}
 
 
 class _Scope(dict[str, str]):

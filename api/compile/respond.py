@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLError
 
 from api.compile.cursors import PageRequest, encode_cursor
-from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, Refusal, RootPlan
+from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, Refusal, RootKind, RootPlan
 from api.compile.render import layout
 from api.errors import NotFound, UserFacingError
 from schema.global_ids import to_global_id
@@ -79,7 +80,7 @@ class Shaper:
                 raise refusal_error(root.refusal)
             return self._refused(root.refusal, root.non_null, "Query", root.name, path)
         try:
-            value = getattr(self, f"_root_{root.kind}")(root, raw, path)
+            value = ROOT_SHAPERS[root.kind](self, root, raw, path)
         except UserFacingError as error:
             if self.fallback:
                 raise
@@ -94,8 +95,6 @@ class Shaper:
     def _root_lookup(self, root: RootPlan, raw: Any, path: Path) -> Any:
         assert root.child is not None
         return self.object(root.child, raw, path)
-
-    _root_lookup_name = _root_lookup
 
     def _root_nodes(self, root: RootPlan, raw: Any, path: Path) -> Any:
         assert root.child is not None
@@ -160,9 +159,6 @@ class Shaper:
     def _root_changes(self, root: RootPlan, raw: Any, path: Path) -> Any:
         assert root.child is not None
         return self.items(root.child, raw, path, True, "Query", root.name)
-
-    _root_strikes_per_year = _root_changes
-    _root_days_on_strike = _root_changes
 
     def _root_path(self, root: RootPlan, raw: Any, path: Path) -> Any:
         from_found, to_found, length, hops = raw
@@ -259,6 +255,21 @@ class Shaper:
             message = f"Cannot return null for non-nullable field {parent}.{name}."
             self.errors.append(GraphQLError(message, path=path_list(path), original_error=TypeError(message)))
         raise PropagateNull
+
+
+# How each kind of root plan's value is shaped into `data` (a test checks every kind has one).
+ROOT_SHAPERS: dict[RootKind, Callable[[Shaper, RootPlan, Any, Path], Any]] = {
+    "lookup": Shaper._root_lookup,
+    "lookup_name": Shaper._root_lookup,
+    "nodes": Shaper._root_nodes,
+    "list": Shaper._root_list,
+    "connection": Shaper._root_connection,
+    "search": Shaper._root_search,
+    "path": Shaper._root_path,
+    "changes": Shaper._root_changes,
+    "strikes_per_year": Shaper._root_changes,
+    "days_on_strike": Shaper._root_changes,
+}
 
 
 def _located(error: UserFacingError, path: Path) -> GraphQLError:
