@@ -80,9 +80,10 @@ async def test_who_leads_each_side_with_sources(gql: GraphQLClient) -> None:
     assert leader["person"] == {"name": "Carol Lombardini"}
     assert leader["title"] == "President"
     assert leader["attestedOn"] == "2023-08-10"
+    # The bracketed title is the story's insertion into the WGA's email: cited as the story's words, not the email's.
     assert leader["sources"][0]["quote"] == "Carol Lombardini [AMPTP president]"
-    assert leader["sources"][0]["via"] == {"slug": "story-2023-08-10-wga-returns"}
-    assert leader["sources"][0]["source"]["kind"] == "EMAIL"
+    assert leader["sources"][0]["via"] is None
+    assert leader["sources"][0]["source"]["kind"] == "ARTICLE"
     assert leader["sources"][0]["source"]["date"] == "2023-08-10"
 
 
