@@ -24,7 +24,7 @@ T = TypeVar("T")
 SWITCH_INTERVAL_SECONDS = 0.0005
 # After each piece of work the lane rests twice as long, so it holds the interpreter a third of the time at
 # most: resting as long as it worked left a cached query's p95 at 25-56 ms beside two clients sending hostile
-# documents, twice as long at 19-38 ms (bench/new_documents.py; the goal is under 50).
+# documents, twice as long at 20-33 ms (bench/new_documents.py; the goal is under 50).
 LANE_REST = 2.0
 
 
