@@ -74,7 +74,7 @@ Builder = Callable[[Planner, RootRequest], RootPlan]
 
 def lookup(planner: Planner, request: RootRequest) -> RootPlan:
     arguments: fields.Lookup = request.arguments
-    label = fields.LOOKUPS[request.field.name].type_name
+    label = request.field.returns
     if (arguments.id is None) == (arguments.name is None):
         raise BadUserInput("pass exactly one of `id` or `name`", argument="id")
     child = planner.object(request.named, request.nodes, 1)
