@@ -92,13 +92,14 @@ _MONTHS = [(calendar.month_name[m], calendar.month_abbr[m]) for m in range(1, 13
 
 
 def mentioned(date: PartialDate, texts: list[str]) -> bool:
-    """Whether any of `texts` states `date`: its ISO form ("2023-05-02", "2023-06", "1960"), or for a month or
-    day, the month's name ("early June", "May 1", "Aug. 11"). Weekdays and relative dates ("last Friday")
-    are not dates: the note must resolve them ("'last Friday' ... is 2023-08-04")."""
+    """Whether `texts` state `date`: its ISO form ("2023-05-02", "2023-06", "1960"), or for a month or day,
+    the month's name ("early June", "May 1", "Aug. 11") with its year somewhere in them too ("Jan. 9" alone
+    could be any year's: the note must give it). Weekdays and relative dates ("last Friday") are not dates:
+    the note must resolve them ("'last Friday' ... is 2023-08-04")."""
     iso = date.isoformat()
     if any(iso in text for text in texts):
         return True
-    if date.month is None:
+    if date.month is None or not any(re.search(rf"\b{date.year:04d}\b", text) for text in texts):
         return False
     full, short = _MONTHS[date.month - 1]
     if date.day is None:

@@ -146,7 +146,8 @@ def _check_said(record: BaseModel, attrs: tuple[Attr, ...], cites: Sequence[Cita
         if attr.kind == "date" and attr.writable and value is not None and not mentioned(value, texts):
             raise PydanticCustomError(
                 "date_without_evidence",
-                "{field} {value} is in no quote, paraphrase or note: say where the date comes from (e.g. in the note)",
+                "{field} {value} is in no quote, paraphrase or note: say where the date comes from (e.g. in the "
+                "note; a month or a day needs its year there too)",
                 {"field": attr.name, "value": str(value)},
             )
 
