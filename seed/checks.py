@@ -119,6 +119,8 @@ class Checks:
         except ValidationError as error:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 self.seed.invalid_ids.add(item["id"])
+                if at[0] in NODE_SECTIONS:
+                    self.seed.invalid_labels[item["id"]] = NODE_SECTIONS[at[0]].label
             self.problems += [_problem_from_pydantic(parsed, at, detail) for detail in error.errors()]
             return None
 
@@ -265,10 +267,12 @@ class Checks:
         record can change that."""
         rel, start, end = fact
         rule = FACT_KIND_BY_TYPE[rel]
-        labels, invalid = self.seed.labels, self.seed.invalid_ids
-        return (labels.get(start) in rule.sources or start in invalid) and (
-            labels.get(end) in rule.targets or end in invalid
-        )
+        return self._end_fits(start, rule.sources) and self._end_fits(end, rule.targets)
+
+    def _end_fits(self, node_id: str, allowed: frozenset[Label]) -> bool:
+        """A known node of an allowed kind, or an invalid entry (reported already) whose kind fits or is unknown."""
+        label = self.seed.labels.get(node_id) or self.seed.invalid_labels.get(node_id)
+        return label in allowed if label is not None else node_id in self.seed.invalid_ids
 
     def _end_problems(self, where: Located, fact: tuple[RelType, str, str]) -> list[Problem]:
         """Ids that a fact names must exist, with the right kind for the relationship type."""
@@ -277,9 +281,9 @@ class Checks:
         labels = self.seed.labels
         problems: list[Problem] = []
         for side, node_id, allowed in (("from", start, rule.sources), ("to", end, rule.targets)):
-            label = labels.get(node_id)
-            if node_id in self.seed.invalid_ids or (label is not None and label in allowed):
+            if self._end_fits(node_id, allowed):
                 continue
+            label = labels.get(node_id) or self.seed.invalid_labels.get(node_id)
             if label is None:
                 hint = _did_you_mean(node_id, list(labels))
                 problems.append(where.problem(side, message=f"unknown id '{node_id}'{hint}"))

@@ -75,6 +75,9 @@ class SeedSet:
     facts: dict[str, FactBase] = field(default_factory=dict)
     where: Places = field(default_factory=Places)  # node or fact id -> where it is defined
     invalid_ids: set[str] = field(default_factory=set)  # entries already reported; not "unknown" elsewhere
+    # The kind an invalid node's section gives it: facts naming it are still checked for the kinds they join,
+    # so one run reports every problem (a second run finds nothing new).
+    invalid_labels: dict[str, Label] = field(default_factory=dict)
     labels: dict[str, Label] = field(default_factory=dict)  # node id -> its kind
     fact_count: int = 0
     warnings: list[Problem] = field(default_factory=list)  # allowed, but worth a curator's look

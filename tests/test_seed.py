@@ -161,6 +161,20 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert "bad.yaml:22: facts[1].to: unknown id 'nobody'" in problems[1]
 
 
+def test_a_fact_joining_an_invalid_node_is_still_checked_for_its_kind(tmp_path: Path) -> None:
+    """The guild fails validation, and a fact draws it as a strike: both problems in one run, so fixing
+    the guild does not reveal a new one on the second run."""
+    text = GOOD.replace("kind: UNION", "kind: GUILDISH").replace(
+        "type: AGAINST, from: guild-strike", "type: AGAINST, from: guild"
+    )
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 2, problems
+    assert "bad.yaml:9: organizations[0].kind: unknown value 'GUILDISH'" in problems[0]
+    assert "bad.yaml:22: facts[1].from: AGAINST cannot from a Organization ('guild'): expected Strike" in problems[1]
+    fixed = problems_of(tmp_path, text.replace("kind: GUILDISH", "kind: UNION"))
+    assert fixed == [problems[1]]
+
+
 def test_duplicates_across_files_name_both_places(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", GOOD)
     write(tmp_path, "b.yaml", SOURCE)
