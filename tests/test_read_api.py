@@ -250,6 +250,8 @@ async def test_search_ranks_matches_with_a_score(gql: GraphQLClient) -> None:
         "slug": "success-based-residuals",
         "name": "Success-based residuals",
     }
+    exact = await gql.data('{ search(text: "AMPTP") { node { slug } } }')
+    assert exact["search"][0]["node"] == {"slug": "amptp"}  # its alias, exactly: before the member studios
     odd = await gql.data('{ search(text: "AI (\\"weird\\" [query] AND OR NOT") { node { slug } } }')
     assert {"slug": "artificial-intelligence"} in [hit["node"] for hit in odd["search"]]
 

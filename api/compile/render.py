@@ -207,7 +207,8 @@ class Renderer:
         return (
             f"RETURN COLLECT {{ CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', {self.param(root.arg('query'))}) "
             f"YIELD node AS n, score WHERE true {kinds} "
-            f"RETURN {projection} ORDER BY score DESC, n.id LIMIT {self.param(root.arg('first'))} }}"
+            f"RETURN {projection} ORDER BY coalesce({self.param(root.arg('exact'))} IN n.nameKeys, false) DESC, "
+            f"score DESC, n.id LIMIT {self.param(root.arg('first'))} }}"
         )
 
     def _root_path(self, root: RootPlan) -> str:

@@ -340,7 +340,8 @@ ROOT_FIELDS: tuple[RootField, ...] = (
     ),
     *_lists(),
     RootField("search", RootFieldKind.SEARCH, Search, "SearchHit", "list",
-              "Full-text search over names, aliases and descriptions, best first."),
+              "Full-text search over names, aliases and descriptions: a node named or aliased exactly the text "
+              "first, then best first."),
     RootField("changes", RootFieldKind.CHANGES, Changes, "Change", "list",
               "The audit trail: writes through the API, newest first."),
     RootField("strikesPerYear", RootFieldKind.STRIKES_PER_YEAR, StrikesPerYear, "StrikeYear", "list",

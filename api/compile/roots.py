@@ -27,6 +27,7 @@ from api.compile.root_fields import RootField, RootFieldKind
 from api.errors import BadUserInput
 from schema.global_ids import from_global_id
 from schema.model import NODE_KIND_BY_TYPE
+from schema.names import normalized_name
 
 MAX_PATH_LENGTH = 6
 MAX_SEARCH_TEXT = 200  # characters
@@ -221,7 +222,9 @@ def search(planner: Planner, request: RootRequest) -> RootPlan:
     query = " ".join(f"({term} OR {term}*)" for term in terms)
     labels = tuple(kind.value for kind in arguments.kinds or ())
     child = planner.object(request.named, request.nodes, first)
-    return request.plan("search", None, child, args=(("query", query), ("labels", labels), ("first", first)))
+    exact = normalized_name(text)  # a node named (or aliased) exactly this ranks first
+    args = (("query", query), ("labels", labels), ("first", first), ("exact", exact))
+    return request.plan("search", None, child, args=args)
 
 
 def path(planner: Planner, request: RootRequest) -> RootPlan:
