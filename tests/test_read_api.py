@@ -171,7 +171,8 @@ async def test_people_of_an_organization_and_name_fragments(gql: GraphQLClient) 
     )
     assert data["people"] == [{"name": "Carol Lombardini"}]
     assert {o["slug"] for o in data["organizations"]} == {"dga", "wga", "sag", "sag-aftra"}
-    assert data["negotiations"] == [{"slug": "wga-amptp-talks-2023-08-11"}]
+    # The same negotiators at both meetings (the 2023-08-04 one inferred: the story says only "Negotiators").
+    assert data["negotiations"] == [{"slug": "wga-amptp-meeting-2023-08-04"}, {"slug": "wga-amptp-talks-2023-08-11"}]
 
 
 async def test_issue_stances_where_each_side_stands(gql: GraphQLClient) -> None:
