@@ -29,7 +29,7 @@ mutation {
   union: createNode(kind: ORGANIZATION, input: {id: "animators", name: "Animation Guild", organizationKind: UNION,
                                                 cites: [{source: "report-2026"}]}) { slug version managedBy }
   strike: createNode(kind: STRIKE, input: {id: "animation-strike-2026", name: "2026 animation strike",
-                                           startDate: "2026-11", cites: [{source: "report-2026", quote: "walked out in November"}]}) {
+                                           startDate: "2026-11", cites: [{source: "report-2026", quote: "walked out in November 2026"}]}) {
     ... on Strike { startDate }
   }
   wages: assertFact(input: {type: WAGES, from: "animators", to: "animation-strike-2026", since: "2026-11",
