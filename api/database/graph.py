@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any, Literal, LiteralString
+from typing import Any, Literal, LiteralString, TypeVar
 
 from neo4j import (
     AsyncDriver,
@@ -39,6 +40,7 @@ from schema.graph_model import ENTITY, graph_schema_statements
 from schema.keys import FACT_KEY, NAME_KEY
 
 Record = dict[str, Any]
+T = TypeVar("T")
 Driver = AsyncDriver  # what the rooms above hold (the app's one driver) without importing the driver package
 RetryReason = Literal["transient", "unavailable"]
 
@@ -185,14 +187,7 @@ class RequestGraph:
                 bookmark_manager=self.driver.execute_query_bookmark_manager,
             )
             begin = self._session.begin_transaction(timeout=self.timeout, metadata=self._metadata())
-            try:
-                self._transaction = await watched(begin, self._write_limit(), self.liveness)
-            except TimeoutError:
-                raise self._abandon(await self._timed_out()) from None
-            except NotAnswering:
-                raise self._abandon(Unavailable(NOT_SAVED)) from None
-            except (Neo4jError, DriverError) as error:
-                raise self._failed(error) from error
+            self._transaction = await self._writing(begin)
         return await self._run_in_transaction(cypher, params)
 
     async def _run_in_transaction(self, cypher: LiteralString, params: dict[str, Any]) -> list[Record]:
@@ -206,8 +201,13 @@ class RequestGraph:
             result = await transaction.run(cypher, params)
             return [dict(record) async for record in result]
 
+        return await self._writing(fetch())
+
+    async def _writing(self, work: Awaitable[T]) -> T:
+        """A step of the write transaction, within its limit and watched for a frozen Neo4j: a timeout or
+        a freeze abandons the transaction; Neo4j's own errors say whether a retry may cure them."""
         try:
-            return await watched(fetch(), self._write_limit(), self.liveness)
+            return await watched(work, self._write_limit(), self.liveness)
         except TimeoutError:
             raise self._abandon(await self._timed_out()) from None
         except NotAnswering:
