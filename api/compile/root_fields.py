@@ -11,6 +11,7 @@ argument gives its own (`from`)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 from dataclasses import dataclass, field
 from enum import Enum
@@ -364,7 +365,7 @@ def bind(root: RootField, given: dict[str, Any]) -> Any:
     unknown = set(given) - set(declared)
     if unknown:  # the contract drifted from this table (checked at start-up: `check_contract`)
         raise TypeError(f"{root.name} takes no argument {', '.join(sorted(unknown))}")
-    hints = get_type_hints(root.arguments)
+    hints = argument_types(root.arguments)
     values = {}
     for name, argument in declared.items():
         if name in given:
@@ -406,6 +407,7 @@ def check_contract(query_fields: dict[str, list[str]]) -> None:
         )
 
 
+@functools.cache  # resolved once per class: a plan-cache miss should not evaluate annotations again
 def argument_types(arguments: type) -> dict[str, Any]:
     """Each argument's declared Python type (resolved), by its Python name."""
     return get_type_hints(arguments)
