@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from schema.audit import audit_schema_statements
 from schema.keys import key_schema_statements
-from schema.model import ENTITY, FACT_KINDS, Label
+from schema.model import ENTITY, EXTERNAL_IDS, FACT_KINDS, Label
 
 __all__ = ["ENTITY", "FIND_FACT", "FULLTEXT_INDEX", "graph_schema_statements"]
 
@@ -25,6 +25,10 @@ def graph_schema_statements() -> list[str]:
             f"CREATE CONSTRAINT {label.value.lower()}_id IF NOT EXISTS FOR (n:{label.value}) REQUIRE n.id IS UNIQUE"
         )
         statements.append(f"CREATE INDEX {label.value.lower()}_name IF NOT EXISTS FOR (n:{label.value}) ON (n.name)")
+    for attr in EXTERNAL_IDS:  # one node per outside identifier: races settled by the constraint
+        statements.append(
+            f"CREATE CONSTRAINT entity_{attr.name} IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.{attr.prop} IS UNIQUE"
+        )
     for kind in FACT_KINDS:
         statements.append(
             f"CREATE CONSTRAINT rel_{kind.name.lower()}_id IF NOT EXISTS "

@@ -9,6 +9,7 @@ recipe); `tests/test_model.py` proves the derived pieces agree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Literal
@@ -24,6 +25,10 @@ class Label(Enum):
     NEGOTIATION = "Negotiation"
     ISSUE = "Issue"
     SOURCE = "Source"
+    PLACE = "Place"
+    SITE = "Site"
+    INDUSTRY = "Industry"
+    FIGURE = "Figure"
 
 
 # Every node also carries this label, so one constraint keeps ids unique across kinds and one index
@@ -32,7 +37,14 @@ ENTITY = "Entity"
 
 
 class OrganizationKind(Enum):
+    """What kind of organization it is."""
+
     UNION = "UNION"  # a union or guild
+    LOCAL = "LOCAL"  # a union's local or chapter
+    BARGAINING_UNIT = "BARGAINING_UNIT"  # the workers one contract covers (e.g. an employer's nurses)
+    FEDERATION = "FEDERATION"  # a federation of unions (e.g. the AFL-CIO)
+    EMPLOYER = "EMPLOYER"  # an employer not better described below (a hospital system, a manufacturer...)
+    GOVERNMENT = "GOVERNMENT"  # a government, public agency or official's office (e.g. a mediation service)
     COMMITTEE = "COMMITTEE"  # a body inside an organization, e.g. a negotiating committee
     TRADE_ASSOCIATION = "TRADE_ASSOCIATION"
     STUDIO = "STUDIO"
@@ -44,11 +56,135 @@ class OrganizationKind(Enum):
 
 
 class NegotiationStatus(Enum):
+    """Whether the talks took place yet."""
+
     SCHEDULED = "SCHEDULED"
     HELD = "HELD"
 
 
+class StoppageKind(Enum):
+    """What kind of stoppage it is."""
+
+    STRIKE = "STRIKE"  # workers stop work
+    LOCKOUT = "LOCKOUT"  # an employer stops them working
+    WALKOUT = "WALKOUT"  # a short stoppage, often unannounced
+    PROTEST = "PROTEST"  # a protest that is not a stoppage (a rally, an informational picket)
+
+
+class StoppageStatus(Enum):
+    """Where a stoppage stands on a date, derived from its dates and dated events (never stored)."""
+
+    THREATENED = "THREATENED"  # a party threatened it
+    NOTICE_GIVEN = "NOTICE_GIVEN"  # formal notice given, not begun
+    AVERTED = "AVERTED"  # called off (notice rescinded) before it began
+    ON = "ON"  # under way
+    SUSPENDED = "SUSPENDED"  # begun, then suspended
+    ENDED = "ENDED"
+
+
+class AgreementKind(Enum):
+    """Whether a deal is tentative or final."""
+
+    TENTATIVE = "TENTATIVE"  # reached at the table, not yet ratified
+    FINAL = "FINAL"  # in force (ratified or otherwise final)
+
+
+class IssueTopic(Enum):
+    """A small taxonomy of what is bargained over, so issues of different disputes compare."""
+
+    PAY = "PAY"
+    STAFFING = "STAFFING"
+    AI = "AI"
+    RESIDUALS = "RESIDUALS"
+    HEALTH_AND_PENSION = "HEALTH_AND_PENSION"
+    JOB_SECURITY = "JOB_SECURITY"
+    SCHEDULING = "SCHEDULING"
+    TEMPORARY_WORKERS = "TEMPORARY_WORKERS"
+    SAFETY = "SAFETY"
+    UNION_RIGHTS = "UNION_RIGHTS"
+    PROCESS = "PROCESS"  # how the dispute is settled: arbitration, mediation, a return-to-work deal
+    OTHER = "OTHER"
+
+
+class Outcome(Enum):
+    """What a settlement did with a demand."""
+
+    WON = "WON"
+    PARTLY_WON = "PARTLY_WON"
+    LOST = "LOST"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class PlaceKind(Enum):
+    """What kind of place it is."""
+
+    COUNTRY = "COUNTRY"
+    REGION = "REGION"  # a state, province or region
+    COUNTY = "COUNTY"  # a county, borough or district
+    CITY = "CITY"
+
+
+class SiteKind(Enum):
+    """What kind of workplace it is."""
+
+    HOSPITAL = "HOSPITAL"
+    PLANT = "PLANT"
+    WAREHOUSE = "WAREHOUSE"
+    STORE = "STORE"
+    OFFICE = "OFFICE"
+    STUDIO = "STUDIO"  # a studio lot
+    CAMPUS = "CAMPUS"
+    OTHER = "OTHER"
+
+
+class Measure(Enum):
+    """What a figure counts."""
+
+    WORKERS_INVOLVED = "WORKERS_INVOLVED"  # on strike, locked out or walking out
+    WORKERS_COVERED = "WORKERS_COVERED"  # in the unit, under notice or covered by the contract
+    MEMBERS = "MEMBERS"  # an organization's membership
+    VOTES_FOR = "VOTES_FOR"
+    VOTES_AGAINST = "VOTES_AGAINST"
+    VOTE_SHARE_FOR = "VOTE_SHARE_FOR"  # percent of the votes cast
+    TURNOUT = "TURNOUT"  # percent of those eligible
+    WAGE_INCREASE = "WAGE_INCREASE"  # percent (over `period`)
+    AMOUNT = "AMOUNT"  # money (`unit` names the currency)
+    POSITIONS = "POSITIONS"  # jobs or hires promised
+    DAYS = "DAYS"
+    SITES = "SITES"  # how many workplaces
+    OTHER = "OTHER"
+
+
+class Approximation(Enum):
+    """How exact a figure is, as the source words it."""
+
+    EXACT = "EXACT"
+    ABOUT = "ABOUT"  # "about", "around", "roughly"
+    MORE_THAN = "MORE_THAN"  # "more than", "over"
+    AT_LEAST = "AT_LEAST"
+    NEARLY = "NEARLY"  # "nearly", "almost"
+    UP_TO = "UP_TO"  # "up to", "as many as"
+    LESS_THAN = "LESS_THAN"
+
+
+class Rank(Enum):
+    """Wikidata's ranks: of several figures for one measure, reads return the best-ranked."""
+
+    PREFERRED = "PREFERRED"
+    NORMAL = "NORMAL"
+    DEPRECATED = "DEPRECATED"  # kept, with `rankReason`, but never the answer by default
+
+
+class RankFilter(Enum):
+    """Which of several figures for one measure to return."""
+
+    BEST = "BEST"  # per measure and scope: the preferred figures, else the normal ones; never deprecated
+    ALL = "ALL"
+
+
 class SourceKind(Enum):
+    """What kind of document a source is."""
+
     ARTICLE = "ARTICLE"
     REPORT = "REPORT"
     EMAIL = "EMAIL"
@@ -58,10 +194,11 @@ class SourceKind(Enum):
 
 # -- fields ---------------------------------------------------------------------------------------------
 
-Kind = Literal["text", "texts", "date", "int", "bool", "url", "enum"]
+Kind = Literal["text", "texts", "date", "int", "number", "bool", "url", "enum"]
 Time = Literal["span", "point"] | None
 # Arguments a computed field may take: `asOf` (a date; without it, today) and `includePredecessors`.
 Argument = Literal["as_of", "include_predecessors"]
+# A record's fields of a closed kind may fall back on a default (records and GraphQL then never see null).
 
 
 @dataclass(frozen=True)
@@ -78,6 +215,8 @@ class Attr:
     input_name: str | None = None  # the mutation input's name, when it differs (`organizationKind`)
     read: str | None = None  # a Cypher expression over `{v}`, when the value is not the plain property
     arguments: tuple[Argument, ...] = ()  # for a computed field: `{as_of}` / `{stages}` in `read`
+    default: Enum | None = None  # for kind "enum": what a record without it means (GraphQL: non-null)
+    pattern: str | None = None  # for kind "text": the form a value must have
 
     @property
     def prop(self) -> str:
@@ -91,7 +230,16 @@ class Attr:
     def template(self) -> str:
         """How Cypher reads this field: a template over `{v}`, the node or fact (and `{self}`, the node a
         fact is seen from)."""
-        return self.read or "{v}." + f"`{self.prop}`"
+        if self.read:
+            return self.read
+        if self.default is not None:
+            return f"coalesce({{v}}.`{self.prop}`, '{self.default.value}')"
+        return "{v}." + f"`{self.prop}`"
+
+    @property
+    def non_null(self) -> bool:
+        """Never null in GraphQL: required, or a closed kind with a default."""
+        return self.required or self.default is not None
 
 
 def _text(name: str, description: str | None = None, required: bool = False) -> Attr:
@@ -106,6 +254,21 @@ NOTE = _text("note", "How a date was resolved, or what the sources leave open.")
 VERSION = Attr("version", "int", "Bumped by every change; updates must name it.", writable=False)
 MANAGED_BY = Attr("managed_by", "text", '"seed" (the curated files) or "api" (a curator).', writable=False)
 
+# Identifiers of other datasets, for reconciling with them: each one unique across the graph (a constraint)
+# and a lookup (`byExternalId`). A new scheme is one line here.
+EXTERNAL_IDS: tuple[Attr, ...] = (
+    Attr("wikidata", "text", "Its Wikidata item, e.g. Q42.", pattern=r"^Q[1-9][0-9]{0,11}$"),
+    Attr("olms_file_number", "text", "A union's file number at the US Department of Labor's OLMS, e.g. 000-123.",
+         pattern=r"^[0-9]{3}-[0-9]{3}$"),
+    Attr("nlrb_case", "text", "An NLRB case number, e.g. 02-RC-123456.", pattern=r"^[0-9]{2}-[A-Z]{2}-[0-9]{6}$"),
+)  # fmt: skip
+
+ExternalIdScheme = Enum(  # type: ignore[misc]
+    "ExternalIdScheme", {attr.name.upper(): attr.name for attr in EXTERNAL_IDS}
+)
+ExternalIdScheme.__doc__ = "Another dataset's identifiers: Wikidata items, OLMS file numbers, NLRB cases."
+EXTERNAL_ID: dict[str, Attr] = {attr.name: attr for attr in EXTERNAL_IDS}
+
 # Fields of every node (the `Node` interface), before `id` (the global id, derived from the slug).
 NODE_FIELDS: tuple[Attr, ...] = (
     Attr("slug", "text", "The readable, stable id.", required=True, writable=False, stored="id"),
@@ -113,6 +276,7 @@ NODE_FIELDS: tuple[Attr, ...] = (
     Attr("aliases", "texts", "Other names it goes by.", required=True, read="coalesce({v}.aliases, [])"),
     _text("description"),
     NOTE,
+    *EXTERNAL_IDS,
     VERSION,
     MANAGED_BY,
 )
@@ -128,6 +292,8 @@ FACT_QUALIFIERS: tuple[Attr, ...] = (
     _date("on", "Happened on."),
     _date("by", "No later than this date, when the day itself is unknown."),
     _text("vote", 'The result of a members\' vote, e.g. "97.85% in favour".'),
+    _text("scope", 'Which part it concerns, e.g. "registered nurses only" (a partial unit at a site).'),
+    Attr("outcome", "enum", "What a settlement did with a demand.", Outcome),
 )
 SPAN_DATES = ("since", "until")
 ATTESTED = "attested_on"  # excludes SPAN_DATES: a fact is either bounded or attested at a point in time
@@ -186,6 +352,8 @@ class Relation:
     # An organization's relations may take in its predecessors' facts (`includePredecessors`).
     staged: bool = False
     reach: int = 1  # > 1: the other nodes within that many hops, without the facts (e.g. a lineage)
+    # Figures: of several for one measure and scope, the best-ranked unless `rank: ALL` (Rank, RankFilter).
+    ranked: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,6 +374,11 @@ class NodeKind:
     @property
     def all_fields(self) -> tuple[Attr, ...]:
         return NODE_FIELDS + self.fields
+
+    @property
+    def called(self) -> str:
+        """What one of them is, in a few words: its description up to the first colon or full stop."""
+        return re.split(r"[:.]", self.description, maxsplit=1)[0]
 
 
 @dataclass(frozen=True)
@@ -232,9 +405,13 @@ class EdgeView:
 
 ORG, PERSON = Label.ORGANIZATION, Label.PERSON
 PARTIES = frozenset({ORG, PERSON})
+STRIKE, SITE, PLACE, FIGURE = Label.STRIKE, Label.SITE, Label.PLACE, Label.FIGURE
 
 
-def _fact(name: str, sources: set[Label] | frozenset[Label], targets: set[Label], meaning: str) -> FactKind:
+Labels = set[Label] | frozenset[Label]
+
+
+def _fact(name: str, sources: Labels, targets: Labels, meaning: str) -> FactKind:
     return FactKind(name, frozenset(sources), frozenset(targets), meaning)
 
 
@@ -261,6 +438,30 @@ FACT_KINDS: tuple[FactKind, ...] = (
     _fact("WILLING_TO_DISCUSS", PARTIES, {Label.ISSUE}, "is willing to talk about or move on a topic"),
     _fact("REFUSES", PARTIES, {Label.ISSUE}, "is not willing to engage on a topic"),
     _fact("SILENT_ON", PARTIES, {Label.ISSUE}, "did not indicate willingness to address a topic"),
+    _fact("ACCEPTS", PARTIES, {Label.ISSUE}, "accepts a proposal or a call (e.g. to go to arbitration)"),
+    _fact("REJECTS", PARTIES, {Label.ISSUE}, "rejects a proposal or a call"),
+    _fact("CALLED_ON", PARTIES, PARTIES, "asked another party to do something (detail: what; on: when)"),
+    _fact("MEDIATED", PARTIES, {Label.NEGOTIATION, STRIKE}, "mediated talks or a dispute"),
+    _fact("GAVE_NOTICE", PARTIES, {STRIKE}, "gave formal notice of the stoppage (on: when)"),
+    _fact("THREATENED", PARTIES, {STRIKE}, "threatened the stoppage (on: when)"),
+    _fact("CALLED_OFF", PARTIES, {STRIKE}, "called it off, or rescinded its notice, before it began (averted)"),
+    _fact("SUSPENDED", PARTIES, {STRIKE}, "suspended the stoppage under way (on: when)"),
+    _fact("RESUMED", PARTIES, {STRIKE}, "resumed a suspended stoppage (on: when)"),
+    _fact("DEMANDS", {STRIKE}, {Label.ISSUE}, "what the stoppage demands (detail: exactly what)"),
+    _fact("SETTLES", {Label.AGREEMENT}, {Label.ISSUE}, "what a deal did with a demand (outcome, detail)"),
+    _fact("SUCCEEDS", {Label.AGREEMENT}, {Label.AGREEMENT}, "a contract replaces an earlier one"),
+    _fact("SCHEDULED_VOTE", {ORG}, {Label.AGREEMENT, STRIKE},
+          "its members are to vote on a deal or a strike (on: the day set)"),
+    _fact("AT", {STRIKE, FIGURE}, {SITE, PLACE},
+          "where a stoppage happens (since/until: when a site joined and left; scope: which workers); "
+          "for a figure, where it counts"),
+    _fact("OPERATES", {ORG}, {SITE}, "an employer runs a workplace"),
+    _fact("LOCATED_IN", {SITE, PLACE, ORG}, {PLACE}, "lies in a place (a site in a city, a city in a state)"),
+    _fact("IN_INDUSTRY", {ORG, STRIKE, SITE}, {Label.INDUSTRY}, "its industry (a NAICS sector or subsector)"),
+    _fact("AFFILIATED_WITH", {ORG}, {ORG}, "a union is affiliated with a federation or a parent union"),
+    _fact("MEASURES", {FIGURE}, {STRIKE, ORG, SITE, PLACE, Label.AGREEMENT, Label.NEGOTIATION, Label.ISSUE},
+          "what a figure counts"),
+    _fact("CLAIMS", PARTIES, {FIGURE}, "a party puts a figure forward: its claim, not a finding"),
     _fact("SUPPORTS", PARTIES, {ORG, Label.STRIKE}, "backs an organization or a strike"),
     _fact("MERGED_INTO", {ORG}, {ORG}, "an organization merged into another, which continues it (on = when)"),
     _fact("RENAMED_TO", {ORG}, {ORG}, "an organization took a new name, a new stage of it (on = when)"),
@@ -270,7 +471,8 @@ FACT_KINDS: tuple[FactKind, ...] = (
 
 LEADING = ("PRESIDES", "LEADS")
 AGREEMENT_ACTIONS = ("REACHED", "PARTY_TO", "RATIFIED")
-STANCES = ("PROPOSES", "WILLING_TO_DISCUSS", "REFUSES", "SILENT_ON")
+STANCES = ("PROPOSES", "WILLING_TO_DISCUSS", "REFUSES", "SILENT_ON", "ACCEPTS", "REJECTS")
+STOPPAGE_EVENTS = ("THREATENED", "GAVE_NOTICE", "CALLED_OFF", "SUSPENDED", "RESUMED")
 SUCCESSIONS = ("MERGED_INTO", "RENAMED_TO")
 LINEAGE_HOPS = 16  # how far a lineage is followed (merges and renames of one organization)
 STRIKE_SIDES = ("STRIKER", "TARGET")  # WAGES makes a striker, AGAINST a target
@@ -291,6 +493,7 @@ EDGE_ENUMS: dict[str, type[Enum]] = {
         _closed("AgreementActionKind", AGREEMENT_ACTIONS, "What an organization did with an agreement."),
         _closed("StanceKind", STANCES, "Where a party stands on a bargaining issue."),
         _closed("SuccessionKind", SUCCESSIONS, "How one stage of an organization became the next."),
+        _closed("StoppageEventKind", STOPPAGE_EVENTS, "A dated event in a stoppage's life."),
     )
 }
 
@@ -326,6 +529,18 @@ EDGE_VIEWS: tuple[EdgeView, ...] = (
              ("on",), computed=(_enum_attr("kind", "SuccessionKind", "A merger or a rename."),),
              ends=(("predecessor", "Organization", "The earlier stage."),
                    ("successor", "Organization", "The later stage."))),
+    EdgeView("StoppageEvent", "A dated event in a stoppage's life: a threat, a notice, calling it off, a suspension.",
+             ("on", "by", "detail", "scope"),
+             computed=(_enum_attr("event", "StoppageEventKind", "What happened."),),
+             ends=(("party", None, "Who did it: an Organization or a Person."), ("strike", "Strike", "The stoppage."))),
+    EdgeView("StoppageLocation", "Where a stoppage happens: a site or a place, from when to when, which workers.",
+             ("since", "until", "attested_on", "scope"),
+             ends=(("strike", "Strike", "The stoppage."), ("location", None, "A Site or a Place."))),
+    EdgeView("Call", "A party asking another to do something (e.g. to accept binding arbitration).",
+             ("detail", "on", "by"),
+             ends=(("caller", None, "Who asked."), ("callee", None, "Who was asked."))),
+    EdgeView("Settlement", "What a deal did with a demand.", ("outcome", "detail"),
+             ends=(("agreement", "Agreement", "The deal."), ("issue", "Issue", "The demand's issue."))),
     EdgeView("Relationship", "A fact seen from one of its ends: its type, direction and the other end.",
              tuple(q.name for q in FACT_QUALIFIERS),
              computed=((Attr("direction", "enum", "Which way it points, seen from the node asked about.",
@@ -377,6 +592,37 @@ DURATION_DAYS = (
     "ELSE duration.inDays({v}.startDateEarliest, {v}.endDateEarliest).days END"
 )
 
+# Where a stoppage stands on `{as_of}`, from its own dates and its dated events (StoppageStatus): begun
+# and not ended is ON (or SUSPENDED after a suspension not yet resumed), past its end ENDED; before it
+# began, the latest of its threat, notice or calling off; null when nothing is known by then. Its events up
+# to that day are read once (one subquery), latest first; on one day, calling off outranks a notice, and a
+# resumption a suspension.
+STOPPAGE_STATUS = (
+    "head([events IN [COLLECT {{ MATCH ({v})<-[e:" + "|".join(STOPPAGE_EVENTS) + "]-() "
+    "WHERE e.retractedAt IS NULL AND coalesce(e.onEarliest, e.byLatest) <= {as_of} RETURN type(e) "
+    "ORDER BY coalesce(e.onEarliest, e.byLatest) DESC, "
+    "CASE type(e) WHEN 'CALLED_OFF' THEN 0 WHEN 'RESUMED' THEN 0 WHEN 'GAVE_NOTICE' THEN 1 ELSE 2 END }}] | "
+    "CASE WHEN {v}.startDateEarliest <= {as_of} THEN "
+    "CASE WHEN {v}.endDateEarliest <= {as_of} THEN 'ENDED' "
+    "WHEN head([t IN events WHERE t IN ['SUSPENDED', 'RESUMED']]) = 'SUSPENDED' THEN 'SUSPENDED' ELSE 'ON' END "
+    "WHEN {v}.attestedOnEarliest <= {as_of} AND {as_of} <= {v}.attestedOnLatest THEN 'ON' "
+    "ELSE head([t IN events WHERE t IN ['THREATENED', 'GAVE_NOTICE', 'CALLED_OFF'] | "
+    "CASE t WHEN 'GAVE_NOTICE' THEN 'NOTICE_GIVEN' WHEN 'CALLED_OFF' THEN 'AVERTED' ELSE 'THREATENED' END]) "
+    "END])"
+)
+
+
+def _figures(subject: str) -> Relation:
+    return replace(_nodes("figures", f"Figures about {subject} (workers, votes, terms...), each with its sources and "
+                          "who claims it: the best-ranked per measure and scope unless `rank: ALL`.",
+                          ("MEASURES",), "in", FIGURE, None, ("{m}.measure", "{m}.scope", "{m}.value", "{m}.id")),
+                   ranked=True)  # fmt: skip
+
+
+def _kind(enum: type[Enum], input_name: str, description: str = "What kind it is.", **rest: object) -> Attr:
+    return Attr("kind", "enum", description, enum, input_name=input_name, **rest)  # type: ignore[arg-type]
+
+
 NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind(Label.ORGANIZATION, "organizations",
              "An organization: a union or guild, a trade association, a studio, a media outlet... Each stage of a "
@@ -411,7 +657,20 @@ NODE_KINDS: tuple[NodeKind, ...] = (
                      SUCCESSIONS, "out", "Succession", ORG, "predecessor", "successor", "point", _BY_DATE),
               Relation("lineage", "Every other stage of its lineage: predecessors, successors and merger partners, "
                        "oldest first.", SUCCESSIONS, "both", "Organization", ORG,
-                       order=("{m}.foundedEarliest", "{m}.name"), reach=LINEAGE_HOPS)),
+                       order=("{m}.foundedEarliest", "{m}.name"), reach=LINEAGE_HOPS),
+              _nodes("parents", "What it belongs to: a local's union, a committee's organization.", ("PART_OF",),
+                     "out", ORG, "span"),
+              _nodes("parts", "Its locals, bargaining units and committees.", ("PART_OF",), "in", ORG, "span"),
+              _nodes("affiliations", "The federations or parent unions it is affiliated with.", ("AFFILIATED_WITH",),
+                     "out", ORG, "span"),
+              _nodes("sites", "The workplaces it runs.", ("OPERATES",), "out", SITE, "span"),
+              _nodes("places", "Where it is based.", ("LOCATED_IN",), "out", PLACE, "span"),
+              _nodes("industries", "Its industries (NAICS).", ("IN_INDUSTRY",), "out", Label.INDUSTRY),
+              _edges("calls", "What it asked others to do.", ("CALLED_ON",), "out", "Call", None, "caller", "callee",
+                     "point", _BY_DATE),
+              _edges("called_on_by", "What others asked it to do.", ("CALLED_ON",), "in", "Call", None, "callee",
+                     "caller", "point", _BY_DATE),
+              _figures("it (members, unit size)")),
              ordered_dates=(("founded", "dissolved"),)),
     NodeKind(Label.PERSON, "people", "A person.", (),
              (_edges("roles", "Organizations they preside over or lead.", LEADING, "out", "Leadership", ORG,
@@ -419,9 +678,18 @@ NODE_KINDS: tuple[NodeKind, ...] = (
               _edges("memberships", "Organizations they are a member of.", ("MEMBER_OF",), "out", "Membership",
                      ORG, "member", "organization", "span"),
               _edges("negotiations", "Talks they took part in.", ("PARTICIPATES_IN",), "out", "Participation",
-                     Label.NEGOTIATION, "party", "negotiation", None, _BY_TALKS_DATE))),
+                     Label.NEGOTIATION, "party", "negotiation", None, _BY_TALKS_DATE),
+              _edges("calls", "What they asked others to do.", ("CALLED_ON",), "out", "Call", None, "caller",
+                     "callee", "point", _BY_DATE),
+              _edges("called_on_by", "What others asked them to do.", ("CALLED_ON",), "in", "Call", None, "callee",
+                     "caller", "point", _BY_DATE))),
     NodeKind(Label.STRIKE, "strikes", "A strike: who strikes, against whom, from when to when.",
-             (_date("start_date", "Its first day."),
+             (_kind(StoppageKind, "stoppage_kind", "A strike, a lockout, a walkout or a protest.",
+                    default=StoppageKind.STRIKE),
+              Attr("status", "enum", "Where it stands on a date (default today), derived from its dates and its "
+                   "dated events; null when nothing is known by then.", StoppageStatus, writable=False,
+                   arguments=("as_of",), read=STOPPAGE_STATUS),
+              _date("start_date", "Its first day."),
               _date("end_date", "The day it ended (a strike ending at 12:01 a.m. ends that day); null while it goes "
                     "on, or when unknown."),
               _date("attested_on", "When it is known to have been under way, if its start is not known."),
@@ -436,27 +704,54 @@ NODE_KINDS: tuple[NodeKind, ...] = (
                      ORG, "strike", "organization", "span", ("type({r}) DESC", "{m}.name"))),
               _nodes("negotiations", "Talks about this strike.", ("ABOUT",), "in", Label.NEGOTIATION, None,
                      _BY_TALKS_DATE),
-              _nodes("agreements", "Agreements about (e.g. ending) this strike.", ("ABOUT",), "in", Label.AGREEMENT)),
+              _nodes("agreements", "Agreements about (e.g. ending) this strike.", ("ABOUT",), "in", Label.AGREEMENT),
+              _edges("events", "Its life before and during: threats, notices, calling it off, suspensions.",
+                     STOPPAGE_EVENTS, "in", "StoppageEvent", None, "strike", "party", None, _BY_DATE),
+              _edges("locations", "Where it happens, site by site, with when each joined and left.", ("AT",), "out",
+                     "StoppageLocation", None, "strike", "location", "span",
+                     ("coalesce({r}.sinceEarliest, {r}.attestedOnEarliest)", "{m}.name")),
+              _nodes("demands", "What it demands.", ("DEMANDS",), "out", Label.ISSUE),
+              _nodes("industries", "Its industries (NAICS).", ("IN_INDUSTRY",), "out", Label.INDUSTRY),
+              _nodes("mediators", "Who mediated it.", ("MEDIATED",), "in", ORG),
+              _figures("it (workers involved, votes)")),
              ordered_dates=(("start_date", "end_date"),)),
-    NodeKind(Label.AGREEMENT, "agreements", "A deal: who reached it, who is party to it, who ratified it.", (),
+    NodeKind(Label.AGREEMENT, "agreements", "A deal: who reached it, who is party to it, who ratified it.",
+             (_kind(AgreementKind, "agreement_kind", "Tentative (not yet ratified) or final."),
+              _date("effective", "When its term begins."), _date("expires", "When its term ends.")),
              (_edges("actions", "Reached, party-to and ratified, with dates.", AGREEMENT_ACTIONS, "in",
                      "AgreementAction", ORG, "agreement", "organization", "point", _BY_DATE),
               _nodes("parties", "The organizations party to it.", ("PARTY_TO",), "in", ORG, "point"),
               _edges("ratified_by", "Ratifications (as of a date).", ("RATIFIED",), "in", "AgreementAction", ORG,
                      "agreement", "organization", "point", _BY_DATE),
               _nodes("strikes", "Strikes it is about (e.g. ended).", ("ABOUT",), "out", Label.STRIKE, None,
-                     _BY_STRIKE_START))),
+                     _BY_STRIKE_START),
+              _nodes("predecessors", "The contracts it replaces.", ("SUCCEEDS",), "out", Label.AGREEMENT),
+              _nodes("successors", "The contracts that replace it.", ("SUCCEEDS",), "in", Label.AGREEMENT),
+              _edges("settlements", "What it did with each demand.", ("SETTLES",), "out", "Settlement", Label.ISSUE,
+                     "agreement", "issue", None),
+              _figures("it (votes, wage terms)")),
+             ordered_dates=(("effective", "expires"),)),
     NodeKind(Label.NEGOTIATION, "negotiations", "A meeting or a round of talks.",
-             (_date("date"),
+             (_date("date", "When the talks were held or are due (their first day, for a round)."),
+              _date("end_date", "A round's last day, when the talks span several."),
               Attr("status", "enum", "Whether the talks took place yet.", NegotiationStatus, required=True),
               _text("outcome")),
              (_edges("participants", "Who takes part.", ("PARTICIPATES_IN",), "in", "Participation", None,
                      "negotiation", "party", None, ("{m}.name",)),
               _nodes("strikes", "Strikes the talks are about.", ("ABOUT",), "out", Label.STRIKE, None,
-                     _BY_STRIKE_START))),
-    NodeKind(Label.ISSUE, "issues", "A bargaining topic: AI, residuals, writers' rooms...", (),
-             (_edges("stances", "Who proposes it, is willing to discuss it, refuses it...", STANCES, "in", "Stance",
-                     None, "issue", "party", "point", ("type({r})", "{m}.name")),)),
+                     _BY_STRIKE_START),
+              _nodes("mediators", "Who mediated the talks.", ("MEDIATED",), "in", ORG)),
+             ordered_dates=(("date", "end_date"),)),
+    NodeKind(Label.ISSUE, "issues", "A bargaining topic or a proposal: AI, residuals, safe staffing, binding "
+             "arbitration...",
+             (Attr("topic", "enum", "What it is about, in a taxonomy shared across disputes.", IssueTopic),),
+             (_edges("stances", "Who proposes it, is willing to discuss it, refuses it, accepts it...", STANCES, "in",
+                     "Stance", None, "issue", "party", "point", ("type({r})", "{m}.name")),
+              _nodes("demanded_by", "The stoppages that demand it.", ("DEMANDS",), "in", Label.STRIKE, None,
+                     _BY_STRIKE_START),
+              _edges("settlements", "What deals did with it.", ("SETTLES",), "in", "Settlement", Label.AGREEMENT,
+                     "issue", "agreement", None),
+              _figures("it (what is demanded or offered)"))),
     NodeKind(Label.SOURCE, "sources", "A document facts come from: an article, report, email or statement.",
              (Attr("title", "text", "Its title (the same as `name`).", required=True, writable=False, stored="name"),
               Attr("kind", "enum", "What kind of document it is.", SourceKind, required=True,
@@ -466,9 +761,55 @@ NODE_KINDS: tuple[NodeKind, ...] = (
               Attr("unverified", "bool", "True when it has neither a URL nor a file: nobody can check it.",
                    required=True, writable=False, read="coalesce({v}.unverified, false)")),
              needs_citation=False, locators=("url", "file")),
+    NodeKind(PLACE, "places", "A place: a country, a state or region, a county or borough, a city. Places lie in "
+             "places (`LOCATED_IN`), so a filter on a state finds what happens in its cities.",
+             (_kind(PlaceKind, "place_kind", required=True),
+              Attr("iso_code", "text", "Its ISO 3166 code, for a country or a region, e.g. US or US-NY.",
+                   pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")),
+             (Relation("within", "Every place it lies in: its county, state, country...", ("LOCATED_IN",), "out",
+                       "Place", PLACE, order=("{m}.name",), reach=8),
+              _nodes("contains", "The places directly in it.", ("LOCATED_IN",), "in", PLACE),
+              _nodes("sites", "The workplaces directly in it.", ("LOCATED_IN",), "in", SITE),
+              _edges("strikes", "Stoppages in it (named at the place itself).", ("AT",), "in", "StoppageLocation",
+                     STRIKE, "location", "strike", "span", _BY_STRIKE_START))),
+    NodeKind(SITE, "sites", "A workplace: a hospital, a plant, a warehouse, a store, a studio lot.",
+             (_kind(SiteKind, "site_kind"), _text("address")),
+             (_nodes("operators", "Who runs it.", ("OPERATES",), "in", ORG, "span"),
+              _nodes("places", "Where it is.", ("LOCATED_IN",), "out", PLACE),
+              _edges("strikes", "Stoppages at it, with when it joined and left each.", ("AT",), "in",
+                     "StoppageLocation", STRIKE, "location", "strike", "span", _BY_STRIKE_START),
+              _nodes("industries", "Its industries (NAICS).", ("IN_INDUSTRY",), "out", Label.INDUSTRY),
+              _figures("it (workers at the site)"))),
+    NodeKind(Label.INDUSTRY, "industries", "An industry of the North American Industry Classification System "
+             "(NAICS): a sector (two digits, or a range such as 31-33) or a subsector (three digits).",
+             (Attr("code", "text", "Its NAICS code.", required=True, pattern=r"^[0-9]{2}(-[0-9]{2})?$|^[0-9]{3,6}$"),),
+             (_nodes("organizations", "Organizations in it.", ("IN_INDUSTRY",), "in", ORG),
+              _nodes("strikes", "Stoppages in it.", ("IN_INDUSTRY",), "in", STRIKE, None, _BY_STRIKE_START))),
+    NodeKind(FIGURE, "figures", "A number a source gives: workers on strike, a unit's size, a vote, a raise. Several "
+             "figures for one measure may disagree; each keeps its sources, who claims it, and a rank.",
+             (Attr("measure", "enum", "What it counts.", Measure, required=True),
+              Attr("value", "number", "The number.", required=True),
+              _text("unit", 'What it is counted in, when not plain: "percent", "USD".'),
+              Attr("approximation", "enum", "How exact the source says it is.", Approximation,
+                   default=Approximation.EXACT),
+              _text("scope", 'What exactly is counted, e.g. "nurses at Mount Sinai Hospital".'),
+              _text("period", 'The period it covers, e.g. "over three years".'),
+              _date("attested_on", "The day it describes, when the source dates it."),
+              Attr("rank", "enum", "Preferred, normal or deprecated (Wikidata's ranks).", Rank, default=Rank.NORMAL),
+              _text("rank_reason", "Why it is preferred or deprecated.")),
+             (Relation("measures", "What it counts.", ("MEASURES",), "out", "Node"),
+              Relation("claimed_by", "Who puts it forward, when it is a party's claim.", ("CLAIMS",), "in", "Node"),
+              Relation("locations", "Where it counts, when only at some sites or places.", ("AT",), "out", "Node"))),
 )  # fmt: skip
 
 NODE_KIND: dict[Label, NodeKind] = {kind.label: kind for kind in NODE_KINDS}
+# Every closed set a field takes (each a GraphQL enum, described by its docstring), in the order first met.
+_FIELDS = (*FACT_QUALIFIERS, *(attr for kind in NODE_KINDS for attr in kind.all_fields))
+FIELD_ENUMS: tuple[type[Enum], ...] = (
+    *dict.fromkeys(attr.enum for attr in _FIELDS if attr.enum is not None),
+    RankFilter,
+    ExternalIdScheme,
+)
 NODE_KIND_BY_TYPE: dict[str, NodeKind] = {kind.type_name: kind for kind in NODE_KINDS}
 EDGE_VIEW: dict[str, EdgeView] = {view.name: view for view in EDGE_VIEWS}
 QUALIFIER: dict[str, Attr] = {attr.name: attr for attr in FACT_QUALIFIERS}

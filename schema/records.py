@@ -62,12 +62,26 @@ class Record(BaseModel):
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
 
 
+# A figure as sources give it: finite, and within what any count, share or amount could be.
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+
+
 def _annotation(attr: Attr) -> Any:
     """The validation rule of one field, from its kind in the model."""
-    base: Any = {"text": Text, "texts": list[Text], "date": Date, "int": int, "bool": bool, "url": Url}.get(
-        attr.kind, attr.enum
-    )
+    base: Any = {
+        "text": Text, "texts": list[Text], "date": Date, "int": int, "number": Number, "bool": bool, "url": Url,
+    }.get(attr.kind, attr.enum)  # fmt: skip
+    if attr.pattern is not None:
+        base = Annotated[str, StringConstraints(strip_whitespace=True, pattern=attr.pattern, max_length=200)]
     return base if attr.required and attr.kind != "bool" else base | None
+
+
+def _default(attr: Attr) -> Any:
+    if attr.kind == "bool":
+        return False
+    if attr.default is not None:
+        return attr.default
+    return ... if attr.required else None
 
 
 def _fields(attrs: tuple[Attr, ...], skip: set[str]) -> dict[str, Any]:
@@ -78,7 +92,7 @@ def _fields(attrs: tuple[Attr, ...], skip: set[str]) -> dict[str, Any]:
         if attr.kind == "texts":  # a fresh list each time, without pydantic deep-copying a shared default
             fields[attr.name] = (_annotation(attr), Field(default_factory=list))
         else:
-            fields[attr.name] = (_annotation(attr), {"bool": False}.get(attr.kind, ... if attr.required else None))
+            fields[attr.name] = (_annotation(attr), _default(attr))
     return fields
 
 
@@ -269,6 +283,10 @@ def explain(detail: ErrorDetails) -> str:
     if kind == "enum":
         return f"unknown value {detail['input']!r}: expected one of {detail.get('ctx', {}).get('expected')}"
     if kind == "string_pattern_mismatch":
+        field = loc[-1] if loc else ""
+        if field not in ("id", "from", "to", "source", "via", "from_"):
+            pattern = detail.get("ctx", {}).get("pattern", "")
+            return f"{detail['input']!r} is not a valid {field}: expected the form {pattern}"
         return f"{detail['input']!r} is not a valid id: use lowercase words joined by hyphens"
     if kind in {"missing", "too_short"} and loc and loc[-1] == "cites":
         return "missing source: every entry must cite at least one source"

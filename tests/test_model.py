@@ -9,7 +9,16 @@ from api.compile.execute import planning_schema
 from api.contract.graphql_schema import schema_sdl
 from api.database.repository import fact_fields, node_fields
 from schema.graph_model import graph_schema_statements
-from schema.model import EDGE_VIEWS, FACT_KIND_BY_TYPE, FACT_KINDS, FACT_QUALIFIERS, NODE_KINDS, RelType, stored_as
+from schema.model import (
+    EDGE_VIEWS,
+    FACT_KIND_BY_TYPE,
+    FACT_KINDS,
+    FACT_QUALIFIERS,
+    NODE_KINDS,
+    Attr,
+    RelType,
+    stored_as,
+)
 from schema.records import NODE_RECORDS, FactRecord
 
 SCHEMA = planning_schema(schema_sdl())
@@ -81,9 +90,10 @@ def test_a_stored_node_reads_back_as_the_record_it_came_from() -> None:
         assert back == record
 
 
-def _sample(attr: object) -> object:
-    enum = getattr(attr, "enum", None)
-    return next(iter(enum)).value if enum is not None else "x"
+def _sample(attr: Attr) -> object:
+    if attr.enum is not None:
+        return next(iter(attr.enum)).value
+    return {"number": 1.5, "int": 1}.get(attr.kind, "62" if attr.pattern else "x")
 
 
 def _camel(name: str) -> str:

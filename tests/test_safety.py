@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from api.auth import Role
 from api.database.graph import RequestGraph
 from api.errors import QueryTimeout
+from api.settings import Settings
 from bench.hostile import planning_bomb
 from seed.loader import load_seed
 from seed.problems import SeedValidationError
@@ -345,8 +346,8 @@ def test_a_seed_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch:
 # -- limits on what Neo4j is asked ---------------------------------------------------------------------
 
 
-async def test_the_planning_bomb_is_refused_before_neo4j_plans_it(gql: GraphQLClient) -> None:
-    body = await gql(planning_bomb(SCHEMA, depth=1), {"id": AMPTP})
+async def test_the_planning_bomb_is_refused_before_neo4j_plans_it(gql: GraphQLClient, settings: Settings) -> None:
+    body = await gql(planning_bomb(SCHEMA, depth=1, max_tokens=settings.max_tokens), {"id": AMPTP})
     assert body["data"] is None
     [error] = body["errors"]
     assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX" and error["extensions"]["limit"] == "subqueries"

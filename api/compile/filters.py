@@ -13,9 +13,10 @@ from api.errors import BadUserInput
 from schema.camel import camel_case
 from schema.dates import PartialDate
 from schema.global_ids import from_global_id
-from schema.model import NODE_KIND_BY_TYPE, Relation, RelType
+from schema.model import NODE_KIND_BY_TYPE, RankFilter, Relation, RelType
 from schema.names import normalized_name
 
+MAX_PLACE_DEPTH = 8  # places within places: a site, its borough, city, county, state, country...
 MAX_LIST = 500  # items per nested list: a guard against accidental fan-out
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -62,6 +63,8 @@ def time_arguments(arguments: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
         bound += (("history", True),)
     if arguments.get("includePredecessors"):
         bound += (("include_predecessors", True),)
+    if arguments.get("rank") == RankFilter.ALL.value:  # graphql-core gives an enum value by its name
+        bound += (("all_ranks", True),)
     return bound
 
 
@@ -110,6 +113,77 @@ def linked(pattern: str, slug: str | None, argument: str) -> list[Condition]:
     if slug is None:
         return []
     return [Condition(f"EXISTS {{{{ {pattern} WHERE x.retractedAt IS NULL }}}}", (("node", slug_of(slug, argument)),))]
+
+
+def located_in(slug: str | None, argument: str, on: str | None = None) -> list[Condition]:
+    """Stoppages at a site or place in the place `slug`, however deep (a hospital in the Bronx is in New
+    York); with `on` (the list's `activeOn`), only where the stoppage was at that date: sites join and leave."""
+    steps = f"(n)-[at:AT]->()-[:LOCATED_IN*0..{MAX_PLACE_DEPTH}]->"
+    if slug is None or on is None:
+        return within(steps, slug, argument)
+    span = parse_date(on, "activeOn")
+    held = (
+        "coalesce(at.attestedOnEarliest, at.sinceEarliest, {lo}) <= {hi} "
+        "AND coalesce(at.attestedOnLatest, at.untilLatest, {hi}) >= {lo}"
+    )
+    return within(steps, slug, argument, held, (("lo", span.earliest), ("hi", span.latest)))
+
+
+def within(
+    steps: str, slug: str | None, argument: str, also: str = "", values: tuple[tuple[str, Any], ...] = ()
+) -> list[Condition]:
+    """Nodes that reach the place `slug` by `steps` (a pattern from `n`), over unretracted facts only (and
+    `also`, a condition over the pattern's variables with its own `values`)."""
+    if slug is None:
+        return []
+    extra = f" AND {also}" if also else ""
+    return [
+        Condition(
+            f"EXISTS {{{{ MATCH p = {steps}(:Place {{{{id: {{place}}}}}}) "
+            f"WHERE all(r IN relationships(p) WHERE r.retractedAt IS NULL){extra} }}}}",
+            (("place", slug_of(slug, argument)), *values),
+        )
+    ]
+
+
+NAICS_CODE = re.compile(r"^[0-9]{2}(-[0-9]{2})?$|^[0-9]{3,6}$")
+# An industry `{i}` whose code is the one asked or lies under it.
+NAICS_MATCH = "({i}.code = {{code}} OR any(prefix IN {{prefixes}} WHERE {i}.code STARTS WITH prefix))"
+
+
+def naics_values(code: str, argument: str) -> tuple[tuple[str, Any], ...]:
+    """The code and the prefixes of the codes under it: "62" takes in 622 (hospitals); a sector given as a
+    range ("31-33") every code from its first two digits to its last."""
+    if not NAICS_CODE.fullmatch(code):
+        raise BadUserInput(f"{argument}: {shown(code)} is not a NAICS code (e.g. 62, 622 or 31-33)", argument=argument)
+    first, _, last = code.partition("-")
+    prefixes = tuple(str(two) for two in range(int(first), int(last) + 1)) if last else (code,)
+    return (("code", code), ("prefixes", prefixes))
+
+
+def in_industry(code: str | None, argument: str) -> list[Condition]:
+    """Nodes in the NAICS industry `code` or one under it."""
+    if code is None:
+        return []
+    match = NAICS_MATCH.format(i="i")
+    return [
+        Condition(
+            f"EXISTS {{{{ MATCH (n)-[x:IN_INDUSTRY]->(i:Industry) WHERE x.retractedAt IS NULL AND {match} }}}}",
+            naics_values(code, argument),
+        )
+    ]
+
+
+def naics_code(code: str | None, argument: str) -> list[Condition]:
+    """Industries with the NAICS code `code` or one under it."""
+    return [] if code is None else [Condition(NAICS_MATCH.format(i="n"), naics_values(code, argument))]
+
+
+def equals_or_default(prop: str, value: Enum | None, default: Enum) -> list[Condition]:
+    """`equals` for a closed field a node may lack (older data), which then means `default`."""
+    if value is None:
+        return []
+    return [Condition(f"coalesce(n.{prop}, '{default.value}') = {{value}}", (("value", str(value.value)),))]
 
 
 def equals(prop: str, value: Enum | str | None) -> list[Condition]:

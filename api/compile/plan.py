@@ -90,6 +90,7 @@ class ObjectPlan:
 RootKind = Literal[
     "lookup",  # one node by slug (or global id): `organization(id:)`, `node(id:)`
     "lookup_name",  # one node by exact name or alias, any case
+    "lookup_external",  # any node by another dataset's identifier
     "nodes",  # several nodes by global id, in the order asked
     "list",  # a root list with filters and an ordering
     "connection",  # the same as a Relay connection

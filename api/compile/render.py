@@ -22,10 +22,22 @@ from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootKind, Roo
 from schema.dates import PartialDate
 from schema.graph_model import ENTITY, FULLTEXT_INDEX
 from schema.keys import NAME_KEY, name_key
-from schema.model import DURATION_DAYS, EDGE_VIEW, LINEAGE_HOPS, NODE_KIND_BY_TYPE, SUCCESSIONS, Label, Relation
+from schema.model import (
+    DURATION_DAYS,
+    EDGE_VIEW,
+    EXTERNAL_IDS,
+    LINEAGE_HOPS,
+    NODE_KIND_BY_TYPE,
+    SUCCESSIONS,
+    Label,
+    Relation,
+)
 from schema.names import normalized_name
 
 TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"
+EXTERNAL_PROPERTIES = frozenset(attr.prop for attr in EXTERNAL_IDS)
+# A figure's rank as a number, best first (schema/model.py, `Rank`; unranked figures are normal).
+RANK_ORDER = "CASE coalesce({f}.rank, 'NORMAL') WHEN 'PREFERRED' THEN 0 WHEN 'NORMAL' THEN 1 ELSE 2 END"
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,17 @@ class Renderer:
             f"RETURN CASE WHEN n IS NULL THEN null ELSE {projection} END"
         )
 
+    def _root_lookup_external(self, root: RootPlan) -> str:
+        """Through the identifier's unique constraint (schema/graph_model.py); the property is the model's."""
+        assert root.child is not None
+        prop = root.arg("property")
+        assert prop in EXTERNAL_PROPERTIES
+        projection = self.object(root.child, {"v": "n"})
+        return (
+            f"OPTIONAL MATCH (n:{ENTITY} {{{prop}: {self.param(root.arg('value'))}}}) "
+            f"RETURN CASE WHEN n IS NULL THEN null ELSE {projection} END"
+        )
+
     def _root_nodes(self, root: RootPlan) -> str:
         assert root.child is not None
         ids = self.param([[type_name, slug] for type_name, slug in root.arg("ids")])
@@ -197,7 +220,8 @@ class Renderer:
         )
 
     def condition(self, template: str, values: dict[str, Any]) -> str:
-        return template.format(**{name: self.param(value) for name, value in values.items()})
+        bound = {name: self.param(list(value) if isinstance(value, tuple) else value) for name, value in values.items()}
+        return template.format(**bound)
 
     def _root_search(self, root: RootPlan) -> str:
         assert root.child is not None
@@ -339,6 +363,8 @@ class Renderer:
         pattern = _pattern(relation, parent, rel, other)
         history = plan.arg("history") or (not relation.current and plan.arg("as_of") is None)
         where = self.time_filter(rel, relation.time, plan.arg("as_of"), history)
+        if relation.ranked and not plan.arg("all_ranks"):
+            where += " AND " + self.best_ranked(relation, parent, other)
         if type_name in EDGE_VIEW:
             scope = {"v": rel, "self": parent, "other": other}
             scope |= {end: scope[role] for end, role in relation.ends}
@@ -351,6 +377,19 @@ class Renderer:
             f"RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
         )
 
+    def best_ranked(self, relation: Relation, parent: str, figure: str) -> str:
+        """Of the figures for one measure and scope, the preferred ones, else the normal ones (Wikidata's
+        rule); a deprecated figure only with `rank: ALL`."""
+        better, fact = self.fresh("b"), self.fresh("x")
+        label = f":{relation.other_label.value}" if relation.other_label else ""
+        types = "|".join(relation.types)
+        return (
+            f"{RANK_ORDER.format(f=figure)} < 2 AND NOT EXISTS {{ MATCH ({parent})<-[{fact}:{types}]-({better}{label}) "
+            f"WHERE {fact}.retractedAt IS NULL AND {better}.measure = {figure}.measure "
+            f"AND coalesce({better}.scope, '') = coalesce({figure}.scope, '') "
+            f"AND {RANK_ORDER.format(f=better)} < {RANK_ORDER.format(f=figure)} }}"
+        )
+
     def reachable(self, plan: FieldPlan, relation: Relation, parent: str, other: str) -> str:
         """The other nodes within `reach` hops over unretracted facts of the relation's types (a lineage)."""
         assert plan.child is not None
@@ -358,8 +397,10 @@ class Renderer:
         label = f":{relation.other_label.value}" if relation.other_label else ""
         projection = self.object(plan.child, {"v": other})
         order = ", ".join(key.format(m=other) for key in relation.order)
+        steps = f"[:{'|'.join(relation.types)}*1..{relation.reach}]"
+        arrow = {"out": f"-{steps}->", "in": f"<-{steps}-", "both": f"-{steps}-"}[relation.direction]
         return (
-            f"COLLECT {{ MATCH {path} = ({parent})-[:{'|'.join(relation.types)}*1..{relation.reach}]-({other}{label}) "
+            f"COLLECT {{ MATCH {path} = ({parent}){arrow}({other}{label}) "
             f"WHERE {other} <> {parent} AND none(x IN relationships({path}) WHERE x.retractedAt IS NOT NULL) "
             f"WITH DISTINCT {other} RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
         )
@@ -408,6 +449,7 @@ class Renderer:
 ROOT_RENDERERS: dict[RootKind, Callable[[Renderer, RootPlan], str]] = {
     "lookup": Renderer._root_lookup,
     "lookup_name": Renderer._root_lookup_name,
+    "lookup_external": Renderer._root_lookup_external,
     "nodes": Renderer._root_nodes,
     "list": Renderer._root_list,
     "connection": Renderer._root_connection,

@@ -261,6 +261,7 @@ class Shaper:
 ROOT_SHAPERS: dict[RootKind, Callable[[Shaper, RootPlan, Any, Path], Any]] = {
     "lookup": Shaper._root_lookup,
     "lookup_name": Shaper._root_lookup,
+    "lookup_external": Shaper._root_lookup,
     "nodes": Shaper._root_nodes,
     "list": Shaper._root_list,
     "connection": Shaper._root_connection,

@@ -19,19 +19,36 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from api.compile.cursors import DateOrder, NameOrder, StrikeOrder
 from api.compile.filters import (
+    MAX_PLACE_DEPTH,
     active_on,
     date_range,
     equals,
+    equals_or_default,
+    in_industry,
     linked,
+    located_in,
+    naics_code,
     name_contains,
     publisher_contains,
     ratified_as_of,
+    within,
 )
 from api.compile.plan import Condition
 from schema.camel import camel_case
 from schema.dates import Date
 from schema.global_ids import GlobalId
-from schema.model import NODE_KINDS, Label, NegotiationStatus, NodeKind, OrganizationKind, SourceKind
+from schema.model import (
+    NODE_KINDS,
+    ExternalIdScheme,
+    Label,
+    Measure,
+    NegotiationStatus,
+    NodeKind,
+    OrganizationKind,
+    PlaceKind,
+    SourceKind,
+    StoppageKind,
+)
 
 PAGE = "Page size (default 20, at most the maximum)."
 CURSOR = "A cursor from a previous page."
@@ -53,6 +70,7 @@ class RootFieldKind(Enum):
     LOOKUP = "lookup"  # one node of a kind, by slug, global id or name
     NODE = "node"  # any node, by global id
     NODES = "nodes"  # nodes by global ids
+    EXTERNAL_ID = "external_id"  # any node, by another dataset's identifier
     LIST = "list"  # a kind's nodes, filtered, one page
     CONNECTION = "connection"  # the same as a Relay connection
     ACTIVE_STRIKES = "active_strikes"
@@ -126,11 +144,18 @@ class Strikes(Filters):
     started_from: Date | None = None
     started_to: Date | None = None
     name_contains: str | None = None
+    kind: StoppageKind | None = arg(description="Only strikes, lockouts, walkouts or protests.")
+    in_: str | None = arg(
+        description="A place (slug): only stoppages at a site or place in it, however deep.", name="in"
+    )
+    industry: str | None = arg(description='A NAICS code: only stoppages in it or an industry under it ("62").')
     order_by: StrikeOrder = StrikeOrder.START_DATE_ASC
     first: int | None = arg(description=PAGE)
 
     def conditions(self) -> list[Condition]:
         conditions = active_on(self.active_on, "activeOn")
+        conditions += equals_or_default("kind", self.kind, StoppageKind.STRIKE)
+        conditions += located_in(self.in_, "in", self.active_on) + in_industry(self.industry, "industry")
         conditions += linked("(:Organization {{id: {node}}})-[x:WAGES]->(n)", self.striker, "striker")
         conditions += linked("(n)-[x:AGAINST]->(:Organization {{id: {node}}})", self.against, "against")
         conditions += date_range(
@@ -194,6 +219,60 @@ class Sources(Filters):
 
 
 @dataclass(frozen=True)
+class Places(Filters):
+    kind: PlaceKind | None = None
+    name_contains: str | None = None
+    within: str | None = arg(description="A place (slug): only the places in it, however deep.")
+    order_by: NameOrder = NameOrder.NAME_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        inside = within(f"(n)-[:LOCATED_IN*1..{MAX_PLACE_DEPTH}]->", self.within, "within")
+        return equals("kind", self.kind) + name_contains(self.name_contains) + inside
+
+
+@dataclass(frozen=True)
+class Sites(Filters):
+    name_contains: str | None = None
+    operator: str | None = arg(description="An organization (slug) that runs them.")
+    in_: str | None = arg(description="A place (slug): only the sites in it, however deep.", name="in")
+    order_by: NameOrder = NameOrder.NAME_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        operator = "(:Organization {{id: {node}}})-[x:OPERATES]->(n)"
+        inside = within(f"(n)-[:LOCATED_IN*1..{MAX_PLACE_DEPTH}]->", self.in_, "in")
+        return name_contains(self.name_contains) + linked(operator, self.operator, "operator") + inside
+
+
+@dataclass(frozen=True)
+class Industries(Filters):
+    code: str | None = arg(description='A NAICS code: the industry and those under it ("31-33" takes in 336).')
+    name_contains: str | None = None
+    order_by: NameOrder = NameOrder.NAME_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        return naics_code(self.code, "code") + name_contains(self.name_contains)
+
+
+@dataclass(frozen=True)
+class Figures(Filters):
+    measure: Measure | None = None
+    of: str | None = arg(description="What they count (a slug): a strike, an organization, a site, a deal...")
+    claimed_by: str | None = arg(description="A party (slug) that puts them forward.")
+    order_by: NameOrder = NameOrder.NAME_ASC
+    first: int | None = arg(description=PAGE)
+
+    def conditions(self) -> list[Condition]:
+        return (
+            equals("measure", self.measure)
+            + linked("(n)-[x:MEASURES]->(:Entity {{id: {node}}})", self.of, "of")
+            + linked("(:Entity {{id: {node}}})-[x:CLAIMS]->(n)", self.claimed_by, "claimedBy")
+        )
+
+
+@dataclass(frozen=True)
 class Backwards:
     """What a connection adds to its list's arguments: cursors and the last page."""
 
@@ -229,6 +308,28 @@ class IssuesConnection(Backwards, Issues): ...
 
 @dataclass(frozen=True)
 class SourcesConnection(Backwards, Sources): ...
+
+
+@dataclass(frozen=True)
+class PlacesConnection(Backwards, Places): ...
+
+
+@dataclass(frozen=True)
+class SitesConnection(Backwards, Sites): ...
+
+
+@dataclass(frozen=True)
+class IndustriesConnection(Backwards, Industries): ...
+
+
+@dataclass(frozen=True)
+class FiguresConnection(Backwards, Figures): ...
+
+
+@dataclass(frozen=True)
+class ByExternalId:
+    scheme: ExternalIdScheme
+    id: str
 
 
 @dataclass(frozen=True)
@@ -303,6 +404,11 @@ def _lists() -> list[RootField]:
          "Meetings and rounds of talks, by party, status and date range."),
         ("issues", "Issue", Issues, IssuesConnection, "Bargaining issues, optionally those a party proposes (slug)."),
         ("sources", "Source", Sources, SourcesConnection, "Sources, by kind and publisher."),
+        ("places", "Place", Places, PlacesConnection, "Places, by kind, name and the place they lie in."),
+        ("sites", "Site", Sites, SitesConnection, "Workplaces, by name, operator and place."),
+        ("industries", "Industry", Industries, IndustriesConnection, "NAICS industries, by code or name."),
+        ("figures", "Figure", Figures, FiguresConnection,
+         "Figures sources give (every rank), by measure, what they count and who claims them."),
     ]  # fmt: skip
     fields: list[RootField] = []
     for name, node_type, filters, connection, description in lists:
@@ -326,17 +432,15 @@ def _lists() -> list[RootField]:
 
 # One node of a kind: `organization(id:)`, `person(name:)`, ... (the bulk importer finds nodes the same way).
 LOOKUPS: dict[str, NodeKind] = {kind.type_name[0].lower() + kind.type_name[1:]: kind for kind in NODE_KINDS}
-_WHAT = {
-    "Organization": "An organization", "Person": "A person", "Strike": "A strike", "Agreement": "An agreement",
-    "Negotiation": "A meeting or round of talks", "Issue": "A bargaining issue", "Source": "A source",
-}  # fmt: skip
 
 ROOT_FIELDS: tuple[RootField, ...] = (
     RootField("node", RootFieldKind.NODE, ById, "Node", "one", "Any node by its global id."),
     RootField("nodes", RootFieldKind.NODES, ByIds, "Node", "each",
               "Nodes by global id, in the order asked (null where none)."),
+    RootField("byExternalId", RootFieldKind.EXTERNAL_ID, ByExternalId, "Node", "one",
+              "The node another dataset knows by this identifier (a Wikidata item, an OLMS file number...)."),
     *(
-        RootField(name, RootFieldKind.LOOKUP, Lookup, kind.type_name, "one", f"{_WHAT[kind.type_name]} {LOOKUP}")
+        RootField(name, RootFieldKind.LOOKUP, Lookup, kind.type_name, "one", f"{kind.called} {LOOKUP}")
         for name, kind in LOOKUPS.items()
     ),
     *_lists(),

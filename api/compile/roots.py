@@ -26,7 +26,7 @@ from api.compile.plan import Condition, ConnectionField, ConnectionPlan, ObjectP
 from api.compile.root_fields import RootField, RootFieldKind
 from api.errors import BadUserInput
 from schema.global_ids import from_global_id
-from schema.model import NODE_KIND_BY_TYPE
+from schema.model import EXTERNAL_ID, NODE_KIND_BY_TYPE
 from schema.names import normalized_name
 
 MAX_PATH_LENGTH = 6
@@ -99,6 +99,19 @@ def node(planner: Planner, request: RootRequest) -> RootPlan:
     type_name, slug = _global_id(arguments.id, "id")
     child = planner.object(request.named, request.nodes, 1)
     return request.plan("lookup", type_name, child, args=(("slug", slug),))
+
+
+def external_id(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.ByExternalId = request.arguments
+    attr = EXTERNAL_ID[arguments.scheme.value]
+    assert attr.pattern is not None
+    if len(arguments.id) > 200 or not re.fullmatch(attr.pattern, arguments.id):
+        raise BadUserInput(
+            f"id: {shown(arguments.id)} is not a {arguments.scheme.name} identifier ({attr.description})",
+            argument="id",
+        )
+    child = planner.object(request.named, request.nodes, 1)
+    return request.plan("lookup_external", None, child, args=(("property", attr.prop), ("value", arguments.id)))
 
 
 def nodes_by_id(planner: Planner, request: RootRequest) -> RootPlan:
@@ -296,6 +309,7 @@ BUILDERS: dict[RootFieldKind, Builder] = {
     RootFieldKind.LOOKUP: lookup,
     RootFieldKind.NODE: node,
     RootFieldKind.NODES: nodes_by_id,
+    RootFieldKind.EXTERNAL_ID: external_id,
     RootFieldKind.LIST: node_list,
     RootFieldKind.CONNECTION: connection,
     RootFieldKind.ACTIVE_STRIKES: active_strikes,

@@ -8,14 +8,12 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
-from schema.dates import Date
+from api.contract.scalars import KIND_TYPES
 from schema.model import CITATION_FIELDS, FACT_QUALIFIERS, FACT_WRITABLE, NODE_FIELDS, NODE_KINDS, Attr, RelType
 
 
 def _input_type(attr: Attr) -> Any:
-    base: Any = {"text": str, "url": str, "texts": list[str], "date": Date, "int": int, "bool": bool}.get(
-        attr.kind, attr.enum
-    )
+    base: Any = KIND_TYPES.get(attr.kind, attr.enum)
     return base | None
 
 

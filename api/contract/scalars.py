@@ -17,3 +17,8 @@ DATE_SCALAR = strawberry.scalar(
     parse_value=parse_date_text,
 )
 SCALAR_MAP: dict[object, ScalarDefinition] = {Date: DATE_SCALAR}
+
+# The Python type Strawberry makes each kind of model field into (schema/model.py, `Kind`; enums by their class).
+KIND_TYPES: dict[str, type] = {
+    "text": str, "url": str, "texts": list[str], "date": Date, "int": int, "number": float, "bool": bool,
+}  # fmt: skip

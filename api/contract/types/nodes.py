@@ -14,6 +14,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 from strawberry.types import Info
 
+from api.contract.scalars import KIND_TYPES
 from api.contract.types.base import Direction, PageInfo, by_key
 from schema.dates import Date
 from schema.model import (
@@ -27,6 +28,7 @@ from schema.model import (
     Attr,
     EdgeView,
     NodeKind,
+    RankFilter,
     Relation,
     RelType,
 )
@@ -59,6 +61,19 @@ def by_key_staged(
     as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
     history: Annotated[bool, strawberry.argument(description=HISTORY)] = False,
     include_predecessors: Annotated[bool, strawberry.argument(description=PREDECESSORS)] = False,
+) -> Any:
+    return by_key(root, info)
+
+
+RANK = "Of several figures for one measure and scope: the best-ranked (BEST, the default) or ALL."
+
+
+def by_key_ranked(
+    root: Any,
+    info: Info,
+    as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
+    history: Annotated[bool, strawberry.argument(description=HISTORY)] = False,
+    rank: Annotated[RankFilter, strawberry.argument(description=RANK)] = RankFilter.BEST,
 ) -> Any:
     return by_key(root, info)
 
@@ -110,8 +125,8 @@ def python_type(attr: Attr, graphql_type: str | None = None) -> Any:
     if attr.kind == "enum":
         base = attr.enum or (RelType if attr.name == "type" else ENUMS[graphql_type or ""])
     else:
-        base = {"text": str, "url": str, "texts": list[str], "date": Date, "int": int, "bool": bool}[attr.kind]
-    return base if attr.required else base | None
+        base = KIND_TYPES[attr.kind]
+    return base if attr.non_null else base | None
 
 
 def _field(attr: Attr, graphql_type: str | None = None) -> tuple[Any, Any]:
@@ -216,7 +231,15 @@ def _kind_fields(kind: NodeKind) -> dict[str, tuple[Any, Any]]:
 
 def _relation_field(relation: Relation) -> tuple[Any, Any]:
     item = _ref(relation.item)
-    resolver = by_key if relation.reach > 1 else by_key_staged if relation.staged else by_key_as_of
+    resolver = (
+        by_key
+        if relation.reach > 1
+        else by_key_staged
+        if relation.staged
+        else by_key_ranked
+        if relation.ranked
+        else by_key_as_of
+    )
     return list_of(item), strawberry.field(resolver=resolver, description=relation.description)
 
 
