@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Literal
 
 from schema.camel import camel_case
+from schema.time_rule import CURRENT
 
 
 class Label(Enum):
@@ -305,6 +306,9 @@ FACT_FIELDS: tuple[Attr, ...] = (
     NOTE,
     Attr("inferred", "bool", "True when no source states it outright: it is inferred, and the note says how.",
          required=True, read="coalesce({v}.inferred, false)"),
+    Attr("current", "bool", "True when it holds today. False when it is shown as the latest known: without `asOf`, "
+         "a field with nothing known to hold today answers with its latest known facts, whose dates say when.",
+         required=True, writable=False, read=CURRENT),
     Attr("retracted_at", "text", "When the fact was retracted (ISO date-time), if it was.", writable=False,
          read="toString({v}.retractedAt)"),
     Attr("retracted_by", "text", "The API key that retracted it.", writable=False),
@@ -354,6 +358,9 @@ class Relation:
     reach: int = 1  # > 1: the other nodes within that many hops, without the facts (e.g. a lineage)
     # Figures: of several for one measure and scope, the best-ranked unless `rank: ALL` (Rank, RankFilter).
     ranked: bool = False
+    # Without `asOf`, where nothing holds today: the latest known fact of each type with each counterpart
+    # ("each"), or the latest known of the whole field ("one": who led last, not everyone who ever led).
+    latest: Literal["each", "one"] = "each"
 
 
 @dataclass(frozen=True)
@@ -635,8 +642,8 @@ NODE_KINDS: tuple[NodeKind, ...] = (
                    required=True, writable=False, arguments=("include_predecessors",),
                    read=f"size(COLLECT {{{{ MATCH ({{v}})<-[:{'|'.join(SUCCESSIONS)}*0..{{stages}}]-(:Organization)"
                         "-[x:WAGES]->(s:Strike) WHERE x.retractedAt IS NULL RETURN DISTINCT s }})")),
-             (*_staged(_edges("leaders", "Who presides over or leads it.", LEADING, "in", "Leadership", PERSON,
-                     "organization", "person", "span", _BY_TENURE),
+             (*_staged(replace(_edges("leaders", "Who presides over or leads it.", LEADING, "in", "Leadership",
+                                      PERSON, "organization", "person", "span", _BY_TENURE), latest="one"),
               _edges("members", "Its members.", ("MEMBER_OF",), "in", "Membership", None, "organization", "member",
                      "span"),
               _edges("member_of", "The organizations it is a member of.", ("MEMBER_OF",), "out", "Membership", ORG,

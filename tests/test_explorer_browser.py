@@ -112,6 +112,20 @@ def test_searching_amptp_with_the_keyboard_draws_its_president_and_both_2023_str
     only_local_requests(browser, live_url)
 
 
+def test_opened_today_the_amptp_shows_its_latest_known_president_dashed_and_dated(
+    browser: webdriver.Chrome, live_url: str
+) -> None:
+    """Nothing about the AMPTP is known to hold today: the explorer shows the latest known, marked."""
+    wait = open_page(browser, f"{live_url}/explore?node=amptp")
+    wait.until(lambda b: "Carol Lombardini" in labels(b))
+    edge = browser.execute_script(
+        """const e = window.explorer.cy.$id('carol-lombardini--presides--amptp');
+        return {label: e.style('label'), line: e.style('line-style')};"""
+    )
+    assert edge == {"label": "PRESIDES (as of 2023-08-10)", "line": "dashed"}
+    assert drawn(browser, "wga-strike-2023") and drawn(browser, "sag-aftra-strike-2023")  # each as of its end
+
+
 def test_clicking_a_fact_shows_its_title_note_and_citation(browser: webdriver.Chrome, live_url: str) -> None:
     wait = open_page(browser, f"{live_url}/explore?node=amptp&asOf=2023-08-10")
     graph = browser.find_element(By.ID, "graph")
@@ -147,14 +161,16 @@ def test_clicking_a_fact_shows_its_title_note_and_citation(browser: webdriver.Ch
 
 def test_moving_the_date_to_1960_shows_ronald_reagans_presidency(browser: webdriver.Chrome, live_url: str) -> None:
     wait = open_page(browser, f"{live_url}/explore?node=ronald-reagan")  # as of today
-    presides = "return window.explorer.cy.edges('[type = \"PRESIDES\"]').map(e => e.source().id())"
-    assert browser.execute_script(presides) == []  # his presidency is long over
+    presides = "return window.explorer.cy.edges('[type = \"PRESIDES\"]').map(e => [e.source().id(), e.style('label')])"
+    wait.until(lambda b: b.execute_script(presides))
+    # His presidency is long over: today it is the latest known, dated.
+    assert browser.execute_script(presides) == [["ronald-reagan", "PRESIDES (as of 1960)"]]
     # The date control, as a date picker sets it.
     browser.execute_script(
         "const input = document.getElementById('as-of'); input.value = '1960-06-01';"
         "input.dispatchEvent(new Event('change', {bubbles: true}));"
     )
-    wait.until(lambda b: b.execute_script(presides) == ["ronald-reagan"])
+    wait.until(lambda b: b.execute_script(presides) == [["ronald-reagan", "PRESIDES"]])
     assert "asOf=1960-06-01" in browser.current_url
     # Its details, by keyboard: the fact's button in the panel.
     button = next(b for b in browser.find_elements(By.CSS_SELECTOR, "#edge-list button") if "PRESIDES" in b.text)
@@ -227,7 +243,7 @@ def test_a_node_a_curator_adds_appears_in_an_open_explorer_without_a_reload(
     committed = time.monotonic()
     wait.until(lambda b: "Pat Picket" in labels(b))
     arrived = time.monotonic()
-    assert drawn(browser, "pat-picket")
+    wait.until(lambda b: drawn(b, "pat-picket"))  # a node added outside the view is brought in (300 ms)
     assert browser.execute_script("return window.explorer.cy.$id('pat-picket--member-of--amptp').nonempty()")
     assert "pat-picket" in browser.find_element(By.ID, "change-log").text
     screenshot(browser, "live-update")

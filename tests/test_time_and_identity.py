@@ -15,14 +15,14 @@ pytestmark = pytest.mark.usefixtures("seeded")
 EDITOR = bearer(Role.EDITOR)
 
 
-async def test_reagan_presides_over_sag_in_1960_and_over_no_one_today(gql: GraphQLClient) -> None:
+async def test_reagan_presides_over_sag_in_1960_and_today_only_as_the_latest_known(gql: GraphQLClient) -> None:
     data = await gql.data(
         '{ person(id: "ronald-reagan") { then: roles(asOf: "1960-03") { title attestedOn organization { slug } }'
-        " now: roles { organization { slug } } all: roles(history: true) { organization { slug } } } }"
+        " now: roles { current organization { slug } } all: roles(history: true) { organization { slug } } } }"
     )
     person = data["person"]
     assert person["then"] == [{"title": "President", "attestedOn": "1960", "organization": {"slug": "sag"}}]
-    assert person["now"] == []
+    assert person["now"] == [{"current": False, "organization": {"slug": "sag"}}]  # as of 1960, marked
     assert person["all"] == [{"organization": {"slug": "sag"}}]
 
 
@@ -87,7 +87,7 @@ async def test_leaders_without_as_of_are_todays_and_attested_facts_hold_on_their
     assert await leaders("2023-08-10") == ["carol-lombardini"]
     assert await leaders("2023-08") == ["carol-lombardini"]  # a month holds its days
     assert await leaders("2024-08-10") == []
-    assert await leaders(None) == []
+    assert await leaders(None) == ["carol-lombardini"]  # nothing holds today: the latest known (`current: false`)
     # An open span holds from its start until today; a span with no start holds up to its end.
     body = await gql(
         'mutation { p: createNode(kind: PERSON, input: {id: "a-chair", name: "A Chair", cites: [{source: "story-2023-08-10-wga-returns"}]}) { slug }'

@@ -33,6 +33,7 @@ from schema.model import (
     Relation,
 )
 from schema.names import normalized_name
+from schema.time_rule import Life, current, happened_since, last_known, life_of, life_of_either, point_held, span_held
 
 TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"
 EXTERNAL_PROPERTIES = frozenset(attr.prop for attr in EXTERNAL_IDS)
@@ -79,6 +80,21 @@ def layout(plan: ObjectPlan) -> Layout:
 # ORDER BY ... LIMIT in a subquery is the dear part), so the compiler bounds it before Neo4j sees anything.
 SUBQUERY_READS = frozenset({"citations", "relation", "relationships"})
 SUBQUERY = "COLLECT"
+EXISTS = "EXISTS {"
+
+
+def _tests_of(plan: FieldPlan) -> int:
+    """The EXISTS subqueries a fact-following field adds to its own: the today rule's test for a later
+    fact, and the figures' test for a better-ranked one."""
+    if plan.read == "relationships":
+        return int(plan.arg("as_of") is None and not plan.arg("history"))
+    if plan.read != "relation":
+        return 0
+    relation = _relation(plan)
+    if relation.reach > 1:
+        return 0
+    today = relation.time is not None and relation.current and plan.arg("as_of") is None and not plan.arg("history")
+    return int(today) + int(relation.ranked and not plan.arg("all_ranks"))
 
 
 def subqueries(plan: OperationPlan) -> int:
@@ -96,7 +112,7 @@ def subqueries(plan: OperationPlan) -> int:
         return known
 
     def of_field(f: FieldPlan) -> int:
-        count = f.expr.count(SUBQUERY) + (f.read in SUBQUERY_READS)
+        count = f.expr.count(SUBQUERY) + f.expr.count(EXISTS) + (f.read in SUBQUERY_READS) + _tests_of(f)
         return count + (of_object(f.child) if f.child is not None else 0)
 
     total = 0
@@ -361,10 +377,31 @@ class Renderer:
         else:
             lineage = ""
         pattern = _pattern(relation, parent, rel, other)
-        history = plan.arg("history") or (not relation.current and plan.arg("as_of") is None)
-        where = self.time_filter(rel, relation.time, plan.arg("as_of"), history)
+        as_of = plan.arg("as_of")
+        history = plan.arg("history") or (not relation.current and as_of is None)
+        life = _event_life(plan.relation.partition(".")[0], relation, parent, other)
+        latest = as_of is None and not history and relation.time is not None  # today, else the latest known
+        where = f"{rel}.retractedAt IS NULL" if latest else self.time_filter(rel, relation.time, as_of, history, life)
         if relation.ranked and not plan.arg("all_ranks"):
             where += " AND " + self.best_ranked(relation, parent, other)
+        if latest:
+            if relation.latest == "one":  # one latest for the whole field (who led last), whoever it was
+                someone = self.fresh("m")
+                rival_life = _event_life(plan.relation.partition(".")[0], relation, parent, someone)
+                rivals = functools.partial(_pattern_of, relation, parent, other=someone)
+            else:  # the latest of each type with each counterpart
+                rival_life, rivals = life, functools.partial(_pattern_of, relation, parent, other=other)
+
+            def now(fact: str) -> str:
+                fact_life = life if fact == rel else rival_life
+                return current(fact, fact_life) if relation.time == "span" else happened_since(fact, "date()")
+
+            def known(fact: str) -> str:
+                return last_known(fact, life if fact == rel else rival_life)
+
+            same = "" if relation.latest == "one" else f"type({{rival}}) = type({rel})"
+            where += " AND " + self.latest_known(rel, now, known, rivals, same)
+        match = f"{lineage}MATCH {pattern} WHERE {where} "
         if type_name in EDGE_VIEW:
             scope = {"v": rel, "self": parent, "other": other}
             scope |= {end: scope[role] for end, role in relation.ends}
@@ -372,10 +409,7 @@ class Renderer:
             scope = {"v": other}
         projection = self.object(plan.child, scope)
         order = ", ".join(key.format(m=other, r=rel) for key in relation.order)
-        return (
-            f"COLLECT {{ {lineage}MATCH {pattern} WHERE {where} "
-            f"RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
-        )
+        return f"COLLECT {{ {match}RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
 
     def best_ranked(self, relation: Relation, parent: str, figure: str) -> str:
         """Of the figures for one measure and scope, the preferred ones, else the normal ones (Wikidata's
@@ -412,23 +446,42 @@ class Renderer:
         arrow = {"OUTGOING": "-[{r}]->", "INCOMING": "<-[{r}]-", "BOTH": "-[{r}]-"}[plan.arg("direction")]
         pattern = f"({parent}){arrow.format(r=rel)}({other}:{ENTITY})"
         as_of, history = plan.arg("as_of"), plan.arg("history", False)
-        filters = [self.time_filter(rel, time, as_of, history) for time in ("span", "point")]
-        conditions = list(dict.fromkeys(filters))
+        life = life_of_either(parent, other)
+        latest = as_of is None and not history
+        if latest:
+            conditions = [f"{rel}.retractedAt IS NULL"]
+        else:
+            filters = [self.time_filter(rel, time, as_of, history, life) for time in ("span", "point")]
+            conditions = list(dict.fromkeys(filters))
         if plan.arg("types"):
             conditions.append(f"type({rel}) IN {self.param(list(plan.arg('types')))}")
+        rows = f"MATCH {pattern} "
+        if latest:  # each type's latest with each counterpart; the ends' event life worked out once per row
+            start, end = self.fresh("lifeStart"), self.fresh("lifeEnd")
+            rows += f"WITH {rel}, {other}, {life[0]} AS {start}, {life[1]} AS {end} "
+            bounds = (start, end)  # a rival joins the same two nodes: the same life
+            conditions.append(
+                self.latest_known(
+                    rel,
+                    lambda fact: current(fact, bounds),
+                    lambda fact: last_known(fact, bounds),
+                    lambda fact: f"({parent})-[{fact}]-({other})",
+                    same=f"type({{rival}}) = type({rel})",
+                )
+            )
+        match = f"{rows}WHERE {' AND '.join(conditions)} "
         projection = self.object(plan.child, {"v": rel, "self": parent, "other": other})
         return (
-            f"COLLECT {{ MATCH {pattern} WHERE {' AND '.join(conditions)} "
+            f"COLLECT {{ {match}"
             f"RETURN {projection} ORDER BY type({rel}), {other}.name, {rel}.id LIMIT {self.param(plan.arg('first'))} }}"
         )
 
-    def time_filter(self, rel: str, time: str | None, as_of: PartialDate | None, history: bool = False) -> str:
-        """The time rule (README, "Time"): facts that held on `as_of`, or today without it, and were not
-        retracted by then; with `history`, every unretracted fact.
-
-        A span holds from `since` to `until`, an open end reaching as far as it may; a fact attested only at a
-        point in time (`attestedOn`) holds on that date alone. A fact with neither holds at any date. An event
-        (`on`, `by`) holds from when it happened."""
+    def time_filter(
+        self, rel: str, time: str | None, as_of: PartialDate | None, history: bool = False, life: Life | None = None
+    ) -> str:
+        """The time rule (README, "Time"; schema/time_rule.py): facts that held on `as_of`, or today without it,
+        and were not retracted by then; with `history`, every unretracted fact. `life` is the life of the event
+        the fact belongs to, where one of its ends is an event (a strike, a deal, talks)."""
         if history:
             return f"{rel}.retractedAt IS NULL"
         if as_of is None:
@@ -438,11 +491,30 @@ class Renderer:
             lo, hi = self.param(as_of.earliest), self.param(as_of.latest)
             conditions = [f"({rel}.retractedAt IS NULL OR date({rel}.retractedAt) > {hi})"]
         if time == "span":
-            conditions.append(f"coalesce({rel}.attestedOnEarliest, {rel}.sinceEarliest, {lo}) <= {hi}")
-            conditions.append(f"coalesce({rel}.attestedOnLatest, {rel}.untilLatest, {hi}) >= {lo}")
+            conditions.append(span_held(rel, lo, hi, life))
         elif time == "point":
-            conditions.append(f"coalesce({rel}.onEarliest, {rel}.byLatest, {lo}) <= {hi}")
+            conditions.append(point_held(rel, hi))
         return " AND ".join(conditions)
+
+    def latest_known(
+        self,
+        rel: str,
+        now: Callable[[str], str],
+        known: Callable[[str], str],
+        rivals: Callable[[str], str],
+        same: str = "",
+    ) -> str:
+        """Without `asOf` (README, "Time"): fact `rel` holds today, or none of its group holds today or is
+        known to hold later than it. `rivals(r)` is a pattern matching the group's facts as `r`, from the
+        nodes already matched (the same counterpart, or anyone for a field with one latest), and `same` a
+        condition over `{rival}` narrowing it (the same type); `now(r)` and `known(r)` are the today test and
+        the last day a fact is known to hold."""
+        rival = self.fresh("rival")
+        narrowed = f"AND {same.format(rival=rival)} " if same else ""
+        return (
+            f"({now(rel)} OR NOT EXISTS {{ MATCH {rivals(rival)} WHERE {rival}.retractedAt IS NULL "
+            f"AND {rival} <> {rel} {narrowed}AND ({now(rival)} OR {known(rival)} > {known(rel)}) }})"
+        )
 
 
 # How each kind of root plan becomes Cypher (a test checks every kind has one).
@@ -469,6 +541,19 @@ class _Scope(dict[str, str]):
 def _relation(plan: FieldPlan) -> Relation:
     type_name, _, name = plan.relation.partition(".")
     return next(relation for relation in NODE_KIND_BY_TYPE[type_name].relations if relation.name == name)
+
+
+def _event_life(owner: str, relation: Relation, parent: str, other: str) -> Life | None:
+    """The life of the event a relation's facts belong to: the other end's, or that of the node (of type
+    `owner`) the relation is a field of."""
+    if relation.other_label is not None and (life := life_of(relation.other_label.value, other)) is not None:
+        return life
+    return life_of(owner, parent)
+
+
+def _pattern_of(relation: Relation, parent: str, rel: str, other: str) -> str:
+    """The relation's pattern with the fact variable first (for a partial over the fact)."""
+    return _pattern(relation, parent, rel, other)
 
 
 def _pattern(relation: Relation, parent: str, rel: str, other: str) -> str:

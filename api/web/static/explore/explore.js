@@ -38,13 +38,14 @@ const cy = cytoscape({
       selector: "edge",
       style: {
         width: 1.6, "curve-style": "bezier", "line-color": "#9ca3af", "target-arrow-color": "#9ca3af",
-        "target-arrow-shape": "triangle", "arrow-scale": 1.1, label: "data(type)", "font-size": 9,
+        "target-arrow-shape": "triangle", "arrow-scale": 1.1, label: "data(label)", "font-size": 9,
         "text-rotation": "autorotate", color: "#374151", "text-background-color": "#fff",
         "text-background-opacity": 0.85, "text-background-padding": 1,
       },
     },
     { selector: ":selected", style: { "line-color": "#111827", "target-arrow-color": "#111827", "border-color": "#f59e0b", "border-width": 4 } },
     { selector: "edge:selected", style: { width: 4 } },
+    { selector: "edge.latest-known", style: { "line-style": "dashed" } },
     { selector: ".faded", style: { opacity: 0.2 } },
     { selector: "edge.on-path", style: { width: 5, "line-color": "#f59e0b", "target-arrow-color": "#f59e0b", "z-index": 9 } },
     { selector: "node.on-path", style: { "border-width": 5, "border-color": "#f59e0b" } },
@@ -70,7 +71,16 @@ function addFact(fact, source, target) {
   state.facts.set(fact.factId, { fact, source, target });
   const existing = cy.$id(fact.factId);
   if (existing.nonempty()) return;
-  cy.add({ group: "edges", data: { id: fact.factId, source, target, type: fact.type } });
+  // Without a date the explorer shows today: a fact not known to hold today is the latest known, drawn
+  // dashed and labelled with the date it was last known ("as of 2023-08-10").
+  const latest = state.asOf === today() && fact.current === false;
+  const label = latest ? `${fact.type} (as of ${lastKnown(fact)})` : fact.type;
+  const edge = cy.add({ group: "edges", data: { id: fact.factId, source, target, type: fact.type, label } });
+  if (latest) edge.addClass("latest-known");
+}
+
+function lastKnown(fact) {
+  return fact.until || fact.attestedOn || fact.on || fact.by || fact.since || "an earlier date";
 }
 
 // New nodes go on a ring around the node they were reached from, so nothing jumps when a live change
@@ -118,7 +128,9 @@ async function globalId(slug) {
 }
 
 async function expand(slug) {
-  const { node } = await query(NEIGHBOURHOOD, { id: await globalId(slug), asOf: state.asOf });
+  // Today is asked without `asOf`: what holds today, or else the latest known (README, "Time").
+  const asOf = state.asOf === today() ? null : state.asOf;
+  const { node } = await query(NEIGHBOURHOOD, { id: await globalId(slug), asOf });
   if (!node) throw new Error(`no node with id '${slug}'`);
   state.nodes.set(slug, node);
   addNode(node);

@@ -4,11 +4,13 @@
 // What the explorer asks. A neighbourhood is read by global id (`node(id:)`): one query text for every
 // kind of node, so one plan. A slug alone (a deep link) is first resolved to its global id, one small
 // lookup per kind.
-const LOOKUPS = ["organization", "person", "strike", "agreement", "negotiation", "issue", "source"];
+const LOOKUPS = [
+  "organization", "person", "strike", "agreement", "negotiation", "issue", "source", "place", "site", "industry", "figure",
+];
 const SOURCE = "slug title publisher date url";
 const CITATIONS = `sources { quote paraphrase source { ${SOURCE} } via { ${SOURCE} } }`;
-const FACT = `factId type title role detail since until attestedOn on by vote note inferred ${CITATIONS}`;
-export const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $asOf: Date!) {
+const FACT = `factId type title role detail since until attestedOn on by vote scope note inferred current ${CITATIONS}`;
+export const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $asOf: Date) {
   node(id: $id) {
     __typename id slug name description note ${CITATIONS}
     ... on Organization { kind }

@@ -9,6 +9,10 @@ export const KINDS = {
   Negotiation: { color: "#7c3aed", shape: "round-triangle" },
   Issue: { color: "#0891b2", shape: "round-tag" },
   Source: { color: "#6b7280", shape: "rectangle" },
+  Place: { color: "#65a30d", shape: "vee" },
+  Site: { color: "#ca8a04", shape: "barrel" },
+  Industry: { color: "#9333ea", shape: "octagon" },
+  Figure: { color: "#0f766e", shape: "star" },
 };
 
 // A node: its kind and dates, description, note, the sources that attest it, and what to do with it.
@@ -36,7 +40,8 @@ export function factDetails({ fact, source, target }, nameOf) {
   const fields = [
     ["Title", fact.title], ["Role", fact.role], ["Side", fact.side && fact.side.toLowerCase()],
     ["Since", fact.since], ["Until", fact.until], ["Attested on", fact.attestedOn], ["On", fact.on],
-    ["By", fact.by], ["Vote", fact.vote], ["Detail", fact.detail],
+    ["By", fact.by], ["Vote", fact.vote], ["Scope", fact.scope], ["Detail", fact.detail],
+    ["Today", fact.current === false ? "not known to hold today: the latest known fact" : null],
     ["Inferred", fact.inferred ? "yes: no source states it outright (see the note)" : null], ["Fact id", fact.factId],
   ];
   return [

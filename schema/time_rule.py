@@ -1,0 +1,83 @@
+"""The time rule (README, "Time") as Cypher: when a fact holds, written once for the compiler's filters and
+the facts' `current` field.
+
+- A span holds from `since` to `until`; a fact attested only at a point in time (`attestedOn`) holds on that
+  date; an open end reaches as far as it may.
+- A fact that belongs to an event (a strike's parties and sites, a deal's parties, the participants of talks)
+  holds within the event's own life where it has no bound of its own: an undated `AGAINST` holds while its
+  strike was on, not at any date.
+- An event (`on`, `by`) holds from when it happened; `by` (no later than) from its last day.
+- Without `asOf`, a fact is current when it holds today; a relation with nothing current answers with its
+  latest known facts instead, each `current: false` (the compiler, api/compile/render.py).
+
+Node variables and dates are Cypher expressions; labels are the model's (schema/model.py).
+"""
+
+from __future__ import annotations
+
+# The life of each kind of event node: its first and last day as Cypher over `{e}` (null: open or unknown).
+LIFE: dict[str, tuple[str, str]] = {
+    "Strike": (
+        "coalesce({e}.startDateEarliest, {e}.attestedOnEarliest)",
+        "coalesce({e}.endDateLatest, {e}.attestedOnLatest)",
+    ),
+    "Negotiation": ("{e}.dateEarliest", "coalesce({e}.endDateLatest, {e}.dateLatest)"),
+    "Agreement": ("{e}.effectiveEarliest", "{e}.expiresLatest"),
+}
+
+Life = tuple[str, str]  # (first day, last day) of the event a fact belongs to
+
+
+def life_of(label: str, var: str) -> Life | None:
+    """The life of node `var`, known to be a `label`; None when that kind is no event."""
+    bounds = LIFE.get(label)
+    return None if bounds is None else (bounds[0].format(e=var), bounds[1].format(e=var))
+
+
+def life_of_either(*ends: str) -> Life:
+    """The life of whichever of `ends` (node variables of any kind) is an event, found by its label."""
+
+    def bound(index: int) -> str:
+        cases = " ".join(
+            f"WHEN {e}:{label} THEN {bounds[index].format(e=e)}" for e in ends for label, bounds in LIFE.items()
+        )
+        return f"CASE {cases} END"
+
+    return bound(0), bound(1)
+
+
+def span_held(rel: str, lo: str, hi: str, life: Life | None = None) -> str:
+    """The span of fact `rel` (or, bound by bound where it has none, its event's life) meets [lo, hi]."""
+    start, end = life or ("null", "null")
+    return (
+        f"coalesce({rel}.attestedOnEarliest, {rel}.sinceEarliest, {start}, {lo}) <= {hi} "
+        f"AND coalesce({rel}.attestedOnLatest, {rel}.untilLatest, {end}, {hi}) >= {lo}"
+    )
+
+
+def point_held(rel: str, hi: str) -> str:
+    """Event `rel` had happened by `hi` (an undated one: at any date)."""
+    return f"coalesce({rel}.onEarliest, {rel}.byLatest, {hi}) <= {hi}"
+
+
+def happened_since(rel: str, day: str) -> str:
+    """Event `rel` is dated `day` or later, or undated: what a dated event must be to be current."""
+    return f"coalesce({rel}.onLatest, {rel}.byLatest, {day}) >= {day}"
+
+
+def current(rel: str, life: Life | None = None) -> str:
+    """Fact `rel` holds today (Neo4j's clock, UTC): its span reaches today and, if it is an event, it is
+    dated today or later (a past event is known, not current)."""
+    return f"({span_held(rel, 'date()', 'date()', life)} AND {happened_since(rel, 'date()')})"
+
+
+def last_known(rel: str, life: Life | None = None) -> str:
+    """The last day fact `rel` is known to hold: its end, its attested date, its event date, its event's end."""
+    end = life[1] if life else "null"
+    return (
+        f"coalesce({rel}.untilLatest, {rel}.attestedOnLatest, {rel}.onLatest, {rel}.byLatest, {end}, {rel}.sinceLatest)"
+    )
+
+
+# A fact's `current` field, over `{v}` (the fact), whichever of its ends is an event.
+CURRENT = current("{v}", life_of_either("startNode({v})", "endNode({v})"))

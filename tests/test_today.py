@@ -1,0 +1,77 @@
+"""The today rule (README, "Time"; schema/time_rule.py): without `asOf`, what holds today or else the latest
+known, marked `current: false`; a fact that belongs to an event holds within the event's life."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.auth import Role
+from tests.conftest import GraphQLClient, bearer
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+async def test_with_nothing_known_today_a_field_answers_its_latest_known_facts_marked(gql: GraphQLClient) -> None:
+    data = await gql.data(
+        """{
+          amptp: organization(name: "AMPTP") {
+            leaders { title attestedOn current person { slug } }
+            later: leaders(asOf: "2024") { person { slug } }
+            then: leaders(asOf: "2023-08-10") { current person { slug } }
+          }
+          sag: organization(id: "sag") { leaders { attestedOn current person { slug } } }
+        }"""
+    )
+    amptp = data["amptp"]
+    assert amptp["leaders"] == [
+        {"title": "President", "attestedOn": "2023-08-10", "current": False, "person": {"slug": "carol-lombardini"}}
+    ]
+    assert amptp["later"] == []  # `asOf` keeps its meaning: nothing is known to hold in 2024
+    assert amptp["then"] == [{"current": False, "person": {"slug": "carol-lombardini"}}]
+    assert data["sag"]["leaders"] == [{"attestedOn": "1960", "current": False, "person": {"slug": "ronald-reagan"}}]
+
+
+async def test_past_events_are_the_latest_known_never_todays_positions(gql: GraphQLClient) -> None:
+    data = await gql.data(
+        """{ organization(name: "AMPTP") {
+             stances { current on issue { slug } }
+             history: stances(history: true) { on }
+             relationships(types: [PROPOSES, WILLING_TO_DISCUSS, REFUSES, SILENT_ON]) { type current on }
+        } }"""
+    )
+    organization = data["organization"]
+    stances = organization["stances"]
+    assert stances and all(stance["current"] is False for stance in stances)
+    latest = max(stance["on"] for stance in organization["history"] if stance["on"])
+    assert {stance["on"] for stance in stances} == {latest}
+    for relationship in organization["relationships"]:  # per type: each type's latest day
+        assert relationship["current"] is False and relationship["on"] is not None
+
+
+async def test_an_undated_fact_of_a_strike_holds_only_while_the_strike_is_on(gql: GraphQLClient) -> None:
+    """The issue's case: a strike begun in 2026, `AGAINST` the AMPTP with no dates of its own, is not drawn
+    against the AMPTP on 2023-08-10."""
+    created = await gql(
+        """mutation {
+          source: createNode(kind: SOURCE, input: {id: "walkout-report-2026", name: "Walkout report",
+                                                   sourceKind: REPORT, url: "https://example.org/walkout"}) { slug }
+          strike: createNode(kind: STRIKE, input: {id: "fictional-strike-2026", name: "Fictional strike of 2026",
+                 startDate: "2026-11-02", note: "Began 2026-11-02, as the report says.",
+                 cites: [{source: "walkout-report-2026"}]}) { slug }
+          against: assertFact(input: {type: AGAINST, from: "fictional-strike-2026", to: "amptp",
+                                      cites: [{source: "walkout-report-2026"}]}) { factId }
+        }""",
+        headers=bearer(Role.EDITOR),
+    )
+    assert "errors" not in created, created
+    data = await gql.data(
+        """{ organization(id: "amptp") {
+             then: relationships(asOf: "2023-08-10", types: [AGAINST]) { other { slug } }
+             struckThen: struckBy(asOf: "2023-08-10") { strike { slug } }
+             struckLater: struckBy(asOf: "2026-11-20") { strike { slug } }
+        } }"""
+    )
+    organization = data["organization"]
+    assert "fictional-strike-2026" not in {row["other"]["slug"] for row in organization["then"]}
+    assert {row["strike"]["slug"] for row in organization["struckThen"]} == {"wga-strike-2023", "sag-aftra-strike-2023"}
+    assert {row["strike"]["slug"] for row in organization["struckLater"]} == {"fictional-strike-2026"}
