@@ -61,6 +61,16 @@ class NegotiationStatus(Enum):
 
     SCHEDULED = "SCHEDULED"
     HELD = "HELD"
+    # Never stored: scheduled for a day now past, and no source says they took place (a stored SCHEDULED
+    # does not go stale; the status is read as of a date).
+    PAST_UNCONFIRMED = "PAST_UNCONFIRMED"
+
+
+# A negotiation's status as of `{as_of}`: what the sources said, unless they said SCHEDULED for a day past.
+NEGOTIATION_STATUS = (
+    "CASE WHEN {v}.status = 'SCHEDULED' AND coalesce({v}.endDateLatest, {v}.dateLatest) < {as_of} "
+    "THEN 'PAST_UNCONFIRMED' ELSE {v}.status END"
+)
 
 
 class StoppageKind(Enum):
@@ -325,6 +335,19 @@ CITATION_FIELDS: tuple[Attr, ...] = (
     Attr("paraphrase", "text", "A restatement, not the source's words: how the relaying source (`via`) puts it.",
          stored="paraphrases"),
     Attr("via", "text", "The source that relays this one, when it is known only through another.", stored="vias"),
+)  # fmt: skip
+
+
+# Whether a citation's words were checked: the seed's validator found its quote word for word in a stored
+# copy of the source's text (or the relaying source's), and its paraphrase in the relaying source's. Words
+# written through the API, or citing a source known only by its URL, were checked by nobody.
+CITATION_CHECKED = Attr(
+    "checked", "bool", "True when its quote (or paraphrase) was found word for word in a stored copy of the "
+    "source's text; false when no copy is stored (a URL alone) or it was written through the API: nobody checked it.",
+    required=True, writable=False,
+    read="({v}.managedBy = 'seed' AND ({v}.quotes[{i}] <> '' OR {v}.paraphrases[{i}] <> '') "
+         "AND ({v}.quotes[{i}] = '' OR coalesce({source}.file, {via}.file) IS NOT NULL) "
+         "AND ({v}.paraphrases[{i}] = '' OR {via}.file IS NOT NULL))",
 )  # fmt: skip
 
 
@@ -741,7 +764,9 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind(Label.NEGOTIATION, "negotiations", "A meeting or a round of talks.",
              (_date("date", "When the talks were held or are due (their first day, for a round)."),
               _date("end_date", "A round's last day, when the talks span several."),
-              Attr("status", "enum", "Whether the talks took place yet.", NegotiationStatus, required=True),
+              Attr("status", "enum", "Whether the talks took place, as of a date (default today): as the sources "
+                   "said, or PAST_UNCONFIRMED when they were scheduled for a day now past and no source says they "
+                   "took place.", NegotiationStatus, required=True, arguments=("as_of",), read=NEGOTIATION_STATUS),
               _text("outcome")),
              (_edges("participants", "Who takes part.", ("PARTICIPATES_IN",), "in", "Participation", None,
                      "negotiation", "party", None, ("{m}.name",)),

@@ -27,7 +27,7 @@ from schema.records import (
     explain,
     location,
 )
-from seed.evidence import citation_problems, file_problem
+from seed.evidence import citation_problems, file_problem, unchecked
 from seed.problems import Problem
 from seed.seed_set import Located, RecordSink, SeedSet
 from seed.yaml_reader import ParsedFile, PathKey, dotted
@@ -158,6 +158,8 @@ class Checks:
         if not self.fileless.issuperset(_named_sources(nodes)):
             for offset, node in enumerate(nodes, start):
                 self._pend_citations(Located(parsed, (section, offset)), node.cites)
+        else:
+            self._say_unchecked_of(parsed, section, start, nodes)
         for offset, node in enumerate(nodes, start):
             if not (node.name.isascii() and all(alias.isascii() for alias in node.aliases)):
                 self._scripts(Located(parsed, (section, offset)), node)
@@ -177,6 +179,15 @@ class Checks:
     def _pend_citations(self, located: Located, cites: Sequence[CitationBase]) -> None:
         if not self.fileless.issuperset(_named_sources([cites])):
             self.pending_citations.append((located, cites))
+        else:
+            self._say_unchecked(located, cites)
+
+    def _say_unchecked(self, where: Located, cites: Sequence[CitationBase]) -> None:
+        """Words nobody can check against a stored text: allowed, but said."""
+        self.warnings += [
+            where.problem("cites", index, field, message=message)
+            for index, field, message in unchecked(cites, self.files)
+        ]
 
     def _node(self, located: Located, node: NodeRecord) -> bool:
         key = node.id
@@ -234,7 +245,15 @@ class Checks:
         if not (_ends_allowed(seed.labels, facts) and self.fileless.issuperset(_named_sources(facts))):
             for offset, fact in enumerate(facts, start):
                 self._pend_fact(Located(parsed, (section, offset)), fact)
+        else:
+            self._say_unchecked_of(parsed, section, start, facts)
         return facts
+
+    def _say_unchecked_of(self, parsed: ParsedFile, section: str, start: int, records: Sequence[Any]) -> None:
+        """`_say_unchecked` for a chunk settled at once: only entries with words to check are looked at."""
+        for offset, record in enumerate(records, start):
+            if any(getattr(c, "quote", None) or getattr(c, "paraphrase", None) for c in record.cites):
+                self._say_unchecked(Located(parsed, (section, offset)), record.cites)
 
     def _facts_one_by_one(self, parsed: ParsedFile, section: str, start: int, facts: list[Any]) -> list[FactBase]:
         accepted: list[FactBase] = []
@@ -261,6 +280,8 @@ class Checks:
         ends = (fact.type, fact.from_, fact.to)
         if not (self._ends_settled(ends) and self.fileless.issuperset(_named_sources([fact]))):
             self.pending_facts.append(_PendingFact(located, ends, fact.cites))
+        else:
+            self._say_unchecked(located, fact.cites)
 
     def _ends_settled(self, fact: tuple[RelType, str, str]) -> bool:
         """Both ends are known nodes of an allowed kind (or invalid entries, reported already): no later
@@ -304,6 +325,7 @@ class Checks:
         return problems
 
     def _citation_problems(self, where: Located, cites: Sequence[CitationBase]) -> list[Problem]:
+        self._say_unchecked(where, cites)
         return [
             where.problem("cites", index, field, message=message)
             for index, field, message in citation_problems(cites, self.files)

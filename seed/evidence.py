@@ -53,6 +53,19 @@ def citation_problems(cites: Sequence[CitationBase], files: dict[str, str | None
     return problems
 
 
+def unchecked(cites: Sequence[CitationBase], files: dict[str, str | None]) -> Found:
+    """(index, field, message) for each quote or paraphrase no stored text can check: its source (or the
+    relaying one) has only a URL. Allowed, but said, and marked `checked: false` in the API."""
+    found: Found = []
+    for index, citation in enumerate(cites):
+        via = getattr(citation, "via", None)
+        if getattr(citation, "quote", None) and not (files.get(citation.source) or (via and files.get(via))):
+            found.append((index, "quote", f"not checked: no stored text of '{citation.source}' to find it in"))
+        if getattr(citation, "paraphrase", None) and via and not files.get(via):
+            found.append((index, "paraphrase", f"not checked: no stored text of '{via}' to find it in"))
+    return found
+
+
 def _missing(index: int, field: str, words: str, holder: str, files: dict[str, str | None]) -> Found:
     text = source_text(str(files[holder]))
     if text is None:

@@ -67,11 +67,25 @@ def test_the_validator_checks_evidence_at_file_and_line(tmp_path: Path, entry: s
     (tmp_path / "bad.yaml").write_text(SOURCES + "facts:\n" + entry + "\n")
     if not expected:
         seed = read_seed([tmp_path])
-        assert [str(w).split(": ", 1)[1] for w in seed.warnings] == [
-            "sources[1]: 'email' has neither a url nor a file: it is marked unverified"
-        ]
+        said = [str(w).split(": ", 1)[1] for w in seed.warnings]
+        assert said[0] == "sources[1]: 'email' has neither a url nor a file: it is marked unverified"
+        assert all("not checked: no stored text of 'email'" in more for more in said[1:])
         return
     with pytest.raises(SeedValidationError) as raised:
         read_seed([tmp_path])
     problems = [str(p).replace(str(tmp_path) + "/", "") for p in raised.value.problems]
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_words_no_stored_text_can_check_are_allowed_and_said(tmp_path: Path) -> None:
+    """A quote of a source known only by its URL is kept, with a warning at its place (and `checked: false`
+    in the API); the same quote of a source with a stored text is checked word for word."""
+    web = SOURCES.replace(
+        "sources:\n", 'sources:\n  - {id: web, name: A page, kind: ARTICLE, url: "https://example.org/a"}\n'
+    )
+    (tmp_path / "words.yaml").write_text(
+        web + "facts:\n  - {type: SUPPORTS, from: guild, to: guild, cites: [{source: web, quote: Anything at all}]}\n"
+    )
+    seed = read_seed([tmp_path])
+    warnings = [str(w).replace(str(tmp_path) + "/", "") for w in seed.warnings]
+    assert "words.yaml:16: facts[0].cites[0].quote: not checked: no stored text of 'web' to find it in" in warnings

@@ -74,7 +74,7 @@ async def test_dates_keep_their_precision(gql: GraphQLClient) -> None:
 async def test_who_leads_each_side_with_sources(gql: GraphQLClient) -> None:
     data = await gql.data(
         '{ organization(name: "amptp") { name leaders(asOf: "2023-08-10") { title attestedOn person { name } '
-        "sources { quote via { slug } source { title publisher date kind } } } } }"
+        "sources { quote checked via { slug } source { title publisher date kind } } } } }"
     )
     leader = data["organization"]["leaders"][0]
     assert leader["person"] == {"name": "Carol Lombardini"}
@@ -83,6 +83,7 @@ async def test_who_leads_each_side_with_sources(gql: GraphQLClient) -> None:
     # The bracketed title is the story's insertion into the WGA's email: cited as the story's words, not the email's.
     assert leader["sources"][0]["quote"] == "Carol Lombardini [AMPTP president]"
     assert leader["sources"][0]["via"] is None
+    assert leader["sources"][0]["checked"] is True  # found word for word in the story's stored text
     assert leader["sources"][0]["source"]["kind"] == "ARTICLE"
     assert leader["sources"][0]["source"]["date"] == "2023-08-10"
 
@@ -379,7 +380,7 @@ async def test_a_whole_operation_is_one_statement(gql: GraphQLClient) -> None:
 
 async def test_the_other_root_lookups_and_connections(gql: GraphQLClient) -> None:
     data = await gql.data(
-        '{ negotiation(id: "wga-amptp-talks-2023-08-11") { slug status participants { role party { slug } } }'
+        '{ negotiation(id: "wga-amptp-talks-2023-08-11") { slug status(asOf: "2023-08-10") participants { role party { slug } } }'
         '  source(id: "wga-email-2023-08-10") { title kind publisher date }'
         "  peopleConnection(first: 1) { totalCount nodes { slug } pageInfo { hasNextPage } }"
         '  agreementsConnection(party: "amptp") { totalCount }'

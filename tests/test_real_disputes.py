@@ -27,7 +27,7 @@ def trial_seed() -> SeedSet:
     return read_seed([SEED_DIR, TRIALS])
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # loaded once: the tests read it (the one write adds a node of its own)
 async def trial(driver: AsyncDriver, trial_seed: SeedSet) -> AsyncDriver:
     await reset_graph(driver, trial_seed)
     return driver

@@ -75,3 +75,15 @@ async def test_an_undated_fact_of_a_strike_holds_only_while_the_strike_is_on(gql
     assert "fictional-strike-2026" not in {row["other"]["slug"] for row in organization["then"]}
     assert {row["strike"]["slug"] for row in organization["struckThen"]} == {"wga-strike-2023", "sag-aftra-strike-2023"}
     assert {row["strike"]["slug"] for row in organization["struckLater"]} == {"fictional-strike-2026"}
+
+
+async def test_talks_scheduled_for_a_day_now_past_do_not_read_scheduled_today(gql: GraphQLClient) -> None:
+    data = await gql.data(
+        """{ negotiation(id: "wga-amptp-talks-2023-08-11") {
+             then: status(asOf: "2023-08-10") today: status }
+           scheduled: negotiations(status: SCHEDULED) { slug }
+           unconfirmed: negotiations(status: PAST_UNCONFIRMED) { slug } }"""
+    )
+    assert data["negotiation"] == {"then": "SCHEDULED", "today": "PAST_UNCONFIRMED"}
+    assert data["scheduled"] == []  # as of today, no talks are scheduled
+    assert {"slug": "wga-amptp-talks-2023-08-11"} in data["unconfirmed"]

@@ -13,7 +13,7 @@ from api.errors import BadUserInput
 from schema.camel import camel_case
 from schema.dates import PartialDate
 from schema.global_ids import from_global_id
-from schema.model import NODE_KIND_BY_TYPE, RankFilter, Relation, RelType
+from schema.model import NEGOTIATION_STATUS, NODE_KIND_BY_TYPE, RankFilter, Relation, RelType
 from schema.names import normalized_name
 
 MAX_PLACE_DEPTH = 8  # places within places: a site, its borough, city, county, state, country...
@@ -184,6 +184,14 @@ def equals_or_default(prop: str, value: Enum | None, default: Enum) -> list[Cond
     if value is None:
         return []
     return [Condition(f"coalesce(n.{prop}, '{default.value}') = {{value}}", (("value", str(value.value)),))]
+
+
+def status_is(status: Enum | None) -> list[Condition]:
+    """Talks whose status today is `status` (schema/model.py, NEGOTIATION_STATUS)."""
+    if status is None:
+        return []
+    expression = NEGOTIATION_STATUS.format(v="n", as_of="date()")
+    return [Condition(f"{expression} = {{value}}", (("value", str(status.value)),))]
 
 
 def equals(prop: str, value: Enum | str | None) -> list[Condition]:

@@ -39,6 +39,7 @@ from api.compile.root_fields import ROOTS, bind
 from api.compile.roots import BUILDERS, RootRequest
 from api.errors import UserFacingError
 from schema.model import (
+    CITATION_CHECKED,
     CITATION_FIELDS,
     EDGE_VIEW,
     FACT_FIELDS,
@@ -253,7 +254,7 @@ class Planner:
         if parent == "Citation":
             if name in ("source", "via"):
                 return _replace(base, read="end", end=name, child=self.object(named, nodes, multiplier))
-            return _replace(base, expr=CITATION_TEXTS[name])
+            return _replace(base, expr=CITATION_CHECKED.template if name == "checked" else CITATION_TEXTS[name])
         if parent == "SearchHit":
             if name == "node":
                 return _replace(base, read="end", end="node", child=self.object(named, nodes, multiplier))

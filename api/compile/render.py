@@ -23,6 +23,7 @@ from schema.dates import PartialDate
 from schema.graph_model import ENTITY, FULLTEXT_INDEX
 from schema.keys import NAME_KEY, name_key
 from schema.model import (
+    CITATION_CHECKED,
     DURATION_DAYS,
     EDGE_VIEW,
     EXTERNAL_IDS,
@@ -345,7 +346,9 @@ class Renderer:
     def citations(self, child: ObjectPlan, var: str) -> str:
         source, index, via = self.fresh("s"), self.fresh("i"), self.fresh("via")
         projection = self.object(child, {"v": var, "i": index, "source": source, "via": via})
-        relayed = any(f.read == "end" and f.end == "via" for f in child.fields)
+        relayed = any(
+            (f.read == "end" and f.end == "via") or f.name == CITATION_CHECKED.graphql_name for f in child.fields
+        )
         match_via = f"OPTIONAL MATCH ({via}:Source {{id: {var}.vias[{index}]}}) " if relayed else ""
         return (
             f"COLLECT {{ UNWIND range(0, size(coalesce({var}.sources, [])) - 1) AS {index} "

@@ -31,6 +31,7 @@ from api.compile.filters import (
     name_contains,
     publisher_contains,
     ratified_as_of,
+    status_is,
     within,
 )
 from api.compile.plan import Condition
@@ -190,7 +191,7 @@ class Negotiations(Filters):
     def conditions(self) -> list[Condition]:
         return (
             linked("(:Entity {{id: {node}}})-[x:PARTICIPATES_IN]->(n)", self.party, "party")
-            + equals("status", self.status)
+            + status_is(self.status)
             + date_range("date", self.date_from, self.date_to, "dateFrom/dateTo")
         )
 

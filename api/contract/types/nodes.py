@@ -18,6 +18,7 @@ from api.contract.scalars import KIND_TYPES
 from api.contract.types.base import Direction, PageInfo, by_key
 from schema.dates import Date
 from schema.model import (
+    CITATION_CHECKED,
     CITATION_FIELDS,
     EDGE_ENUMS,
     EDGE_VIEWS,
@@ -184,6 +185,7 @@ def _build() -> None:
         "source": (_ref("Source"), strawberry.field(resolver=by_key, description="The source document.")),
         **{attr.name: ((_ref("Source") | None) if attr.name == "via" else str | None,
                        strawberry.field(resolver=by_key, description=attr.description)) for attr in CITATION_FIELDS},
+        CITATION_CHECKED.name: _field(CITATION_CHECKED),
     })  # fmt: skip
     _annotate(node, {
         "sources": (list_of(citation), strawberry.field(resolver=by_key, description="Where this node is attested.")),

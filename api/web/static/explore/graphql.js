@@ -8,7 +8,7 @@ const LOOKUPS = [
   "organization", "person", "strike", "agreement", "negotiation", "issue", "source", "place", "site", "industry", "figure",
 ];
 const SOURCE = "slug title publisher date url";
-const CITATIONS = `sources { quote paraphrase source { ${SOURCE} } via { ${SOURCE} } }`;
+const CITATIONS = `sources { quote paraphrase checked source { ${SOURCE} } via { ${SOURCE} } }`;
 const FACT = `factId type title role detail since until attestedOn on by vote scope note inferred current ${CITATIONS}`;
 export const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $asOf: Date) {
   node(id: $id) {

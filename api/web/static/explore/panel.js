@@ -59,12 +59,15 @@ export function factDetails({ fact, source, target }, nameOf) {
 function citations(sources) {
   const title = (source) =>
     source.url ? h("a", { href: source.url, rel: "noopener" }, source.title) : h("strong", {}, source.title);
-  return h("ol", { class: "citations" }, ...sources.map(({ quote, paraphrase, source, via }) => h("li", {},
+  return h("ol", { class: "citations" }, ...sources.map(({ quote, paraphrase, checked, source, via }) => h("li", {},
     title(source),
     h("div", { class: "source-facts" }, [source.publisher, source.date].filter(Boolean).join(", ")),
     via ? h("div", { class: "via" }, "via ", title(via), via.date ? `, ${via.date}` : "") : "",
     quote ? h("blockquote", {}, quote) : "",
-    paraphrase ? h("blockquote", { class: "paraphrase" }, `as relayed: ${paraphrase}`) : "")));
+    paraphrase ? h("blockquote", { class: "paraphrase" }, `as relayed: ${paraphrase}`) : "",
+    (quote || paraphrase) && checked === false
+      ? h("div", { class: "unchecked" }, "Not checked: no stored copy of the source to find these words in.")
+      : "")));
 }
 
 function definitions(fields) {
