@@ -5,7 +5,8 @@ the facts' `current` field.
   date; an open end reaches as far as it may.
 - A fact that belongs to an event (a strike's parties and sites, a deal's parties, the participants of talks)
   holds within the event's own life where it has no bound of its own: an undated `AGAINST` holds while its
-  strike was on, not at any date.
+  strike was on, not at any date. Else a fact of an organization holds within the life of that stage of it
+  (`founded` to `dissolved`): the AMPTP of 1982 represents no one in 1960.
 - An event (`on`, `by`) holds from when it happened; `by` (no later than) from its last day.
 - Without `asOf`, a fact is current when it holds today; a relation with nothing current answers with its
   latest known facts instead, each `current: false` (the compiler, api/compile/render.py).
@@ -23,6 +24,8 @@ LIFE: dict[str, tuple[str, str]] = {
     ),
     "Negotiation": ("{e}.dateEarliest", "coalesce({e}.endDateLatest, {e}.dateLatest)"),
     "Agreement": ("{e}.effectiveEarliest", "{e}.expiresLatest"),
+    # Last: an event's life bounds its facts before the life of the organization taking part in it.
+    "Organization": ("{e}.foundedEarliest", "{e}.dissolvedLatest"),
 }
 
 Life = tuple[str, str]  # (first day, last day) of the event a fact belongs to
@@ -35,11 +38,12 @@ def life_of(label: str, var: str) -> Life | None:
 
 
 def life_of_either(*ends: str) -> Life:
-    """The life of whichever of `ends` (node variables of any kind) is an event, found by its label."""
+    """The life that bounds a fact between `ends` (node variables of any kind), found by their labels: an
+    event's before an organization's."""
 
     def bound(index: int) -> str:
         cases = " ".join(
-            f"WHEN {e}:{label} THEN {bounds[index].format(e=e)}" for e in ends for label, bounds in LIFE.items()
+            f"WHEN {e}:{label} THEN {bounds[index].format(e=e)}" for label, bounds in LIFE.items() for e in ends
         )
         return f"CASE {cases} END"
 

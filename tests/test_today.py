@@ -87,3 +87,18 @@ async def test_talks_scheduled_for_a_day_now_past_do_not_read_scheduled_today(gq
     assert data["negotiation"] == {"then": "SCHEDULED", "today": "PAST_UNCONFIRMED"}
     assert data["scheduled"] == []  # as of today, no talks are scheduled
     assert {"slug": "wga-amptp-talks-2023-08-11"} in data["unconfirmed"]
+
+
+async def test_an_organizations_facts_hold_within_the_life_of_its_stage(gql: GraphQLClient) -> None:
+    """The AMPTP's present stage began in 1982: its undated facts (representing the studios) hold from then."""
+    data = await gql.data(
+        """{ organization(id: "amptp") {
+             founded
+             in1960: relationships(asOf: "1960") { type other { slug } }
+             in2023: relationships(asOf: "2023-08-10", types: [REPRESENTS]) { other { slug } }
+        } }"""
+    )
+    organization = data["organization"]
+    assert organization["founded"] == "1982"
+    assert organization["in1960"] == []
+    assert {"other": {"slug": "amptp-member-studios"}} in organization["in2023"]

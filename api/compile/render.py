@@ -34,7 +34,17 @@ from schema.model import (
     Relation,
 )
 from schema.names import normalized_name
-from schema.time_rule import Life, current, happened_since, last_known, life_of, life_of_either, point_held, span_held
+from schema.time_rule import (
+    LIFE,
+    Life,
+    current,
+    happened_since,
+    last_known,
+    life_of,
+    life_of_either,
+    point_held,
+    span_held,
+)
 
 TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"
 EXTERNAL_PROPERTIES = frozenset(attr.prop for attr in EXTERNAL_IDS)
@@ -547,11 +557,15 @@ def _relation(plan: FieldPlan) -> Relation:
 
 
 def _event_life(owner: str, relation: Relation, parent: str, other: str) -> Life | None:
-    """The life of the event a relation's facts belong to: the other end's, or that of the node (of type
-    `owner`) the relation is a field of."""
-    if relation.other_label is not None and (life := life_of(relation.other_label.value, other)) is not None:
-        return life
-    return life_of(owner, parent)
+    """The life that bounds a relation's facts (schema/time_rule.py): an event's at either end before an
+    organization's (the node's own, of type `owner`, or the other end's)."""
+    other_label = relation.other_label.value if relation.other_label is not None else None
+    for label in LIFE:
+        if other_label == label:
+            return life_of(label, other)
+        if owner == label:
+            return life_of(label, parent)
+    return None
 
 
 def _pattern_of(relation: Relation, parent: str, rel: str, other: str) -> str:
