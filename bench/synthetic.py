@@ -1,6 +1,8 @@
 """A deterministic synthetic labour-relations graph in the seed files' shape: unions, trade associations
-with member studios and streamers, people holding roles over time, strikes over decades, talks, deals
-reached and ratified, and sources behind every fact (about three relationships per node)."""
+with member studios and streamers, people holding roles over time, strikes over decades (some of them
+lockouts, some given notice first) at workplaces in places within places, talks, deals reached and ratified,
+competing figures of workers on strike (one preferred, some a union's claim), and sources behind every fact
+(about three relationships per node)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,14 @@ SPAN_DAYS = (dt.date(2025, 12, 31) - EPOCH).days
 SHARES = {  # of all nodes
     "sources": 0.12,
     "organizations": 0.08,
-    "people": 0.35,
+    "people": 0.30,
     "strikes": 0.12,
     "negotiations": 0.13,
     "agreements": 0.12,
     "issues": 0.08,
+    "places": 0.01,
+    "sites": 0.02,
+    "figures": 0.02,
 }
 ORG_SHARES = {"UNION": 0.25, "TRADE_ASSOCIATION": 0.05, "STUDIO": 0.35, "STREAMER": 0.15, "MEDIA_OUTLET": 0.20}
 ORG_PREFIX = {"UNION": "union", "TRADE_ASSOCIATION": "assoc", "STUDIO": "studio", "STREAMER": "streamer",
@@ -45,7 +50,7 @@ def _day(offset: int) -> str:
     return (EPOCH + dt.timedelta(days=offset)).isoformat()
 
 
-DATES = ("since", "until", "on", "start_date", "end_date", "date")
+DATES = ("since", "until", "on", "by", "start_date", "end_date", "date")
 
 
 def _dated(entry: dict[str, Any]) -> dict[str, Any]:
@@ -156,5 +161,58 @@ def generate(nodes: int, seed: int = 42) -> SyntheticGraph:
         stance = "REFUSES" if rng.random() < 0.5 else "WILLING_TO_DISCUSS"
         fact(stance, associations[rng.randrange(len(associations))], slug, on=_day(rng.randrange(SPAN_DAYS)))
 
+    _second_story(doc, counts, fact, cites, strikes, unions, orgs, random.Random(seed + 1))
     total_nodes = sum(len(items) for section, items in doc.items() if section != "facts")
     return SyntheticGraph(doc, total_nodes, len(facts))
+
+
+def _second_story(
+    doc: dict[str, list[dict[str, Any]]],
+    counts: dict[str, int],
+    fact: Any,
+    cites: Any,
+    strikes: list[str],
+    unions: list[str],
+    orgs: dict[str, list[str]],
+    rng: random.Random,
+) -> None:
+    """The real-dispute dimensions (issue 18), drawn from a stream of their own so the rest stays as it was:
+    a country, its regions and cities; workplaces run by studios in the cities; strikes at one to three
+    sites from their first day, some lockouts, some with a notice first; and one or two figures of workers
+    per strike, where two disagree the union's claim beside a preferred reported count."""
+    places = [f"place-{i}" for i in range(max(3, counts["places"]))]
+    regions = places[1 : 1 + max(1, len(places) // 10)]
+    cities = places[1 + len(regions) :] or regions
+    for i, slug in enumerate(places):
+        kind = "COUNTRY" if i == 0 else "REGION" if slug in regions else "CITY"
+        doc["places"].append({"id": slug, "name": f"Place {i}", "kind": kind, "cites": cites()})
+        if i:
+            fact("LOCATED_IN", slug, places[0] if kind == "REGION" else regions[rng.randrange(len(regions))])
+    employers = orgs["STUDIO"] + orgs["STREAMER"]
+    sites = [f"site-{i}" for i in range(counts["sites"])]
+    for i, slug in enumerate(sites):
+        doc["sites"].append({"id": slug, "name": f"Site {i}", "kind": "STUDIO", "cites": cites()})
+        fact("OPERATES", employers[rng.randrange(len(employers))], slug)
+        fact("LOCATED_IN", slug, cities[rng.randrange(len(cities))])
+    figures = iter(range(counts["figures"]))
+    for entry in doc["strikes"]:
+        slug, start = entry["id"], entry["start_date"]
+        if rng.random() < 0.05:
+            entry["kind"] = "LOCKOUT"
+        for site in rng.sample(sites, min(len(sites), rng.randrange(1, 4))):
+            fact("AT", slug, site, since=start)
+        if rng.random() < 0.2:
+            fact("GAVE_NOTICE", unions[rng.randrange(len(unions))], slug, by=start)
+        for rank in ("PREFERRED", "NORMAL")[: rng.randrange(1, 3)]:
+            number = next(figures, None)
+            if number is None:
+                return
+            figure = f"figure-{number}"
+            doc["figures"].append({
+                "id": figure, "name": f"Figure {number}", "measure": "WORKERS_INVOLVED",
+                "value": rng.randrange(50, 50_000), "approximation": "ABOUT" if rank == "NORMAL" else "EXACT",
+                "rank": rank, "cites": cites(),
+            })  # fmt: skip
+            fact("MEASURES", figure, slug)
+            if rank == "NORMAL":
+                fact("CLAIMS", unions[rng.randrange(len(unions))], figure)
