@@ -228,6 +228,7 @@ class Attr:
     arguments: tuple[Argument, ...] = ()  # for a computed field: `{as_of}` / `{stages}` in `read`
     default: Enum | None = None  # for kind "enum": what a record without it means (GraphQL: non-null)
     pattern: str | None = None  # for kind "text": the form a value must have
+    derived: tuple[Enum, ...] = ()  # for kind "enum": values worked out when read, never written
 
     @property
     def prop(self) -> str:
@@ -766,7 +767,8 @@ NODE_KINDS: tuple[NodeKind, ...] = (
               _date("end_date", "A round's last day, when the talks span several."),
               Attr("status", "enum", "Whether the talks took place, as of a date (default today): as the sources "
                    "said, or PAST_UNCONFIRMED when they were scheduled for a day now past and no source says they "
-                   "took place.", NegotiationStatus, required=True, arguments=("as_of",), read=NEGOTIATION_STATUS),
+                   "took place.", NegotiationStatus, required=True, arguments=("as_of",), read=NEGOTIATION_STATUS,
+                   derived=(NegotiationStatus.PAST_UNCONFIRMED,)),
               _text("outcome")),
              (_edges("participants", "Who takes part.", ("PARTICIPATES_IN",), "in", "Participation", None,
                      "negotiation", "party", None, ("{m}.name",)),

@@ -73,7 +73,24 @@ def _annotation(attr: Attr) -> Any:
     }.get(attr.kind, attr.enum)  # fmt: skip
     if attr.pattern is not None:
         base = Annotated[str, StringConstraints(strip_whitespace=True, pattern=attr.pattern, max_length=200)]
+    if attr.derived:
+        base = Annotated[base, AfterValidator(_not_derived(attr))]
     return base if attr.required and attr.kind != "bool" else base | None
+
+
+def _not_derived(attr: Attr) -> Any:
+    """A check refusing the values of a closed field that are worked out when read (never stored)."""
+    derived = {value.value for value in attr.derived}
+    allowed = ", ".join(value.value for value in attr.enum or () if value.value not in derived)
+
+    def check(value: Enum) -> Enum:
+        if value.value in derived:
+            raise ValueError(
+                f"{value.value} is worked out when the field is read, never written: give one of {allowed}"
+            )
+        return value
+
+    return check
 
 
 def _default(attr: Attr) -> Any:

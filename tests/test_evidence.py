@@ -89,3 +89,16 @@ def test_words_no_stored_text_can_check_are_allowed_and_said(tmp_path: Path) -> 
     seed = read_seed([tmp_path])
     warnings = [str(w).replace(str(tmp_path) + "/", "") for w in seed.warnings]
     assert "words.yaml:16: facts[0].cites[0].quote: not checked: no stored text of 'web' to find it in" in warnings
+
+
+def test_a_status_worked_out_when_read_is_never_written(tmp_path: Path) -> None:
+    talks = "negotiations:\n  - {id: talks, name: Talks, status: PAST_UNCONFIRMED, cites: [{source: story}]}\n"
+    (tmp_path / "talks.yaml").write_text(SOURCES + talks)
+    with pytest.raises(SeedValidationError) as raised:
+        read_seed([tmp_path])
+    problems = [str(p).replace(str(tmp_path) + "/", "") for p in raised.value.problems]
+    assert any(
+        "talks.yaml:15: negotiations[0].status: PAST_UNCONFIRMED is worked out when the field is read, never "
+        "written: give one of SCHEDULED, HELD" in p
+        for p in problems
+    ), problems
