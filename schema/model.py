@@ -650,8 +650,11 @@ def _figures(subject: str) -> Relation:
                    ranked=True)  # fmt: skip
 
 
-def _kind(enum: type[Enum], input_name: str, description: str = "What kind it is.", **rest: object) -> Attr:
-    return Attr("kind", "enum", description, enum, input_name=input_name, **rest)  # type: ignore[arg-type]
+def _kind(
+    enum: type[Enum], input_name: str, description: str = "What kind it is.", required: bool = False,
+    default: Enum | None = None,
+) -> Attr:  # fmt: skip
+    return Attr("kind", "enum", description, enum, required=required, input_name=input_name, default=default)
 
 
 NODE_KINDS: tuple[NodeKind, ...] = (
