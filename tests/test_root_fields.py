@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import get_args
 
 import pytest
-from graphql import parse
+from graphql import parse, validate
 
 from api.compile.execute import OperationCompiler, planning_schema
-from api.compile.plan import RootKind
-from api.compile.render import ROOT_RENDERERS
-from api.compile.respond import ROOT_SHAPERS
 from api.compile.root_fields import ROOT_FIELDS, ROOTS, ContractDrift, RootFieldKind, Strikes, bind, graphql_name
 from api.compile.roots import BUILDERS
 from api.contract.graphql_schema import schema_sdl
@@ -83,6 +79,29 @@ def test_the_planning_schema_parses_every_root_with_its_defaults() -> None:
 
 
 def test_every_kind_of_root_plan_renders_and_shapes() -> None:
-    """Dispatch is by table, not by method names built from strings: every kind has both."""
-    kinds = set(get_args(RootKind))
-    assert set(ROOT_RENDERERS) == kinds and set(ROOT_SHAPERS) == kinds
+    """Dispatch is by the plan's own `RootRead` (one file per kind of root), not by names built from
+    strings: every root of a query that asks for each kind renders and shapes."""
+    document = parse(EVERY_KIND)
+    assert validate(SCHEMA, document) == []
+    plan = _compiler(SDL).prepare(document, None, None)
+    reads = {root.read.name for root in plan.plan.roots if root.read is not None}
+    assert reads == {
+        "lookup", "lookup_name", "lookup_external", "nodes", "list", "connection", "search", "path", "changes",
+        "strikes_per_year", "days_on_strike",
+    }  # fmt: skip
+    assert plan.statement is not None and plan.statement.cypher.count("CALL ()") >= len(reads)
+
+
+EVERY_KIND = """{
+  organization(id: "wga") { name }
+  byName: organization(name: "WGA") { name }
+  byExternalId(scheme: WIKIDATA, id: "Q1") { id }
+  nodes(ids: ["T3JnYW5pemF0aW9uOndnYQ=="]) { id }
+  strikes(first: 2) { slug }
+  strikesConnection(first: 2) { totalCount edges { cursor node { slug } } pageInfo { hasNextPage } }
+  search(text: "guild") { score }
+  path(from: "wga", to: "amptp") { length }
+  changes { seq }
+  strikesPerYear { year strikes }
+  daysOnStrike { days }
+}"""

@@ -34,6 +34,7 @@ from api.compile.render import Renderer, Statement, subqueries
 from api.compile.respond import Shaper
 from api.compile.root_fields import ContractDrift, RootFieldKind, check_contract
 from api.compile.roots import BUILDERS
+from api.compile.roots.lookup import BY_SLUG
 from api.database.graph import RequestGraph
 from api.errors import UserFacingError
 from schema.dates import date_text, parse_date_text
@@ -114,9 +115,7 @@ class OperationCompiler:
         check_contract({name: list(definition.args) for name, definition in query.fields.items()})
         unbuilt = set(RootFieldKind) - set(BUILDERS)
         if unbuilt:
-            raise ContractDrift(
-                f"root field kinds without a builder in api/compile/roots.py: {sorted(unbuilt, key=str)}"
-            )
+            raise ContractDrift(f"root field kinds without a builder in api/compile/roots/: {sorted(unbuilt, key=str)}")
 
     def bound(self, plan: OperationPlan, what: str = "query") -> None:
         """Refuses a plan over the cost or the subquery limit (QUERY_TOO_COMPLEX, naming the limit)."""
@@ -246,7 +245,7 @@ class OperationSource:
                     continue
                 named = unwrap(root_type.fields[name].type)[3]
                 if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
-                    roots.append(RootPlan(key, name, "lookup", True, None, planner.object(named, nodes, 1)))
+                    roots.append(RootPlan(key, name, BY_SLUG, True, None, planner.object(named, nodes, 1)))
             except NotCompilable:
                 continue  # answered by graphql-core alone, reading nothing
         self.compiler.bound(OperationPlan(tuple(roots), planner.cost), "operation")
@@ -274,7 +273,7 @@ class OperationSource:
         named = unwrap(mutation_type.fields[nodes[0].name.value].type)[3]
         child = planner.object(named, nodes, 1)
         if slug is not None:
-            root = RootPlan(key, nodes[0].name.value, "lookup", True, None, child, args=(("slug", slug),))
+            root = RootPlan(key, nodes[0].name.value, BY_SLUG, True, None, child, args=(("slug", slug),))
             return await self._shaped(graph, root)
         renderer = Renderer()
         projection = renderer.object(child, {"v": "r", "self": "a", "other": "m"})
@@ -292,7 +291,7 @@ class OperationSource:
         """A node subscription's payload: the node `slug` as the selection asks, read at each event."""
         planner, nodes, named = self._subscription_field(key)
         child = planner.object(named, nodes, 1)
-        root = RootPlan(key, nodes[0].name.value, "lookup", False, None, child, args=(("slug", slug),))
+        root = RootPlan(key, nodes[0].name.value, BY_SLUG, False, None, child, args=(("slug", slug),))
         self.compiler.bound(OperationPlan((root,), planner.cost), "subscription")  # read again at every change
         return root
 

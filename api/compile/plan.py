@@ -7,9 +7,14 @@ A plan is inspected and unit-tested on its own (tests/test_plan.py), and carries
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from api.compile.render import Renderer
+    from api.compile.respond import Path, Shaper
 
 # How one field is read. Values are positional: an object comes back from Cypher as a list, one entry per
 # field of its plan, so the responder can put the keys back in selection order.
@@ -87,19 +92,15 @@ class ObjectPlan:
         return self._hash
 
 
-RootKind = Literal[
-    "lookup",  # one node by slug (or global id): `organization(id:)`, `node(id:)`
-    "lookup_name",  # one node by exact name or alias, any case
-    "lookup_external",  # any node by another dataset's identifier
-    "nodes",  # several nodes by global id, in the order asked
-    "list",  # a root list with filters and an ordering
-    "connection",  # the same as a Relay connection
-    "search",
-    "path",
-    "changes",
-    "strikes_per_year",
-    "days_on_strike",
-]
+@dataclass(frozen=True, eq=False)
+class RootRead:
+    """How one kind of root field is read: rendered into the statement, and its value shaped into `data`.
+    Each lives beside the builder that plans it, one file per kind of root (api/compile/roots/)."""
+
+    name: str
+    render: Callable[[Renderer, RootPlan], str]
+    shape: Callable[[Shaper, RootPlan, Any, Path], Any]
+    subqueries: int = 2  # its CALL, and the page's CALL or the list's COLLECT
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class Condition:
 class RootPlan:
     key: str
     name: str
-    kind: RootKind
+    read: RootRead | None  # None only when refused
     non_null: bool
     label: str | None = None  # the node label read (None: any node)
     child: ObjectPlan | None = None  # what to read of each node (or hit, hop, change)

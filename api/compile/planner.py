@@ -125,7 +125,7 @@ class Planner:
             request = RootRequest(field, key, arguments, nodes, definition.type, non_null)
             return BUILDERS[field.kind](self, request)
         except UserFacingError as error:
-            return RootPlan(key, name, "lookup", non_null, refusal=_refusal(error))
+            return RootPlan(key, name, None, non_null, refusal=_refusal(error))
 
     # -- collecting fields (the spec's CollectFields) ----------------------------------------------------
 

@@ -12,19 +12,15 @@ Labels, relationship types and property names come from the model; values only e
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.compile.cursors import SORT_KEYS, PageRequest, keyset_condition, order_by
 from api.compile.filters import MAX_LIST
-from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootKind, RootPlan
+from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, RootPlan
 from schema.dates import PartialDate
-from schema.graph_model import ENTITY, FULLTEXT_INDEX
-from schema.keys import NAME_KEY, name_key
+from schema.graph_model import ENTITY
 from schema.model import (
     CITATION_CHECKED,
-    DURATION_DAYS,
     EDGE_VIEW,
     EXTERNAL_IDS,
     LINEAGE_HOPS,
@@ -33,7 +29,6 @@ from schema.model import (
     Label,
     Relation,
 )
-from schema.names import normalized_name
 from schema.time_rule import (
     LIFE,
     Life,
@@ -125,7 +120,8 @@ def subqueries(plan: OperationPlan) -> int:
     for root in plan.roots:
         if root.refusal is not None:
             continue
-        total += 1 + (root.kind != "lookup")  # its CALL, and the page's CALL or the list's COLLECT
+        assert root.read is not None
+        total += root.read.subqueries
         objects = root.connection.projections if root.connection is not None else (root.child,)
         total += sum(of_object(obj) for obj in objects if obj is not None)
     return total
@@ -166,145 +162,13 @@ class Renderer:
         return Statement(" ".join(blocks) + " RETURN " + ", ".join(columns), self.params)
 
     def root(self, root: RootPlan) -> str:
-        return ROOT_RENDERERS[root.kind](self, root)
-
-    def _root_lookup(self, root: RootPlan) -> str:
-        label = root.label or ENTITY
-        assert root.child is not None
-        projection = self.object(root.child, {"v": "n"})
-        return (
-            f"OPTIONAL MATCH (n:{label} {{id: {self.param(root.arg('slug'))}}}) "
-            f"RETURN CASE WHEN n IS NULL THEN null ELSE {projection} END"
-        )
-
-    def _root_lookup_name(self, root: RootPlan) -> str:
-        """By name or alias, through its key: the normalised name (schema/names.py) under a unique index."""
-        assert root.child is not None and root.label is not None
-        label = Label(root.label).value
-        key = self.param(name_key(label, normalized_name(root.arg("name"))))
-        projection = self.object(root.child, {"v": "n"})
-        return (
-            f"OPTIONAL MATCH (k:{NAME_KEY} {{key: {key}}}) OPTIONAL MATCH (n:{label} {{id: k.owner}}) "
-            f"RETURN CASE WHEN n IS NULL THEN null ELSE {projection} END"
-        )
-
-    def _root_lookup_external(self, root: RootPlan) -> str:
-        """Through the identifier's unique constraint (schema/graph_model.py); the property is the model's."""
-        assert root.child is not None
-        prop = root.arg("property")
-        assert prop in EXTERNAL_PROPERTIES
-        projection = self.object(root.child, {"v": "n"})
-        return (
-            f"OPTIONAL MATCH (n:{ENTITY} {{{prop}: {self.param(root.arg('value'))}}}) "
-            f"RETURN CASE WHEN n IS NULL THEN null ELSE {projection} END"
-        )
-
-    def _root_nodes(self, root: RootPlan) -> str:
-        assert root.child is not None
-        ids = self.param([[type_name, slug] for type_name, slug in root.arg("ids")])
-        projection = self.object(root.child, {"v": "n"})
-        return (
-            f"RETURN [x IN {ids} | head(COLLECT {{ MATCH (n:{ENTITY} {{id: x[1]}}) WHERE x[0] IN labels(n) "
-            f"RETURN {projection} }})]"
-        )
-
-    def _root_list(self, root: RootPlan) -> str:
-        assert root.child is not None
-        return self._page(root, (root.child,), wants_total=False)
-
-    def _root_connection(self, root: RootPlan) -> str:
-        assert root.connection is not None
-        return self._page(root, root.connection.projections, root.connection.wants_total)
-
-    def _page(self, root: RootPlan, projections: tuple[ObjectPlan, ...], wants_total: bool) -> str:
-        """The page of `label` nodes matching the conditions, plus one row to tell whether more follow."""
-        label = Label(root.label).value
-        order: str = root.arg("order")
-        page: PageRequest = root.arg("page")
-        sort = SORT_KEYS[order]
-        conditions = [self.condition(c.template, dict(c.values)) for c in root.conditions]
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        keyset = list(conditions)
-        if page.cursor is not None:
-            key_param, slug_param = self.param(page.cursor[0]), self.param(page.cursor[1])
-            keyset.append(keyset_condition(sort, page, key_param, slug_param))
-        page_where = f"WHERE {' AND '.join(keyset)}" if keyset else ""
-        total = (
-            f"CALL () {{ MATCH (n:{label}) {where} RETURN count(n) AS total }}" if wants_total else "WITH null AS total"
-        )
-        restore = f"WITH n, sortKey ORDER BY {order_by(sort, reverse=False)}" if page.backward else ""
-        row = ", ".join(["sortKey", "n.id", *(self.object(p, {"v": "n"}) for p in projections)])
-        return (
-            f"{total} CALL () {{ MATCH (n:{label}) {page_where} "
-            f"WITH n, {sort.expression.format(n='n')} AS sortKey "
-            f"ORDER BY {order_by(sort, reverse=page.backward)} LIMIT {self.param(page.limit + 1)} {restore} "
-            f"RETURN collect([{row}]) AS rows }} RETURN [total, rows]"
-        )
+        """One root field's Cypher, written by its kind of root (api/compile/roots/)."""
+        assert root.read is not None, "a refused root renders nothing"
+        return root.read.render(self, root)
 
     def condition(self, template: str, values: dict[str, Any]) -> str:
         bound = {name: self.param(list(value) if isinstance(value, tuple) else value) for name, value in values.items()}
         return template.format(**bound)
-
-    def _root_search(self, root: RootPlan) -> str:
-        assert root.child is not None
-        labels = root.arg("labels")
-        kinds = f"AND any(l IN labels(n) WHERE l IN {self.param(list(labels))})" if labels else ""
-        projection = self.object(root.child, {"node": "n", "score": "score"})
-        return (
-            f"RETURN COLLECT {{ CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', {self.param(root.arg('query'))}) "
-            f"YIELD node AS n, score WHERE true {kinds} "
-            f"RETURN {projection} ORDER BY coalesce({self.param(root.arg('exact'))} IN n.nameKeys, false) DESC, "
-            f"score DESC, n.id LIMIT {self.param(root.arg('first'))} }}"
-        )
-
-    def _root_path(self, root: RootPlan) -> str:
-        hops = "[]"
-        if root.child is not None:
-            hop = self.object(root.child, {"v": "r", "self": "x", "from_": "x", "to": "y"})
-            hops = (
-                "COLLECT { UNWIND range(0, coalesce(length(p), 0) - 1) AS i "
-                "WITH i, nodes(p)[i] AS x, nodes(p)[i + 1] AS y, relationships(p)[i] AS r "
-                f"RETURN {hop} ORDER BY i }}"
-            )
-        max_length = int(root.arg("max_length"))
-        return (
-            f"OPTIONAL MATCH (a:{ENTITY} {{id: {self.param(root.arg('from'))}}}) "
-            f"OPTIONAL MATCH (b:{ENTITY} {{id: {self.param(root.arg('to'))}}}) "
-            f"OPTIONAL MATCH p = shortestPath((a)-[*..{max_length}]-(b)) "
-            "WHERE all(rel IN relationships(p) WHERE rel.retractedAt IS NULL) "
-            f"RETURN [a IS NOT NULL, b IS NOT NULL, length(p), {hops}]"
-        )
-
-    def _root_changes(self, root: RootPlan) -> str:
-        assert root.child is not None
-        since, entity = self.param(root.arg("since")), self.param(root.arg("entity"))
-        projection = self.object(root.child, {"v": "c"})
-        return (
-            f"RETURN COLLECT {{ MATCH (c:Change) WHERE ({since} IS NULL OR c.at >= datetime({since})) "
-            f"AND ({entity} IS NULL OR c.entity = {entity}) "
-            f"RETURN {projection} ORDER BY c.at DESC, c.id LIMIT {self.param(root.arg('first'))} }}"
-        )
-
-    def _root_strikes_per_year(self, root: RootPlan) -> str:
-        assert root.child is not None
-        low, high = self.param(root.arg("from")), self.param(root.arg("to"))
-        projection = self.object(root.child, {"year": "year", "count": "count"})
-        return (
-            "RETURN COLLECT { MATCH (n:Strike) "
-            "WITH n, coalesce(n.startDateEarliest, n.attestedOnEarliest).year AS year "
-            f"WHERE year IS NOT NULL AND ({low} IS NULL OR year >= {low}) AND ({high} IS NULL OR year <= {high}) "
-            f"WITH year, count(n) AS count RETURN {projection} ORDER BY year }}"
-        )
-
-    def _root_days_on_strike(self, root: RootPlan) -> str:
-        assert root.child is not None
-        days = DURATION_DAYS.format(v="s", as_of=self.day(root.arg("as_of")))
-        projection = self.object(root.child, {"organization": "o", "count": "count", "days": "days"})
-        return (
-            "RETURN COLLECT { MATCH (o:Organization)-[x:WAGES]->(s:Strike) WHERE x.retractedAt IS NULL "
-            f"WITH DISTINCT o, s WITH o, count(s) AS count, sum({days}) AS days "
-            f"RETURN {projection} ORDER BY days DESC, o.name, o.id LIMIT {self.param(root.arg('first'))} }}"
-        )
 
     # -- objects and fields ------------------------------------------------------------------------------
 
@@ -505,22 +369,6 @@ class Renderer:
             f"head([{listed} IN [{rows}] | [{fact} IN {listed} WHERE {fact}[0] OR NOT any({rival} IN {listed} "
             f"WHERE {same} AND ({rival}[0] OR {rival}[1] > {fact}[1])) | {fact}[3]]])"
         )
-
-
-# How each kind of root plan becomes Cypher (a test checks every kind has one).
-ROOT_RENDERERS: dict[RootKind, Callable[[Renderer, RootPlan], str]] = {
-    "lookup": Renderer._root_lookup,
-    "lookup_name": Renderer._root_lookup_name,
-    "lookup_external": Renderer._root_lookup_external,
-    "nodes": Renderer._root_nodes,
-    "list": Renderer._root_list,
-    "connection": Renderer._root_connection,
-    "search": Renderer._root_search,
-    "path": Renderer._root_path,
-    "changes": Renderer._root_changes,
-    "strikes_per_year": Renderer._root_strikes_per_year,
-    "days_on_strike": Renderer._root_days_on_strike,
-}
 
 
 class _Scope(dict[str, str]):

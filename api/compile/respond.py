@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLError
 
-from api.compile.cursors import PageRequest, encode_cursor
-from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, Refusal, RootKind, RootPlan
+from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, Refusal, RootPlan
 from api.compile.render import layout
-from api.errors import NotFound, UserFacingError
+from api.errors import UserFacingError
 from schema.global_ids import to_global_id
 
 Path = tuple[Any, Any] | None  # (parent path, key): built per field, turned into a list only for errors
@@ -80,7 +78,8 @@ class Shaper:
                 raise refusal_error(root.refusal)
             return self._refused(root.refusal, root.non_null, "Query", root.name, path)
         try:
-            value = ROOT_SHAPERS[root.kind](self, root, raw, path)
+            assert root.read is not None
+            value = root.read.shape(self, root, raw, path)
         except UserFacingError as error:
             if self.fallback:
                 raise
@@ -91,92 +90,6 @@ class Shaper:
         if value is None:
             return self._null(root.non_null, "Query", root.name, path, reported=False)
         return value
-
-    def _root_lookup(self, root: RootPlan, raw: Any, path: Path) -> Any:
-        assert root.child is not None
-        return self.object(root.child, raw, path)
-
-    def _root_nodes(self, root: RootPlan, raw: Any, path: Path) -> Any:
-        assert root.child is not None
-        return self.items(root.child, raw, path, item_non_null=False, parent="Query", name=root.name)
-
-    def _root_list(self, root: RootPlan, raw: Any, path: Path) -> Any:
-        assert root.child is not None
-        rows, _ = _trim(raw[1], root.arg("page"))
-        child = root.child
-        return self.items(child, [row[2] for row in rows], path, True, "Query", root.name)
-
-    def _root_connection(self, root: RootPlan, raw: Any, path: Path) -> Any:
-        assert root.connection is not None
-        total, rows = raw
-        page: PageRequest = root.arg("page")
-        order: str = root.arg("order")
-        rows, more = _trim(rows, page)
-        cursors = [encode_cursor(order, row[0], row[1]) for row in rows]
-        projections = root.connection.projections
-        out: dict[str, Any] = {"__typename": root.typename} if self.fallback else {}
-        for spec in root.connection.fields:
-            key = spec.key
-            if spec.name == "__typename":
-                out[key] = spec.typename
-            elif spec.name == "totalCount":
-                out[key] = total
-            elif spec.name == "nodes":
-                plan = projections[spec.projection]
-                out[key] = self.items(plan, [row[2 + spec.projection] for row in rows], (path, key), True,
-                                      root.typename, "nodes")  # fmt: skip
-            elif spec.name == "pageInfo":
-                info = {
-                    "hasNextPage": more if not page.backward else page.has_cursor,
-                    "hasPreviousPage": more if page.backward else page.has_cursor,
-                    "startCursor": cursors[0] if cursors else None,
-                    "endCursor": cursors[-1] if cursors else None,
-                    "__typename": spec.typename,
-                }
-                shaped = {inner_key: info[name] for inner_key, name in spec.page_fields}
-                out[key] = shaped | {"__typename": spec.typename} if self.fallback else shaped
-            elif spec.name == "edges":
-                edges = []
-                for index, row in enumerate(rows):
-                    edge: dict[str, Any] = {"__typename": spec.typename} if self.fallback else {}
-                    for inner_key, name, projection in spec.edge_fields:
-                        if name == "cursor":
-                            edge[inner_key] = cursors[index]
-                        elif name == "node":
-                            item_path = (((path, key), index), inner_key)
-                            edge[inner_key] = self.object_field(projections[projection], row[2 + projection],
-                                                                item_path, True, spec.typename, "node")  # fmt: skip
-                        else:
-                            edge[inner_key] = spec.typename
-                    edges.append(edge)
-                out[key] = edges
-        return out
-
-    def _root_search(self, root: RootPlan, raw: Any, path: Path) -> Any:
-        assert root.child is not None
-        return self.items(root.child, raw, path, True, "Query", root.name)
-
-    def _root_changes(self, root: RootPlan, raw: Any, path: Path) -> Any:
-        assert root.child is not None
-        return self.items(root.child, raw, path, True, "Query", root.name)
-
-    def _root_path(self, root: RootPlan, raw: Any, path: Path) -> Any:
-        from_found, to_found, length, hops = raw
-        for found, argument in ((from_found, "from"), (to_found, "to")):
-            if not found:
-                raise NotFound(f"{argument}: no node with id '{root.arg(argument)}'", argument=argument)
-        if length is None:
-            return None
-        out: dict[str, Any] = {"__typename": root.typename} if self.fallback else {}
-        for key, name in root.arg("fields"):
-            if name == "length":
-                out[key] = length
-            elif name == "hops":
-                assert root.child is not None
-                out[key] = self.items(root.child, hops, (path, key), True, root.typename, "hops")
-            else:
-                out[key] = root.typename
-        return out
 
     # -- objects and fields ------------------------------------------------------------------------------
 
@@ -257,28 +170,5 @@ class Shaper:
         raise PropagateNull
 
 
-# How each kind of root plan's value is shaped into `data` (a test checks every kind has one).
-ROOT_SHAPERS: dict[RootKind, Callable[[Shaper, RootPlan, Any, Path], Any]] = {
-    "lookup": Shaper._root_lookup,
-    "lookup_name": Shaper._root_lookup,
-    "lookup_external": Shaper._root_lookup,
-    "nodes": Shaper._root_nodes,
-    "list": Shaper._root_list,
-    "connection": Shaper._root_connection,
-    "search": Shaper._root_search,
-    "path": Shaper._root_path,
-    "changes": Shaper._root_changes,
-    "strikes_per_year": Shaper._root_changes,
-    "days_on_strike": Shaper._root_changes,
-}
-
-
 def _located(error: UserFacingError, path: Path) -> GraphQLError:
     return GraphQLError(str(error), path=path_list(path), original_error=error)
-
-
-def _trim(rows: list[Any], page: PageRequest) -> tuple[list[Any], bool]:
-    more = len(rows) > page.limit
-    if more:
-        rows = rows[1:] if page.backward else rows[:-1]
-    return rows, more

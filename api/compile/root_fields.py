@@ -1,7 +1,7 @@
 """The root fields of `Query`, declared once: for each, its arguments (names, types, defaults and
 descriptions, as a frozen dataclass), what it returns, its description, and which kind of root it is. The
 GraphQL contract generates the Query type from this table (api/contract/queries.py); the compiler's
-builders are keyed by the kind (api/compile/roots.py) and read the arguments as typed attributes, and a
+builders are keyed by the kind (api/compile/roots/) and read the arguments as typed attributes, and a
 list's filters are methods of its arguments. So a new filter is one field and one condition here, and a
 renamed argument is one edit that mypy, the contract and the fast tier all follow.
 
@@ -66,7 +66,7 @@ def graphql_name(argument: dataclasses.Field[Any]) -> str:
 
 
 class RootFieldKind(Enum):
-    """How a root field is planned: one builder each (api/compile/roots.py, `BUILDERS`)."""
+    """How a root field is planned: one builder each (api/compile/roots/, `BUILDERS`)."""
 
     LOOKUP = "lookup"  # one node of a kind, by slug, global id or name
     NODE = "node"  # any node, by global id

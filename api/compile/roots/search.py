@@ -1,0 +1,70 @@
+"""Full-text search over names and aliases (`search(text:)`): each word as a literal term or its prefix;
+a node named or aliased exactly the text ranks first."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from api.compile import root_fields as fields
+from api.compile.cursors import page_size
+from api.compile.plan import RootPlan, RootRead
+from api.compile.render import Renderer
+from api.compile.respond import Path, Shaper
+from api.compile.roots.request import Planner, RootRequest
+from api.errors import BadUserInput
+from schema.graph_model import FULLTEXT_INDEX
+from schema.names import normalized_name
+
+MAX_SEARCH_TEXT = 200  # characters
+MAX_SEARCH_TERMS = 16
+_OPERATORS = {"AND", "OR", "NOT", "TO"}
+
+
+def lucene_escape(text: str) -> str:
+    """A word as a literal term: special characters escaped, bare operators (AND, OR, NOT) lowercased."""
+    if text in _OPERATORS:
+        return text.lower()
+    return re.sub(r'([+\-&|!(){}\[\]^"~*?:\\/])', r"\\\1", text)
+
+
+def search(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.Search = request.arguments
+    text = arguments.text
+    first = page_size(arguments.first, planner.max_page_size)
+    if len(text) > MAX_SEARCH_TEXT:
+        raise BadUserInput(f"text: at most {MAX_SEARCH_TEXT} characters, got {len(text)}", argument="text")
+    words = text.split()
+    if not words:
+        raise BadUserInput("text: give at least one word to search for", argument="text")
+    if len(words) > MAX_SEARCH_TERMS:
+        raise BadUserInput(f"text: at most {MAX_SEARCH_TERMS} words, got {len(words)}", argument="text")
+    terms = [lucene_escape(word) for word in words]
+    query = " ".join(f"({term} OR {term}*)" for term in terms)
+    labels = tuple(kind.value for kind in arguments.kinds or ())
+    child = planner.object(request.named, request.nodes, first)
+    exact = normalized_name(text)  # a node named (or aliased) exactly this ranks first
+    args = (("query", query), ("labels", labels), ("first", first), ("exact", exact))
+    return request.plan(SEARCH, None, child, args=args)
+
+
+def _render(renderer: Renderer, root: RootPlan) -> str:
+    assert root.child is not None
+    labels = root.arg("labels")
+    kinds = f"AND any(l IN labels(n) WHERE l IN {renderer.param(list(labels))})" if labels else ""
+    projection = renderer.object(root.child, {"node": "n", "score": "score"})
+    query, exact = renderer.param(root.arg("query")), renderer.param(root.arg("exact"))
+    return (
+        f"RETURN COLLECT {{ CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', {query}) "
+        f"YIELD node AS n, score WHERE true {kinds} "
+        f"RETURN {projection} ORDER BY coalesce({exact} IN n.nameKeys, false) DESC, "
+        f"score DESC, n.id LIMIT {renderer.param(root.arg('first'))} }}"
+    )
+
+
+def _shape(shaper: Shaper, root: RootPlan, raw: Any, path: Path) -> Any:
+    assert root.child is not None
+    return shaper.items(root.child, raw, path, True, "Query", root.name)
+
+
+SEARCH = RootRead("search", _render, _shape)
