@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j.exceptions import ConstraintError
 
 from schema.graph_model import ENTITY
 from schema.keys import FACT_KEY, NAME_KEY, name_key
 from schema.model import Label, RelType
 from schema.records import FactBase, NodeRecord
-from seed.problems import SeedValidationError
+from seed.problems import LoadRaced, SeedValidationError
 from seed.validate import SeedSet, read_seed
 
 SEED = "seed"  # the `managedBy` of everything the seeder owns; API writes say "api"
@@ -282,8 +283,11 @@ async def load_seed(
     failure then keeps the batches before it, and `prune` is not available.
     """
     if not commit_each_batch:
-        async with driver.session(database=database) as session:
-            return await session.execute_write(_write_all, seed, prune, batch_rows, progress)
+        try:
+            async with driver.session(database=database) as session:
+                return await session.execute_write(_write_all, seed, prune, batch_rows, progress)
+        except ConstraintError as error:
+            raise LoadRaced(str(error)) from error
     if prune:
         raise ValueError("prune needs the single-transaction load")
     summary = LoadSummary()

@@ -23,3 +23,8 @@ class SeedValidationError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class LoadRaced(Exception):
+    """A write that ran alongside the load took a name or fact id it needs (a unique constraint said so);
+    the load's transaction rolled back, so nothing was written. Running it again settles it."""

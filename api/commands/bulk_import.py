@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Any, cast
 
 import httpx
-from neo4j import AsyncDriver, Query
 
 from api.compile.root_fields import LOOKUPS
-from api.database.graph import apply_graph_schema, create_driver, record_keys_present
+from api.database.bulk_finish import index_population, nodes_in_use, set_missing, stored_counts
+from api.database.graph import Driver, apply_graph_schema, create_driver, record_keys_present
 from api.database.local_neo4j import LauncherError, LocalNeo4j
 from api.settings import Settings
-from schema.graph_model import ENTITY
 from schema.model import Label, RelType
 from schema.records import FactBase, NodeRecord
 from seed.import_files import Fixup, ImportFiles, ImportInput
@@ -40,7 +39,6 @@ from seed.yaml_reader import ParsedFile, paused_gc
 Phase = Callable[[str, float, float | None], None]  # (phase, done, total or None): progress for the CLI
 ARGS_FILE = "neo4j-admin.args"  # the importer's options, one per line (`neo4j-admin ... @neo4j-admin.args`)
 PLAN_FILE = "import.json"  # what `--finish` needs: counts, fix-ups, the sample of facts
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")  # labels, types and properties that may be spelled into Cypher
 
 
 class ImportRefused(Exception):
@@ -138,15 +136,12 @@ def load_plan(folder: Path) -> tuple[ImportReport, list[Fixup], list[dict[str, A
     return report, [Fixup(**fixup) for fixup in plan["fixups"]], plan["sample"]
 
 
-async def refuse_unless_empty(driver: AsyncDriver, database: str) -> None:
+async def refuse_unless_empty(driver: Driver, database: str) -> None:
     """The offline importer replaces the whole database: only an empty one (bar bookkeeping) may go."""
-    records, _, _ = await driver.execute_query(
-        "MATCH (n) WITH count(n) AS nodes RETURN nodes, EXISTS { MATCH (m) WHERE NOT m:GraphMigration } AS used",
-        database_=database,
-    )
-    if records[0]["used"]:
+    nodes = await nodes_in_use(driver, database)
+    if nodes is not None:
         raise ImportRefused(
-            f"the database '{database}' is not empty ({records[0]['nodes']:,} nodes): `strikegraph import` only "
+            f"the database '{database}' is not empty ({nodes:,} nodes): `strikegraph import` only "
             "loads an empty database, since Neo4j's offline importer replaces it whole. Add to this graph with "
             "`strikegraph seed PATHS` (transactional, keeps what is there), or start from an empty database "
             "(for the local one: `make clean-neo4j`, which forgets its data)."
@@ -203,7 +198,7 @@ async def finish_import(
         while not schema.done():
             await asyncio.sleep(0.5)
             if phase:
-                phase("constraints and indexes", *await _index_population(driver, database))
+                phase("constraints and indexes", *await index_population(driver, database))
         await schema
         report.seconds["constraints and indexes"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -220,7 +215,7 @@ async def finish_import(
 
 
 async def _fix(
-    driver: AsyncDriver,
+    driver: Driver,
     database: str,
     some: list[Fixup],
     fixups: list[Fixup],
@@ -228,49 +223,14 @@ async def _fix(
     phase: Phase | None,
 ) -> None:
     for fixup in some:
-        report.fixed += await _apply_fixup(driver, database, fixup)
+        report.fixed += await set_missing(driver, database, fixup)
         if phase:
             phase("empty lists", fixups.index(fixup) + 1, len(fixups))
 
 
-async def _apply_fixup(driver: AsyncDriver, database: str, fixup: Fixup) -> int:
-    known = {label.value for label in Label} if fixup.label is not None else {rel.value for rel in RelType}
-    if (fixup.label or fixup.rel_type) not in known or not _NAME.match(fixup.property):
-        raise ValueError(f"not a label, type or property of the model: {fixup}")
-    if fixup.label is not None:
-        target = f"MATCH (x:{fixup.label})" if fixup.ids is None else f"UNWIND $ids AS id MATCH (x:{ENTITY} {{id: id}})"
-    else:
-        target = f"MATCH ()-[x:{fixup.rel_type}]->()"
-        target = target if fixup.ids is None else f"UNWIND $ids AS id {target} WHERE x.id = id"
-    statement = (f"{target} WHERE x.`{fixup.property}` IS NULL "
-                 f"CALL (x) {{ SET x.`{fixup.property}` = $value }} IN TRANSACTIONS OF 100000 ROWS")  # fmt: skip
-    async with driver.session(database=database) as session:  # IN TRANSACTIONS needs an auto-commit one
-        summary = await (await session.run(Query(statement), value=fixup.value, ids=fixup.ids)).consume()
-    return summary.counters.properties_set
-
-
-async def _index_population(driver: AsyncDriver, database: str) -> tuple[float, float]:
-    records, _, _ = await driver.execute_query(
-        "SHOW INDEXES YIELD populationPercent RETURN sum(populationPercent) AS done, 100.0 * count(*) AS total",
-        database_=database,
-    )
-    return float(records[0]["done"] or 0), float(records[0]["total"] or 100)
-
-
-async def _check_counts(driver: AsyncDriver, database: str, report: ImportReport) -> None:
+async def _check_counts(driver: Driver, database: str, report: ImportReport) -> None:
     """Nodes, facts and key nodes, as counted by Neo4j, against what was written."""
-    counted: dict[str, int] = {}
-    for name, statement in (
-        ("nodes", f"MATCH (n:{ENTITY}) RETURN count(n) AS n"),
-        ("facts", "MATCH ()-[r]->() RETURN count(r) AS n"),
-        (
-            "keys",
-            "MATCH (k:NameKey) WITH count(k) AS names MATCH (f:FactKey) WITH names, count(f) AS facts "
-            "RETURN names + facts AS n",
-        ),
-    ):
-        records, _, _ = await driver.execute_query(statement, database_=database)
-        counted[name] = records[0]["n"]
+    counted = await stored_counts(driver, database)
     expected = {"nodes": report.nodes, "facts": report.facts, "keys": report.keys}
     if counted != expected:
         raise ImportRefused(f"the imported graph holds {counted}, not the {expected} written")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from neo4j.exceptions import ConstraintError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -14,7 +13,7 @@ from rich.table import Table
 from api.database.graph import apply_graph_schema, create_driver
 from api.settings import Settings
 from seed.loader import LoadSummary, count_rows, load_seed
-from seed.problems import Problem, SeedValidationError
+from seed.problems import LoadRaced, Problem, SeedValidationError
 from seed.validate import SeedSet, read_seed, seed_files
 
 PROGRESS_THRESHOLD = 10_000  # rows; below this a bar only flickers
@@ -35,7 +34,7 @@ def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_r
         summary = asyncio.run(_load(settings, seed, prune))
     except SeedValidationError as error:  # a name the graph already gives another node
         return print_refusal(error, console)
-    except ConstraintError:
+    except LoadRaced:
         console.print(
             "[bold red]An API write took a name or fact id this load needs; nothing was written: run again.[/]"
         )

@@ -7,26 +7,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, LiteralString
-
-from neo4j import AsyncDriver, Query, RoutingControl
+from typing import Any
 
 from api.compile.plan import ObjectPlan
 from api.compile.respond import Shaper
-from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID, ChangeAction
+from api.database.graph import Driver
+from api.database.trail import read_trail_rows
+from schema.audit import ChangeAction
 
 log = logging.getLogger("strikegraph.live")
-
-# The head of the trail (the last number given) and the changes after `$after`, oldest first: a range seek
-# on the unique `seq` index. `$until` bounds a replay; the poller reads up to the head.
-READ_TRAIL: LiteralString = f"""
-    OPTIONAL MATCH (s:{CHANGE_SEQUENCE} {{id: $sequence}})
-    RETURN coalesce(s.last, 0) AS head, COLLECT {{
-        MATCH (c:{CHANGE}) WHERE c.seq > $after AND c.seq <= coalesce($until, 9223372036854775807)
-        RETURN c {{.seq, .id, at: toString(c.at), .actor, .action, .entityType, .entity, .nodes, .before, .after}}
-        ORDER BY c.seq LIMIT $limit
-    }} AS changes
-"""
 
 
 class MalformedChange(ValueError):
@@ -107,21 +96,15 @@ class TrailPage:
 
 
 async def read_trail(
-    driver: AsyncDriver, database: str, *, after: int, until: int | None, limit: int, timeout: float
+    driver: Driver, database: str, *, after: int, until: int | None, limit: int, timeout: float
 ) -> TrailPage:
-    """One read transaction with Neo4j's own timeout (the caller guards it on the client side too)."""
-    result = await driver.execute_query(
-        Query(READ_TRAIL, timeout=timeout, metadata={"app": "strikegraph", "reader": "change-feed"}),
-        parameters_={"sequence": SEQUENCE_ID, "after": after, "until": until, "limit": limit},
-        routing_=RoutingControl.READ,
-        database_=database,
-    )
-    record = result.records[0]
+    """The changes after `after`, each checked; raises ServiceUnavailable when the trail cannot be read."""
+    read = await read_trail_rows(driver, database, after=after, until=until, limit=limit, timeout=timeout)
     changes, last_seq = [], None
-    for row in record["changes"]:
+    for row in read.rows:
         last_seq = row.get("seq") if isinstance(row.get("seq"), int) else last_seq
         try:
             changes.append(ChangeEvent.from_record(row))
         except MalformedChange as error:
             log.error("skipping a change subscribers cannot be sent: %s", error)
-    return TrailPage(head=int(record["head"]), changes=changes, last_seq=last_seq)
+    return TrailPage(head=read.head, changes=changes, last_seq=last_seq)

@@ -17,15 +17,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from neo4j import AsyncDriver
-from neo4j.exceptions import DriverError, Neo4jError
-
+from api.database.graph import TIMEOUT_GRACE_SECONDS, Driver
 from api.errors import ServiceUnavailable, UserFacingError
 from api.live.events import ChangeEvent, TrailPage, read_trail
 
 log = logging.getLogger("strikegraph.live")
 
-GRACE_SECONDS = 0.5  # the client-side guard waits this much longer than Neo4j's own timeout
 MAX_BACKOFF_SECONDS = 5.0
 
 
@@ -114,7 +111,7 @@ class Subscriber:
 class ChangeFeed:
     """Made once in the app's lifespan; the poller runs only while there are subscribers."""
 
-    def __init__(self, driver: AsyncDriver, database: str, limits: FeedLimits) -> None:
+    def __init__(self, driver: Driver, database: str, limits: FeedLimits) -> None:
         self.driver = driver
         self.database = database
         self.limits = limits
@@ -164,7 +161,7 @@ class ChangeFeed:
         if poller is not None:
             poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(poller, timeout=self.limits.read_timeout + GRACE_SECONDS)
+                await asyncio.wait_for(poller, timeout=self.limits.read_timeout + TIMEOUT_GRACE_SECONDS)
 
     async def _start(self) -> int:
         """The head subscribers start from; the first subscriber reads it and starts the poller."""
@@ -194,21 +191,10 @@ class ChangeFeed:
         return page.changes
 
     async def _read(self, *, after: int, until: int | None, limit: int | None = None) -> TrailPage:
-        try:
-            return await asyncio.wait_for(
-                read_trail(
-                    self.driver,
-                    self.database,
-                    after=after,
-                    until=until,
-                    limit=limit or self.limits.batch,
-                    timeout=self.limits.read_timeout,
-                ),
-                self.limits.read_timeout + GRACE_SECONDS,
-            )
-        except (TimeoutError, Neo4jError, DriverError, OSError) as error:
-            unavailable = "the change feed cannot read the audit trail right now: try again shortly"
-            raise ServiceUnavailable(unavailable) from error
+        """Raises ServiceUnavailable when the trail cannot be read in time (api/database/trail.py)."""
+        limit = limit or self.limits.batch
+        timeout = self.limits.read_timeout
+        return await read_trail(self.driver, self.database, after=after, until=until, limit=limit, timeout=timeout)
 
     async def _poll(self) -> None:
         failures = 0
