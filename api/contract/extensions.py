@@ -1,208 +1,97 @@
-"""Schema extensions, one job each: cached documents, the compiled path, error codes, read access, a
-context per WebSocket operation, the request's write transaction, and what the response's `extensions`
-report."""
+"""Schema extensions, one job each, for what goes through Strawberry's own execution (introspection,
+mutations, subscriptions, batches, WebSocket queries): cached documents, the compiled path, error codes, read
+access, a context per WebSocket operation, the request's write transaction, and what the response's
+`extensions` report. Each calls the same steps as the HTTP view's one function (api/contract/answering.py)."""
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from graphql import (
-    DocumentNode,
-    GraphQLError,
-    GraphQLSchema,
-    GraphQLSyntaxError,
-    OperationType,
-    get_operation_ast,
-    parse,
-    validate,
-)
+from graphql import DocumentNode, GraphQLError, OperationType, get_operation_ast
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
-from api.auth import Role, require_role
-from api.compile.execute import (
-    ByteBudgetCache,
-    OperationCompiler,
-    OperationSource,
-    QueryTooComplex,
-    VariableErrors,
-    plan_key,
-)
-from api.compile.planner import NotCompilable
-from api.contract.new_documents import NewDocuments
+from api.compile.execute import OperationSource, QueryTooComplex, VariableErrors
+from api.contract.answering import Answering, client_of, read_refusal, refused, refused_variables, response_facts
 from api.database.audit import sequence_changes
 from api.errors import UserFacingError
 
 log = logging.getLogger("strikegraph.graphql")
-_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
-
-MAX_CACHED_QUERY = 64 << 10  # characters; larger documents are parsed each time, never kept
-# What a cached document really holds (tracemalloc, bench/memory.py): its AST takes 88-147 bytes per character
-# of its text plus about 3 KB; an estimate below that let the caches grow past their budgets (issue 25, item 9).
-AST_BYTES_PER_CHARACTER = 100
-AST_FIXED_BYTES = 4096
 
 
 class DocumentCache(SchemaExtension):
-    """Parsing and validating the same documents again is the biggest fixed cost per request, so both are
-    cached, in one LRU cache bounded in bytes (documents of a large query text are never kept). A document
-    the cache has not seen is parsed and validated on the new-documents lane (api/contract/new_documents.py), off
-    the event loop, charged to the client that sent it."""
+    """The document, parsed and validated (cached; a new one on the new-documents lane): `Answering.document`."""
 
-    def __init__(
-        self, *, schema: GraphQLSchema, cache: ByteBudgetCache, lane: NewDocuments, suggestions: bool = True
-    ) -> None:
-        self.schema = schema
-        self.cache = cache
-        self.lane = lane
-        self.suggestions = suggestions
-        self._validated: list[GraphQLError] | None = None  # this request's, when too large to keep
+    def __init__(self, *, answering: Answering) -> None:
+        self.answering = answering
+        self._errors: list[GraphQLError] | None = None
 
     async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
-        query = context.query
-        if not query:  # Strawberry reports the missing query
-            yield
-            return
-        document = self.cache.get(("document", query))
-        if document is None:
-            try:
-                document, validated = await self.lane.run(
-                    client_of(context.context), ("document", query), self._prepare, admitted=True
-                )  # refused by the view, before anything ran, when over the client's budget
+        if context.query:  # else Strawberry reports the missing query
+            try:  # the view admitted the client (or refused it) before anything ran
+                document, self._errors = await self.answering.document(context.query, client_of(context.context))
+                context.graphql_document = document
             except GraphQLError:
-                yield  # Strawberry parses it again and reports the error as its own (over WebSocket too)
-                return
-            self._validated = validated
-            if len(query) <= MAX_CACHED_QUERY:
-                self.cache.put(("document", query), document, len(query) * AST_BYTES_PER_CHARACTER + AST_FIXED_BYTES)
-                self._remember(query, validated)
-        context.graphql_document = document
+                pass  # Strawberry parses it again and reports the error as its own (over WebSocket too)
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        errors = self._validated if self._validated is not None else self.cache.get(("validation", context.query))
-        if errors is None:  # the document was cached, its validation since pushed out: validated again here
-            assert context.graphql_document is not None
-            errors = self._validate(context.graphql_document)
-            self._remember(context.query or "", errors)
-        context.pre_execution_errors = errors
+        document: DocumentNode | None = context.graphql_document
+        if document is not None:
+            errors = self._errors
+            context.pre_execution_errors = errors if errors is not None else self.answering.validate(document)
         yield
-
-    def _prepare(self) -> tuple[DocumentNode, list[GraphQLError]]:
-        """Runs on the lane: parse, then validate with this request's rules."""
-        context = self.execution_context
-        document = parse(context.query or "", **context.parse_options)
-        return document, self._validate(document)
-
-    def _validate(self, document: DocumentNode) -> list[GraphQLError]:
-        context = self.execution_context
-        return validate(self.schema, document, context.validation_rules, hide_suggestions=not self.suggestions)
-
-    def _remember(self, query: str, errors: list[GraphQLError]) -> None:
-        if len(query) <= MAX_CACHED_QUERY:
-            self.cache.put(("validation", query), errors, len(query) * 2 + 512 * (len(errors) + 1))
-
-
-def client_of(context: Any) -> str:
-    """Whose budget a request's new work is charged to: the peer address (behind a proxy, uvicorn's
-    `--forwarded-allow-ips` makes it the client's)."""
-    request = getattr(context, "request", None)
-    client = getattr(request, "client", None)
-    return str(client.host) if client is not None else "-"
 
 
 class CompiledExecution(SchemaExtension):
-    """Queries take the compiled path: planned (cached), one Cypher statement, its result shaped into `data`;
-    graphql-core's per-field execution is skipped by setting the result before it runs. Operations the
-    compiler does not take (introspection, mutations) run through graphql-core, whose resolvers plan their
-    fields through the same planner (`context.operation`)."""
+    """Queries take the compiled path (`Answering.compiled_query`); graphql-core's per-field execution is
+    skipped by setting the result before it runs. Operations the compiler does not take (introspection,
+    mutations) run through graphql-core, whose resolvers plan their fields through the same planner
+    (`context.operation`), held to the same limits."""
 
-    def __init__(self, *, compiler: OperationCompiler, lane: NewDocuments, enabled: bool = True) -> None:
-        self.compiler = compiler
-        self.lane = lane
-        self.enabled = enabled
+    def __init__(self, *, answering: Answering) -> None:
+        self.answering = answering
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
         context = execution.context
         document = execution.graphql_document
-        if execution.result is not None or document is None:
-            yield
+        operation = get_operation_ast(document, execution.operation_name) if document is not None else None
+        if execution.result is not None or document is None or operation is None:
+            yield  # refused already, or graphql-core reports what is missing
             return
-        operation = get_operation_ast(document, execution.operation_name)
-        if operation is None:
-            yield  # graphql-core reports the unknown operation
-            return
-        # Mutations run through graphql-core (their payloads are planned reads); so does everything when off.
-        compiled = operation.operation is OperationType.QUERY and self.enabled
-        if operation.operation is not OperationType.QUERY:
-            context.execution = operation.operation.value  # "mutation" or "subscription": graphql-core runs it
-        else:
-            context.execution = "compiled" if compiled else "fallback"
-        context.operation = OperationSource(self.compiler, document, operation, execution.variables)
+        query = operation.operation is OperationType.QUERY
+        # "mutation" or "subscription": graphql-core runs it; a query the compiler does not take: "fallback".
+        context.execution = "fallback" if query else operation.operation.value
+        context.operation = OperationSource(self.answering.compiler, document, operation, execution.variables)
         if operation.operation is OperationType.SUBSCRIPTION:
             yield  # graphql-core checks the variables before the stream starts
             return
-        try:
-            if compiled:
-                await self._compiled(execution.query or "", document)
-            else:
-                context.operation.check_variables()  # bad variables fail before any field runs
-            if context.execution != "compiled" and execution.result is None:
-                context.operation.check_limits()  # graphql-core's execution is held to the same limits
-        except VariableErrors as error:
-            for variable_error in error.errors:
-                variable_error.extensions = {**(variable_error.extensions or {}), "code": "BAD_USER_INPUT"}
-            execution.result = GraphQLExecutionResult(data=None, errors=error.errors)
-        except QueryTooComplex as error:
-            refused = GraphQLError(str(error), original_error=error)
-            execution.result = GraphQLExecutionResult(data=None, errors=[refused])
+        if query and self.answering.compiled:
+            execution.result = await self.answering.compiled_query(
+                context, execution.query or "", document, execution.operation_name, execution.variables
+            )
+        if execution.result is None:  # graphql-core executes it, every root field planned first
+            try:
+                context.operation.check_variables()
+                context.operation.check_limits()
+            except VariableErrors as error:
+                execution.result = refused_variables(error)
+            except QueryTooComplex as error:
+                execution.result = refused(error)
         yield
-
-    async def _compiled(self, query: str, document: Any) -> None:
-        execution = self.execution_context
-        context = execution.context
-        name, variables = execution.operation_name, execution.variables
-        try:
-            compiled = self.compiler.cached(query, name, variables)
-            if compiled is None:  # planned on the new-documents lane, off the event loop
-                prepared = await self.lane.run(
-                    client_of(context),
-                    ("plan", *plan_key(query, name, variables)),
-                    lambda: self.compiler.prepare(document, name, variables),
-                    admitted=context.admitted,
-                )  # a known document's new plan (new variables) is admitted here
-                compiled = self.compiler.remember(query, name, variables, prepared)
-        except NotCompilable:
-            context.execution = "fallback"
-            return
-        except UserFacingError as error:
-            execution.result = GraphQLExecutionResult(
-                data=None, errors=[GraphQLError(str(error), original_error=error)]
-            )
-            return
-        context.execution = "compiled"
-        context.cost = compiled.plan.cost
-        try:
-            execution.result = await self.compiler.run(context.graph, compiled)
-        except Exception as error:  # masked by ErrorCodes, at no path
-            execution.result = GraphQLExecutionResult(
-                data=None, errors=[GraphQLError(str(error), original_error=error)]
-            )
 
 
 class ErrorCodes(SchemaExtension):
-    """Every error leaves with `extensions.code`; unexpected errors are masked and logged with the request
-    id; suggestions ("Did you mean ...?") only when allowed (Strawberry's flag covers fields, this the rest)."""
+    """Every error leaves with `extensions.code` (`Answering.coded`)."""
 
-    def __init__(self, *, suggestions: bool = True) -> None:
-        self.suggestions = suggestions
+    def __init__(self, *, answering: Answering) -> None:
+        self.answering = answering
 
     def on_operation(self) -> Iterator[None]:
         self._streamed = False
@@ -220,49 +109,8 @@ class ErrorCodes(SchemaExtension):
     def _code(self, result: Any) -> None:
         errors = getattr(result, "errors", None)
         if result is not None and errors:
-            result.errors = [self._coded(error) for error in errors]
-
-    def _coded(self, error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        if isinstance(original, UserFacingError):
-            return _copy(error, str(original), {"code": original.code, **original.extensions})
-        code = request_error_code(error)
-        if code is not None:
-            message = error.message if self.suggestions else _SUGGESTION.sub("", error.message)
-            return _copy(error, message, {**(error.extensions or {}), "code": code})
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", "-")
-        log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
-        return _copy(error, "Internal server error", {"code": "INTERNAL", "requestId": request_id})
-
-
-def request_error_code(error: GraphQLError) -> str | None:
-    """The code of an error the request itself caused or may see as it is (bad input, validation, keys,
-    a conflict, Neo4j away), or None for an unexpected one, which leaves masked as INTERNAL."""
-    original = error.original_error
-    if isinstance(original, UserFacingError):
-        return original.code
-    code = (error.extensions or {}).get("code")
-    if code or original is None or isinstance(original, GraphQLError | ValueError):
-        # Parsing, validation and variables: the request itself is at fault.
-        return str(code) if code else _code_for(error, error.message)
-    return None
-
-
-_BAD_ARGUMENT = re.compile(r"Expected value of type|Expected type|does not exist in '\w+' enum|argument|Variable")
-
-
-def _code_for(error: GraphQLError, message: str) -> str:
-    if isinstance(error, GraphQLSyntaxError):
-        return "GRAPHQL_PARSE_FAILED"
-    return "BAD_USER_INPUT" if _BAD_ARGUMENT.search(message) else "GRAPHQL_VALIDATION_FAILED"
-
-
-def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
-    return GraphQLError(
-        message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
-        original_error=None, extensions=extensions,
-    )  # fmt: skip
+            request_id = getattr(self.execution_context.context, "request_id", "-")
+            result.errors = [self.answering.coded(error, request_id) for error in errors]
 
 
 class WriteTransaction(SchemaExtension):
@@ -322,38 +170,25 @@ class WebSocketOperations(SchemaExtension):
 
 
 class ReadAccess(SchemaExtension):
-    """With `require_key_for_reads`, queries and subscriptions need a valid key too (any role)."""
+    """With `require_key_for_reads`, queries and subscriptions need a valid key too (`read_refusal`)."""
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
-        context = execution.context
-        reading = execution.operation_type != StrawberryOperationType.MUTATION
-        if context.settings.require_key_for_reads and reading:
-            try:
-                require_role(context.caller, Role.READER)
-            except UserFacingError as error:
-                if execution.operation_type == StrawberryOperationType.SUBSCRIPTION:
-                    raise  # a stream ignores a preset result; Strawberry sends what on_execute raises
-                execution.result = GraphQLExecutionResult(
-                    data=None, errors=[GraphQLError(str(error), extensions={"code": error.code})]
-                )
+        refusal = None
+        if execution.operation_type != StrawberryOperationType.MUTATION:
+            refusal = read_refusal(execution.context)
+        if refusal is not None:
+            if execution.operation_type == StrawberryOperationType.SUBSCRIPTION:
+                raise refusal  # a stream ignores a preset result; Strawberry sends what on_execute raises
+            execution.result = GraphQLExecutionResult(
+                data=None, errors=[GraphQLError(str(refusal), extensions={"code": refusal.code})]
+            )
         yield
 
 
 class ResponseFacts(SchemaExtension):
-    """Reports in the response's `extensions` how many Cypher statements the request sent, whether it took
-    the compiled path or graphql-core's execution (`fallback`), the planned cost, and any warnings."""
+    """The response's `extensions` (`response_facts`)."""
 
     def get_results(self) -> dict[str, Any]:
         context = self.execution_context.context
-        graph = getattr(context, "graph", None)
-        if graph is None:
-            return {}
-        facts: dict[str, Any] = {"cypherStatements": graph.statements}
-        if getattr(context, "execution", None):
-            facts["execution"] = context.execution
-        if getattr(context, "cost", None) is not None:
-            facts["cost"] = context.cost
-        if getattr(context, "warnings", None):
-            facts["warnings"] = context.warnings
-        return facts
+        return response_facts(context) if getattr(context, "graph", None) is not None else {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, specified_rules
 from graphql.validation import ASTValidationRule
-from strawberry.extensions import AddValidationRules, DisableIntrospection, MaxTokensLimiter
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
@@ -15,6 +15,7 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
 
 from api.compile.execute import ByteBudgetCache, OperationCompiler, planning_schema
+from api.contract.answering import Answering, request_error_code
 from api.contract.extensions import (
     CompiledExecution,
     DocumentCache,
@@ -23,7 +24,6 @@ from api.contract.extensions import (
     ResponseFacts,
     WebSocketOperations,
     WriteTransaction,
-    request_error_code,
 )
 from api.contract.mutations import Mutation
 from api.contract.new_documents import NewDocuments
@@ -44,15 +44,21 @@ class StrikegraphSchema(strawberry.Schema):
     """Strawberry's schema, logging errors by whose fault they are: Strawberry logs every error at ERROR
     with its traceback, so a fuzzer's bad input filled the log. A client's error is one INFO line with
     its code; an unexpected error is logged at ERROR, with its traceback and the request id, by the
-    ErrorCodes extension, which masks it."""
+    ErrorCodes extension, which masks it. `answering` holds the steps every operation is answered with."""
+
+    answering: Answering
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        request_id = getattr(getattr(execution_context, "context", None), "request_id", "-")
-        for error in errors:
-            code = request_error_code(error)
-            if code is not None:
-                level = logging.WARNING if code in OPERATIONAL_CODES else logging.INFO
-                log.log(level, "request %s: %s: %s", request_id, code, error.message[:300])
+        log_errors(errors, getattr(getattr(execution_context, "context", None), "request_id", "-"))
+
+
+def log_errors(errors: list[GraphQLError], request_id: str) -> None:
+    """A client's error is one INFO line with its code (a WARNING when the service is at fault for now)."""
+    for error in errors:
+        code = request_error_code(error)
+        if code is not None:
+            level = logging.WARNING if code in OPERATIONAL_CODES else logging.INFO
+            log.log(level, "request %s: %s: %s", request_id, code, error.message[:300])
 
 
 class OneCamelCase(NameConverter):
@@ -72,26 +78,22 @@ def new_documents(settings: Settings) -> NewDocuments:
     )
 
 
-def build_schema(settings: Settings, lane: NewDocuments | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings, lane: NewDocuments | None = None) -> StrikegraphSchema:
     """The schema; new documents are prepared on `lane` (the view's, which admits them first)."""
-    # The limit rules are built once: cached validation results are only right for the same rules.
-    limits: list[type[ASTValidationRule]] = [
-        depth_rule(settings.max_query_depth, None, None),
-        aliases_rule(settings.max_aliases),
-    ]
+    # The rules are fixed here, once: a cached validation is only right for the same rules.
     development = settings.environment == "development"
     introspection = settings.introspection if settings.introspection is not None else development
-    prepared_on = lane or new_documents(settings)
-    compiler: OperationCompiler | None = None
+    rules: tuple[type[ASTValidationRule], ...] = (
+        *specified_rules,
+        depth_rule(settings.max_query_depth, None, None),
+        aliases_rule(settings.max_aliases),
+        *(() if introspection else (NoSchemaIntrospectionCustomRule,)),
+    )
+    answering: Answering | None = None
 
-    def document_cache() -> DocumentCache:
-        assert compiler is not None
-        documents = prepared_on.documents
-        return DocumentCache(schema=compiler.schema, cache=documents, lane=prepared_on, suggestions=development)
-
-    def compiled_execution() -> CompiledExecution:
-        assert compiler is not None
-        return CompiledExecution(compiler=compiler, lane=prepared_on, enabled=settings.compiled_execution)
+    def steps() -> Answering:
+        assert answering is not None, "made below, before the first request"
+        return answering
 
     schema = StrikegraphSchema(
         query=Query,
@@ -106,13 +108,11 @@ def build_schema(settings: Settings, lane: NewDocuments | None = None) -> strawb
         ),
         extensions=[
             WebSocketOperations,  # first: every other extension sees the operation's own context
-            document_cache,
-            lambda: AddValidationRules(limits),
-            *([] if introspection else [DisableIntrospection]),
-            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: DocumentCache(answering=steps()),  # with the rules above
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),  # for what Strawberry parses again
             ReadAccess,
-            compiled_execution,
-            lambda: ErrorCodes(suggestions=development),
+            lambda: CompiledExecution(answering=steps()),
+            lambda: ErrorCodes(answering=steps()),
             WriteTransaction,
             ResponseFacts,
         ],
@@ -124,6 +124,9 @@ def build_schema(settings: Settings, lane: NewDocuments | None = None) -> strawb
         max_subqueries=settings.max_subqueries,
         max_cypher_bytes=settings.max_cypher_bytes,
         plans=ByteBudgetCache(settings.plan_cache_bytes),
+    )
+    answering = schema.answering = Answering(
+        compiler, lane or new_documents(settings), rules, settings.max_tokens, development, settings.compiled_execution
     )
     return schema
 

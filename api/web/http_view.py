@@ -13,10 +13,10 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import graphql
 import orjson
@@ -35,9 +35,9 @@ from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth import KeyRing
+from api.contract.answering import client_of, read_refusal, response_facts
 from api.contract.context import Context
-from api.contract.extensions import client_of
-from api.contract.graphql_schema import build_schema, new_documents
+from api.contract.graphql_schema import build_schema, log_errors, new_documents
 from api.contract.new_documents import RateLimited
 from api.database.graph import Driver, RequestGraph
 from api.settings import Settings
@@ -48,6 +48,7 @@ from api.web.persisted_queries import AllowList, PersistedQueries, PersistedQuer
 from api.web.websocket import GraphQLWebSocket, connection_caller, connection_key, origin_allowed
 
 log = logging.getLogger("strikegraph")
+T = TypeVar("T")
 
 # Request errors (no execution happened) map to these statuses under application/graphql-response+json.
 _REQUEST_ERROR_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403}
@@ -81,8 +82,9 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
 
     def __init__(self, settings: Settings) -> None:
         self.new_documents = new_documents(settings)
+        schema = build_schema(settings, self.new_documents)
         super().__init__(
-            build_schema(settings, self.new_documents),
+            schema,
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=settings.websocket_init_timeout_seconds),
@@ -97,6 +99,65 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         )
         store = PersistedQueryStore(settings.persisted_queries_max_entries, settings.persisted_queries_max_bytes)
         self.persisted = PersistedQueries(store, allow_list)
+        self.answering = schema.answering
+
+    async def answer(self, request: Request) -> Response:
+        """One GraphQL request over HTTP, top to bottom. A query the compiler takes is answered here, step
+        by step; the rest (the GraphiQL page, batches, mutations, introspection, other methods, or everything
+        with the compiled path off) by Strawberry's view (`run`), whose hooks below take the same steps."""
+        adapter = self.request_adapter_class(request)
+        if (
+            not self.answering.compiled
+            or request.method not in ("GET", "POST")
+            or self.should_render_graphql_ide(adapter)
+        ):
+            return await self.run(request)
+        sub_response = await self.get_sub_response(request)  # the media type the client accepts (406: none)
+        body = await self.parse_http_body(adapter)  # a strict body (400, 415); a persisted query's document
+        if isinstance(body, list) or not body.query:
+            return await self.run(request)  # a batch: each of its operations with a view of its own
+        context = await self.get_context(request, sub_response)
+        result = await self.query(context, body.query, body.operation_name, body.variables)
+        if result is None:
+            return await self.run(request)  # not a query the compiler takes: graphql-core executes it
+        return self.create_response(await self.process_result(request, result), sub_response)
+
+    async def query(
+        self, context: Context, query: str, name: str | None, variables: dict[str, Any] | None
+    ) -> ExecutionResult | None:
+        """A query by the compiled path, or None when it is not one the compiler takes."""
+        answering = self.answering
+        try:
+            self._admit(context, query)  # a document new to the server is charged to the client (429)
+            document, errors = await answering.document(query, client_of(context))  # parsed, validated: cached
+        except (RateLimited, graphql.GraphQLError) as error:
+            return self._finished(context, graphql.ExecutionResult(None, [_as_graphql_error(error)]))
+        if errors:
+            return self._finished(context, graphql.ExecutionResult(None, errors))
+        operation = graphql.get_operation_ast(document, name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return None  # mutations and subscriptions; an unknown operation is reported by Strawberry
+        refusal = read_refusal(context)  # reads may need a key
+        if refusal is not None:
+            return self._finished(context, graphql.ExecutionResult(None, [_as_graphql_error(refusal)]))
+        # Planned (cached), bounded, one Cypher statement in a read transaction, shaped; run again on a
+        # failure a retry can cure.
+        result = await self._retried(
+            context, lambda: answering.compiled_query(context, query, document, name, variables)
+        )
+        return None if result is None else self._finished(context, result)
+
+    def _admit(self, context: Context, query: str) -> None:
+        if not self.new_documents.known(query):
+            self.new_documents.admit(client_of(context))
+            context.admitted = True
+
+    def _finished(self, context: Context, result: graphql.ExecutionResult) -> ExecutionResult:
+        """The result as it leaves: every error coded (unexpected ones masked), logged by whose fault it is,
+        and what the response's `extensions` report."""
+        errors = [self.answering.coded(error, context.request_id) for error in result.errors or ()]
+        log_errors(errors, context.request_id)
+        return ExecutionResult(data=result.data, errors=errors or None, extensions=response_facts(context))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -104,7 +165,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         try:
-            response = await self.run(request)
+            response = await self.answer(request)
         except ClientDisconnect:
             return  # gone before its body was read (or closed by the body deadline): nobody to answer
         except RequestRefused as refused:
@@ -191,19 +252,27 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         """Run the operation; when its write transaction failed for a reason a retry can cure (a
         deadlock, a leader switch, a dropped connection), run the whole operation again in a new
         transaction, within the settings' retry budget. Nothing of a failed attempt was committed."""
-        if request_data.query and not self.new_documents.known(request_data.query):
-            try:  # a document the server has not seen is charged to the client (api/contract/new_documents.py)
-                self.new_documents.admit(client_of(context))
-                context.admitted = True
+        if request_data.query:
+            try:
+                self._admit(context, request_data.query)
             except RateLimited as refused:
-                error = graphql.GraphQLError(str(refused), extensions={"code": refused.code, **refused.extensions})
-                return ExecutionResult(data=None, errors=[error])
+                return self._finished(context, graphql.ExecutionResult(None, [_as_graphql_error(refused)]))
+
+        async def attempt() -> ExecutionResult:
+            return await super(StrikegraphGraphQL, self).execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+
+        return await self._retried(context, attempt)
+
+    async def _retried(self, context: Context, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Runs the attempt; when its transaction failed for a reason a retry can cure (a deadlock, a leader
+        switch, a dropped connection), runs it again with a new view of Neo4j, within the settings' retry
+        budget. Nothing of a failed attempt was committed."""
         started = time.monotonic()
         delays = _backoff()
         while True:
-            result = await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
-            )
+            result = await attempt()
             reason = context.graph.retry
             if reason is None:
                 return result
@@ -325,6 +394,10 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         else:
             headers["Cache-Control"] = self.settings.get_cache_control
         return headers
+
+
+def _as_graphql_error(error: Exception) -> graphql.GraphQLError:
+    return error if isinstance(error, graphql.GraphQLError) else graphql.GraphQLError(str(error), original_error=error)
 
 
 def _ensure_code(error: dict[str, Any]) -> str:
