@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
+from api.compile.root_fields import LOOKUPS
 from api.settings import Settings
+from api.web import explorer
+from schema.model import NODE_KINDS, Label
 from tests.http_apps import app_client
 
 
@@ -24,6 +28,31 @@ async def test_the_explorer_page_loads_every_asset_from_the_service(client: http
     module = await client.get("/explore/assets/explore.js")
     assert module.headers["content-type"].startswith("text/javascript")  # browsers run modules only so
     assert "import" in module.text and "/graphql" in (await client.get("/explore/assets/graphql.js")).text
+
+
+async def test_the_explorer_lists_the_models_kinds_and_looks_each_up(client: httpx.AsyncClient) -> None:
+    """The legend and the slug lookups come from the model: a new kind of node reaches the explorer with no
+    edit to its scripts (only a colour and shape in api/web/explorer.py, which start-up insists on)."""
+    served = await client.get("/explore/model.json")
+    assert served.status_code == 200 and served.headers["content-type"] == "application/json"
+    kinds = served.json()["kinds"]
+    assert [kind["type"] for kind in kinds] == [kind.type_name for kind in NODE_KINDS]
+    assert {kind["lookup"] for kind in kinds} == set(LOOKUPS)
+    assert len({(kind["color"], kind["shape"]) for kind in kinds}) == len(kinds)  # each drawn its own way
+    for name in ("graphql.js", "panel.js", "explore.js"):
+        script = (await client.get(f"/explore/assets/{name}")).text
+        for kind in kinds:  # no kind listed by hand: no colour, no lookup field by name
+            assert kind["color"] not in script and f'"{kind["lookup"]}"' not in script, (name, kind["type"])
+
+
+def test_a_kind_without_a_style_stops_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    explorer.explorer_model.cache_clear()
+    monkeypatch.delitem(explorer.STYLES, Label.FIGURE)
+    try:
+        with pytest.raises(RuntimeError, match=r"STYLES has no colour and shape for \['Figure'\]"):
+            explorer.explorer_routes()
+    finally:
+        explorer.explorer_model.cache_clear()
 
 
 async def test_only_the_listed_assets_are_served(client: httpx.AsyncClient) -> None:

@@ -7,16 +7,52 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+
+from api.compile.root_fields import LOOKUPS
+from schema.model import NODE_KINDS, Label
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "explore"
 ASSETS_PATH = "/explore/assets"
 # What the browser may fetch: the vendored build, our module and styles, the licence (not the npm pins).
 ASSET_FILES = frozenset(
-    {"cytoscape.min.js", "LICENSE.cytoscape", "explore.js", "graphql.js", "panel.js", "explore.css"}
+    {"cytoscape.min.js", "LICENSE.cytoscape", "explore.js", "graphql.js", "model.js", "panel.js", "explore.css"}
 )
+MODEL_PATH = "/explore/model.json"
+
+# How each kind of node is drawn: the one thing about a kind the model does not say. The kinds, their names
+# and how to look each up come from the model (`explorer_model`); a kind without a style here stops start-up.
+STYLES: dict[Label, tuple[str, str]] = {
+    Label.ORGANIZATION: ("#2563eb", "round-rectangle"),
+    Label.PERSON: ("#d97706", "ellipse"),
+    Label.STRIKE: ("#dc2626", "diamond"),
+    Label.AGREEMENT: ("#16a34a", "hexagon"),
+    Label.NEGOTIATION: ("#7c3aed", "round-triangle"),
+    Label.ISSUE: ("#0891b2", "round-tag"),
+    Label.SOURCE: ("#6b7280", "rectangle"),
+    Label.PLACE: ("#65a30d", "vee"),
+    Label.SITE: ("#ca8a04", "barrel"),
+    Label.INDUSTRY: ("#9333ea", "octagon"),
+    Label.FIGURE: ("#0f766e", "star"),
+}
+
+
+@cache
+def explorer_model() -> bytes:
+    """Every kind of node as the explorer draws and looks it up, in the model's order (its legend's)."""
+    unstyled = [kind.type_name for kind in NODE_KINDS if kind.label not in STYLES]
+    if unstyled:
+        raise RuntimeError(f"api/web/explorer.py: STYLES has no colour and shape for {unstyled}")
+    lookup = {kind.label: field for field, kind in LOOKUPS.items()}
+    kinds = [
+        {"type": kind.type_name, "lookup": lookup[kind.label], "called": kind.called,
+         "color": STYLES[kind.label][0], "shape": STYLES[kind.label][1]}
+        for kind in NODE_KINDS
+    ]  # fmt: skip
+    return orjson.dumps({"kinds": kinds})
 
 
 @cache
@@ -36,8 +72,14 @@ async def _asset(request: Request) -> Response:
     return FileResponse(ASSETS_DIR / name, headers={"Cache-Control": "no-cache"})
 
 
+async def _model(request: Request) -> Response:
+    return Response(explorer_model(), media_type="application/json", headers={"Cache-Control": "no-cache"})
+
+
 def explorer_routes() -> list[Route]:
+    explorer_model()  # a kind without a style fails here, at start-up
     return [
         Route("/explore", _page, methods=["GET", "HEAD"]),
+        Route(MODEL_PATH, _model, methods=["GET", "HEAD"]),
         Route(ASSETS_PATH + "/{name}", _asset, methods=["GET", "HEAD"]),
     ]

@@ -2,7 +2,8 @@
 // paths, the dates and citations of every fact, and live updates. It talks only to the public GraphQL API
 // (./graphql.js), as any front-end would; Cytoscape.js draws.
 import { LiveChanges, NEIGHBOURHOOD, PATH, RESOLVE, SEARCH, STRIKES, query } from "./graphql.js";
-import { KINDS, changeEntry, drawnLists, factDetails, legend, nodeDetails, searchResults } from "./panel.js";
+import { KINDS } from "./model.js";
+import { changeEntry, drawnLists, factDetails, legend, nodeDetails, searchResults } from "./panel.js";
 
 const STRIKE_FACTS = new Set(["Strike", "WAGES", "CALLED", "AUTHORIZED", "AGAINST"]);
 const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;

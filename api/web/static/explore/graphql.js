@@ -1,12 +1,10 @@
 // The explorer's two ways to reach strikegraph, both public: GraphQL over HTTP (POST /graphql), and the
 // `changes` subscription over WebSocket with the graphql-transport-ws protocol, resumed after a drop.
+import { LOOKUPS } from "./model.js";
 
 // What the explorer asks. A neighbourhood is read by global id (`node(id:)`): one query text for every
 // kind of node, so one plan. A slug alone (a deep link) is first resolved to its global id, one small
 // lookup per kind.
-const LOOKUPS = [
-  "organization", "person", "strike", "agreement", "negotiation", "issue", "source", "place", "site", "industry", "figure",
-];
 const SOURCE = "slug title publisher date url";
 const CITATIONS = `sources { quote paraphrase checked source { ${SOURCE} } via { ${SOURCE} } }`;
 const FACT = `factId type title role detail since until attestedOn on by vote scope note inferred current ${CITATIONS}`;

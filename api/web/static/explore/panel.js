@@ -1,19 +1,7 @@
 // The explorer's side panel, built with DOM calls only (never HTML from data): search results, a node's
 // or a fact's details with every citation, the drawn nodes and facts as buttons, the legend, the change log.
 
-export const KINDS = {
-  Organization: { color: "#2563eb", shape: "round-rectangle" },
-  Person: { color: "#d97706", shape: "ellipse" },
-  Strike: { color: "#dc2626", shape: "diamond" },
-  Agreement: { color: "#16a34a", shape: "hexagon" },
-  Negotiation: { color: "#7c3aed", shape: "round-triangle" },
-  Issue: { color: "#0891b2", shape: "round-tag" },
-  Source: { color: "#6b7280", shape: "rectangle" },
-  Place: { color: "#65a30d", shape: "vee" },
-  Site: { color: "#ca8a04", shape: "barrel" },
-  Industry: { color: "#9333ea", shape: "octagon" },
-  Figure: { color: "#0f766e", shape: "star" },
-};
+import { KINDS } from "./model.js";
 
 // A node: its kind and dates, description, note, the sources that attest it, and what to do with it.
 export function nodeDetails(node, actions) {
@@ -94,7 +82,7 @@ export function searchResults(hits, text, onPick) {
 }
 
 export function legend() {
-  return Object.keys(KINDS).map((kind) => h("li", {}, chip(kind), kind));
+  return Object.entries(KINDS).map(([kind, { called }]) => h("li", { title: called }, chip(kind), kind));
 }
 
 export function changeEntry(change, onShow) {
