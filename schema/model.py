@@ -414,11 +414,11 @@ class NodeKind:
 
 @dataclass(frozen=True)
 class FactKind:
-    """A relationship type: which labels it may join and what it means."""
+    """A relationship type: which labels it may join (from and to) and what it means."""
 
     name: str
-    sources: frozenset[Label]
-    targets: frozenset[Label]
+    from_labels: frozenset[Label]
+    to_labels: frozenset[Label]
     meaning: str
 
 
@@ -442,8 +442,8 @@ STRIKE, SITE, PLACE, FIGURE = Label.STRIKE, Label.SITE, Label.PLACE, Label.FIGUR
 Labels = set[Label] | frozenset[Label]
 
 
-def _fact(name: str, sources: Labels, targets: Labels, meaning: str) -> FactKind:
-    return FactKind(name, frozenset(sources), frozenset(targets), meaning)
+def _fact(name: str, from_labels: Labels, to_labels: Labels, meaning: str) -> FactKind:
+    return FactKind(name, frozenset(from_labels), frozenset(to_labels), meaning)
 
 
 # The closed set of fact types (the README's model table).

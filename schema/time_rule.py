@@ -6,7 +6,8 @@ the facts' `current` field.
 - A fact that belongs to an event (a strike's parties and sites, a deal's parties, the participants of talks)
   holds within the event's own life where it has no bound of its own: an undated `AGAINST` holds while its
   strike was on, not at any date. Else a fact of an organization holds within the life of that stage of it
-  (`founded` to `dissolved`): the AMPTP of 1982 represents no one in 1960.
+  (`founded` to `dissolved`): the AMPTP of 1982 represents no one in 1960; a fact between two organizations,
+  within both lives (a union affiliated with a federation dissolved in 2012 is affiliated with it no longer).
 - An event (`on`, `by`) holds from when it happened; `by` (no later than) from its last day.
 - Without `asOf`, a fact is current when it holds today; a relation with nothing current answers with its
   latest known facts instead, each `current: false` (the compiler, api/compile/render.py).
@@ -29,6 +30,23 @@ LIFE: dict[str, tuple[str, str]] = {
 }
 
 Life = tuple[str, str]  # (first day, last day) of the event a fact belongs to
+ORGANIZATION = "Organization"
+EVENTS = tuple(label for label in LIFE if label != ORGANIZATION)
+
+
+def later(a: str, b: str) -> str:
+    """The later of two days, either unknown (null): the other."""
+    return f"CASE WHEN {a} IS NULL OR {b} > {a} THEN {b} ELSE {a} END"
+
+
+def earlier(a: str, b: str) -> str:
+    """The earlier of two days, either unknown (null): the other."""
+    return f"CASE WHEN {a} IS NULL OR {b} < {a} THEN {b} ELSE {a} END"
+
+
+def both_lives(first: Life, second: Life) -> Life:
+    """The days within both lives: from the later start to the earlier end."""
+    return later(first[0], second[0]), earlier(first[1], second[1])
 
 
 def life_of(label: str, var: str) -> Life | None:
@@ -37,17 +55,28 @@ def life_of(label: str, var: str) -> Life | None:
     return None if bounds is None else (bounds[0].format(e=var), bounds[1].format(e=var))
 
 
-def life_of_either(*ends: str) -> Life:
-    """The life that bounds a fact between `ends` (node variables of any kind), found by their labels: an
-    event's before an organization's."""
+def life_of_either(start: str, end: str) -> Life:
+    """The life that bounds a fact between `start` and `end` (node variables of any kind), found by their
+    labels: an event's before the organizations'; both organizations' when it joins two."""
+    organizations = organizations_life(start, end)
 
     def bound(index: int) -> str:
-        cases = " ".join(
-            f"WHEN {e}:{label} THEN {bounds[index].format(e=e)}" for label, bounds in LIFE.items() for e in ends
-        )
-        return f"CASE {cases} END"
+        events = " ".join(f"WHEN {e}:{label} THEN {_life(label, e)[index]}" for label in EVENTS for e in (start, end))
+        both = f"WHEN {start}:{ORGANIZATION} AND {end}:{ORGANIZATION} THEN {organizations[index]}"
+        one = " ".join(f"WHEN {e}:{ORGANIZATION} THEN {_life(ORGANIZATION, e)[index]}" for e in (start, end))
+        return f"CASE {events} {both} {one} END"
 
     return bound(0), bound(1)
+
+
+def organizations_life(first: str, second: str) -> Life:
+    """The life that bounds a fact between two organizations: within both."""
+    return both_lives(_life(ORGANIZATION, first), _life(ORGANIZATION, second))
+
+
+def _life(label: str, var: str) -> Life:
+    first, last = LIFE[label]
+    return first.format(e=var), last.format(e=var)
 
 
 def span_held(rel: str, lo: str, hi: str, life: Life | None = None) -> str:

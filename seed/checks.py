@@ -288,7 +288,7 @@ class Checks:
         record can change that."""
         rel, start, end = fact
         rule = FACT_KIND_BY_TYPE[rel]
-        return self._end_fits(start, rule.sources) and self._end_fits(end, rule.targets)
+        return self._end_fits(start, rule.from_labels) and self._end_fits(end, rule.to_labels)
 
     def _end_fits(self, node_id: str, allowed: frozenset[Label]) -> bool:
         """A known node of an allowed kind, or an invalid entry (reported already) whose kind fits or is unknown."""
@@ -301,7 +301,7 @@ class Checks:
         rule = FACT_KIND_BY_TYPE[rel]
         labels = self.seed.labels
         problems: list[Problem] = []
-        for side, node_id, allowed in (("from", start, rule.sources), ("to", end, rule.targets)):
+        for side, node_id, allowed in (("from", start, rule.from_labels), ("to", end, rule.to_labels)):
             if self._end_fits(node_id, allowed):
                 continue
             label = labels.get(node_id) or self.seed.invalid_labels.get(node_id)
@@ -351,8 +351,8 @@ def _keyed_names(nodes: list[NodeRecord], ids: list[str]) -> list[tuple[str, str
 
 # Enum members are singletons, so their ids stand for them in set arithmetic over a chunk of facts (Python's
 # Enum.__hash__ would run once per fact). (start's kind, type) and (end's kind, type) pairs that are allowed:
-_ALLOWED_STARTS = {(id(label), id(rel)) for rel, rule in FACT_KIND_BY_TYPE.items() for label in rule.sources}
-_ALLOWED_ENDS = {(id(label), id(rel)) for rel, rule in FACT_KIND_BY_TYPE.items() for label in rule.targets}
+_ALLOWED_STARTS = {(id(label), id(rel)) for rel, rule in FACT_KIND_BY_TYPE.items() for label in rule.from_labels}
+_ALLOWED_ENDS = {(id(label), id(rel)) for rel, rule in FACT_KIND_BY_TYPE.items() for label in rule.to_labels}
 
 
 def _ends_allowed(labels: dict[str, Label], facts: list[FactBase]) -> bool:

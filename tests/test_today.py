@@ -102,3 +102,40 @@ async def test_an_organizations_facts_hold_within_the_life_of_its_stage(gql: Gra
     assert organization["founded"] == "1982"
     assert organization["in1960"] == []
     assert {"other": {"slug": "amptp-member-studios"}} in organization["in2023"]
+
+
+async def test_a_fact_between_two_organizations_holds_within_both_lives(gql: GraphQLClient) -> None:
+    """A guild, dissolved in 2012, affiliated with a federation that lives on, the affiliation itself undated:
+    affiliated in 2010, no longer in 2020, seen from either end (each end alone bounded it by one life, the
+    federation's, and so drew it in 2020); today it is the guild's latest known affiliation."""
+    created = await gql(
+        """mutation {
+          source: createNode(kind: SOURCE, input: {id: "federation-history", name: "A federation's history",
+                                                   sourceKind: REPORT, url: "https://example.org/federation"}) { slug }
+          federation: createNode(kind: ORGANIZATION, input: {id: "fictional-federation", name: "Fictional Federation",
+                 organizationKind: FEDERATION, founded: "1990", note: "Founded in 1990, as the history says.",
+                 cites: [{source: "federation-history"}]}) { slug }
+          guild: createNode(kind: ORGANIZATION, input: {id: "fictional-guild", name: "Fictional Guild",
+                 organizationKind: UNION, founded: "2000", dissolved: "2012-06-30",
+                 note: "Founded in 2000 and dissolved on 2012-06-30.", cites: [{source: "federation-history"}]}) { slug }
+          affiliation: assertFact(input: {type: AFFILIATED_WITH, from: "fictional-guild", to: "fictional-federation",
+                                          cites: [{source: "federation-history"}]}) { factId }
+        }""",
+        headers=bearer(Role.EDITOR),
+    )
+    assert "errors" not in created, created
+    data = await gql.data(
+        """{ guild: organization(id: "fictional-guild") {
+               in2010: affiliations(asOf: "2010") { slug }
+               in2020: affiliations(asOf: "2020") { slug }
+               today: relationships(types: [AFFILIATED_WITH]) { current other { slug } }
+             }
+             federation: organization(id: "fictional-federation") {
+               in2010: relationships(asOf: "2010", types: [AFFILIATED_WITH]) { other { slug } }
+               in2020: relationships(asOf: "2020", types: [AFFILIATED_WITH]) { other { slug } }
+             } }"""
+    )
+    guild, federation = data["guild"], data["federation"]
+    assert guild["in2010"] == [{"slug": "fictional-federation"}] and guild["in2020"] == []
+    assert guild["today"] == [{"current": False, "other": {"slug": "fictional-federation"}}]
+    assert federation["in2010"] == [{"other": {"slug": "fictional-guild"}}] and federation["in2020"] == []

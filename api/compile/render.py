@@ -31,12 +31,14 @@ from schema.model import (
 )
 from schema.time_rule import (
     LIFE,
+    ORGANIZATION,
     Life,
     current,
     happened_since,
     last_known,
     life_of,
     life_of_either,
+    organizations_life,
     point_held,
     span_held,
 )
@@ -383,8 +385,10 @@ def _relation(plan: FieldPlan) -> Relation:
 
 def _event_life(owner: str, relation: Relation, parent: str, other: str) -> Life | None:
     """The life that bounds a relation's facts (schema/time_rule.py): an event's at either end before an
-    organization's (the node's own, of type `owner`, or the other end's)."""
+    organization's (the node's own, of type `owner`, or the other end's); both when both are organizations."""
     other_label = relation.other_label.value if relation.other_label is not None else None
+    if owner == other_label == ORGANIZATION:
+        return organizations_life(parent, other)
     for label in LIFE:
         if other_label == label:
             return life_of(label, other)

@@ -257,7 +257,7 @@ async def assert_fact(graph: RequestGraph, caller: Caller, record: FactBase) -> 
     )
     labels = {row["id"]: Label(row["label"]) for row in ends}
     rule = FACT_KIND_BY_TYPE[record.type]
-    for end, slug, allowed in (("from", record.from_, rule.sources), ("to", record.to, rule.targets)):
+    for end, slug, allowed in (("from", record.from_, rule.from_labels), ("to", record.to, rule.to_labels)):
         if slug not in labels:
             raise BadUserInput(f"input.{end}: unknown id '{slug}'", field=f"input.{end}")
         if labels[slug] not in allowed:
