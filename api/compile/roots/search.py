@@ -14,6 +14,8 @@ from api.compile.respond import Path, Shaper
 from api.compile.roots.request import Planner, RootRequest
 from api.errors import BadUserInput
 from schema.graph_model import FULLTEXT_INDEX
+from schema.keys import NAME_KEY, name_key
+from schema.model import NODE_KINDS
 from schema.names import normalized_name
 
 MAX_SEARCH_TEXT = 200  # characters
@@ -43,8 +45,10 @@ def search(planner: Planner, request: RootRequest) -> RootPlan:
     query = " ".join(f"({term} OR {term}*)" for term in terms)
     labels = tuple(kind.value for kind in arguments.kinds or ())
     child = planner.object(request.named, request.nodes, first)
-    exact = normalized_name(text)  # a node named (or aliased) exactly this ranks first
-    args = (("query", query), ("labels", labels), ("first", first), ("exact", exact))
+    # A node named (or aliased) exactly this ranks first: its name keys, one per kind searched.
+    exact = normalized_name(text)
+    keys = tuple(name_key(kind.label.value, exact) for kind in NODE_KINDS if not labels or kind.label.value in labels)
+    args = (("query", query), ("labels", labels), ("first", first), ("keys", keys))
     return request.plan(SEARCH, None, child, args=args)
 
 
@@ -53,12 +57,15 @@ def _render(renderer: Renderer, root: RootPlan) -> str:
     labels = root.arg("labels")
     kinds = f"AND any(l IN labels(n) WHERE l IN {renderer.param(list(labels))})" if labels else ""
     projection = renderer.object(root.child, {"node": "n", "score": "score"})
-    query, exact = renderer.param(root.arg("query")), renderer.param(root.arg("exact"))
+    query, keys = renderer.param(root.arg("query")), renderer.param(list(root.arg("keys")))
+    first = renderer.param(root.arg("first"))
+    # The exact names through their keys' unique index, once, rather than each hit's list of names read and
+    # searched (a prefix search may score thousands of hits).
     return (
-        f"RETURN COLLECT {{ CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', {query}) "
-        f"YIELD node AS n, score WHERE true {kinds} "
-        f"RETURN {projection} ORDER BY coalesce({exact} IN n.nameKeys, false) DESC, "
-        f"score DESC, n.id LIMIT {renderer.param(root.arg('first'))} }}"
+        f"RETURN COLLECT {{ CALL () {{ OPTIONAL MATCH (k:{NAME_KEY}) WHERE k.key IN {keys} "
+        "RETURN collect(k.owner) AS exact } "
+        f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', {query}) YIELD node AS n, score WHERE true {kinds} "
+        f"RETURN {projection} ORDER BY n.id IN exact DESC, score DESC, n.id LIMIT {first} }}"
     )
 
 
@@ -67,4 +74,4 @@ def _shape(shaper: Shaper, root: RootPlan, raw: Any, path: Path) -> Any:
     return shaper.items(root.child, raw, path, True, "Query", root.name)
 
 
-SEARCH = RootRead("search", _render, _shape)
+SEARCH = RootRead("search", _render, _shape, subqueries=3)  # its CALL, the exact names, the COLLECT
