@@ -11,6 +11,7 @@ from graphql import Undefined, is_non_null_type, parse
 
 from api.compile.cursors import decode_cursor, encode_cursor
 from api.compile.execute import OperationCompiler, QueryTooComplex, planning_schema
+from api.compile.planner import ATTRS_BY_GRAPHQL_NAME
 from api.compile.render import layout
 from api.contract.graphql_schema import schema_sdl
 from api.errors import BadUserInput
@@ -189,3 +190,17 @@ def test_every_root_takes_first_from_0_to_the_page_size_limit(root: str) -> None
         assert refusal is not None
         assert (refusal.message, refusal.code) == (f"first must be between 0 and 100, got {first}", "BAD_USER_INPUT")
         assert refusal.extensions == (("argument", "first"),)
+
+
+def test_every_kind_reads_the_node_interfaces_fields_alike_so_they_are_planned_once() -> None:
+    """The planner plans a `Node` position that selects only the interface's own fields once for every kind
+    (api/compile/planner.py): right only while each of those fields is the same property on every kind."""
+    node = SCHEMA.type_map["Node"]
+    kinds = SCHEMA.get_possible_types(node)  # type: ignore[arg-type]
+    for name in node.fields:  # type: ignore[attr-defined]
+        assert len({id(ATTRS_BY_GRAPHQL_NAME.get(kind.name, {}).get(name)) for kind in kinds}) == 1, name
+    plan = compile_query('{ node(id: "T3JnYW5pemF0aW9uOndnYQ==") { slug name } }').plan
+    [root] = plan.roots
+    assert root.child is not None and len({id(fields) for _, fields in root.child.variants}) == 1
+    spread = compile_query('{ node(id: "T3JnYW5pemF0aW9uOndnYQ==") { slug ... on Strike { startDate } } }').plan
+    assert spread.roots[0].child is not None and len({id(f) for _, f in spread.roots[0].child.variants}) > 1

@@ -94,6 +94,9 @@ class Planner:
     cost: int = field(default=0)
     # Every kind at an abstract position plans the same nested fields: plan each position once.
     _objects: dict[tuple[str, tuple[int, ...], int], tuple[ObjectPlan, int]] = field(default_factory=dict)
+    # A stored property reads the same wherever the same selection asks for it: `name` on every kind at a
+    # `Node` position is planned once (it costs nothing of its own).
+    _properties: dict[tuple[int, str, tuple[int, ...]], FieldPlan] = field(default_factory=dict)
 
     # -- operations ------------------------------------------------------------------------------------
 
@@ -205,9 +208,14 @@ class Planner:
         if isinstance(named, GraphQLObjectType):
             return ObjectPlan(named.name, self.fields(named, selection_sets, multiplier))
         assert isinstance(named, GraphQLInterfaceType)
+        possible_types = self.schema.get_possible_types(named)
+        if all(_only_fields(selection_set) for selection_set in selection_sets):
+            # Only the interface's own fields, which every kind reads alike (tests/test_plan.py): planned once.
+            shared = self.fields(possible_types[0], selection_sets, multiplier)
+            return ObjectPlan(None, variants=tuple((possible.name, shared) for possible in possible_types))
         # Each object is of one kind: an abstract position costs what its most expensive kind reads.
         variants, costliest, before = [], 0, self.cost
-        for possible in self.schema.get_possible_types(named):
+        for possible in possible_types:
             variants.append((possible.name, self.fields(possible, selection_sets, multiplier)))
             costliest, self.cost = max(costliest, self.cost - before), before
         self.cost += costliest
@@ -223,6 +231,17 @@ class Planner:
         name = nodes[0].name.value
         if name == "__typename":
             return FieldPlan(key, name, "typename", non_null=True)
+        attr = ATTRS_BY_GRAPHQL_NAME.get(parent.name, {}).get(name)
+        if attr is None:
+            return self._planned(parent, key, nodes, multiplier)
+        memo = (id(attr), key, tuple(id(node) for node in nodes))
+        planned = self._properties.get(memo)
+        if planned is None:
+            planned = self._properties[memo] = self._planned(parent, key, nodes, multiplier)
+        return planned
+
+    def _planned(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode], multiplier: int) -> FieldPlan:
+        name = nodes[0].name.value
         definition = parent.fields[name]
         non_null, many, item_non_null, named = unwrap(definition.type)
         base = FieldPlan(key, name, "value", non_null=non_null, many=many, item_non_null=item_non_null)
@@ -324,8 +343,15 @@ def unwrap(graphql_type: GraphQLOutputType) -> tuple[bool, bool, bool, GraphQLNa
 
 
 def _replace(plan: FieldPlan, **changes: Any) -> FieldPlan:
-    values = {name: getattr(plan, name) for name in plan.__dataclass_fields__}
-    return FieldPlan(**(values | changes))
+    """The base plan of a field with what its kind of read adds (the base's own fields only)."""
+    return FieldPlan(
+        plan.key, plan.name, changes.pop("read", plan.read), non_null=plan.non_null, many=plan.many,
+        item_non_null=plan.item_non_null, **changes,
+    )  # fmt: skip
+
+
+def _only_fields(selection_set: SelectionSetNode | None) -> bool:
+    return selection_set is None or all(isinstance(selection, FieldNode) for selection in selection_set.selections)
 
 
 def _refusal(error: UserFacingError) -> Refusal:
