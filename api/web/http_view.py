@@ -249,9 +249,8 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        """Run the operation; when its write transaction failed for a reason a retry can cure (a
-        deadlock, a leader switch, a dropped connection), run the whole operation again in a new
-        transaction, within the settings' retry budget. Nothing of a failed attempt was committed."""
+        """What Strawberry executes (mutations above all): admitted like a query, and run again whole, in a new
+        transaction, when its write failed for a reason a retry can cure (`_retried`)."""
         if request_data.query:
             try:
                 self._admit(context, request_data.query)
