@@ -36,6 +36,7 @@ def graph_schema_statements() -> list[str]:
         )
     statements += [
         "CREATE INDEX strike_start IF NOT EXISTS FOR (n:Strike) ON (n.startDateEarliest)",
+        "CREATE INDEX strike_attested IF NOT EXISTS FOR (n:Strike) ON (n.attestedOnEarliest)",
         "CREATE INDEX organization_kind IF NOT EXISTS FOR (n:Organization) ON (n.kind)",
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
         f"FOR (n:{'|'.join(label.value for label in Label)}) ON EACH [n.name, n.aliasText, n.description]",

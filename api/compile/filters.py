@@ -201,9 +201,11 @@ def equals(prop: str, value: Enum | str | None) -> list[Condition]:
 
 
 def active(span: PartialDate) -> Condition:
-    """Strikes that may have been on during `span` (a partial date counts as its whole span)."""
+    """Strikes that may have been on during `span` (a partial date counts as its whole span). The start is
+    the attested date, else the start date, written so each is a range seek on its index (schema/graph_model.py),
+    not a `coalesce` that scans every strike."""
     return Condition(
-        "coalesce(n.attestedOnEarliest, n.startDateEarliest) <= {hi} "
+        "(n.attestedOnEarliest <= {hi} OR (n.attestedOnEarliest IS NULL AND n.startDateEarliest <= {hi})) "
         "AND coalesce(n.attestedOnLatest, n.endDateLatest, {hi}) >= {lo}",
         (("lo", span.earliest), ("hi", span.latest)),
     )
