@@ -57,9 +57,8 @@ def test_the_amplification_query_is_refused_in_milliseconds_with_its_cost() -> N
 def test_polymorphic_fields_render_linearly_in_depth() -> None:
     sizes = {depth: len(compile_query(amplification(depth), max_cost=10**30).statement.cypher) for depth in (2, 4, 8)}
     assert sizes[8] - sizes[4] == pytest.approx(2 * (sizes[4] - sizes[2]), rel=0.05)
-    assert (
-        sizes[8] < 16_000
-    )  # 1.86 MB at depth 12 when each `other` branched per kind (the today rule adds ~1 KB a level)
+    # 1.86 MB at depth 12 when each `other` branched per kind; the today rule adds ~1.7 KB a level
+    assert sizes[8] < 24_000
 
 
 def test_fields_of_one_kind_render_one_branch_and_the_rest_once() -> None:

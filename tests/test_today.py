@@ -3,10 +3,15 @@ known, marked `current: false`; a fact that belongs to an event holds within the
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from pathlib import Path
+
 import pytest
+from neo4j import AsyncDriver
 
 from api.auth import Role
-from tests.conftest import GraphQLClient, bearer
+from seed.validate import read_seed
+from tests.conftest import GraphQLClient, bearer, reset_graph
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -137,6 +142,46 @@ async def test_a_fact_between_two_organizations_holds_within_both_lives(gql: Gra
     assert guild["in2010"] == [{"slug": "fictional-federation"}] and guild["in2020"] == []
     assert guild["today"] == [{"current": False, "other": {"slug": "fictional-federation"}}]
     assert federation["in2010"] == [{"other": {"slug": "fictional-guild"}}] and federation["in2020"] == []
+
+
+async def test_the_latest_known_is_found_among_more_facts_than_a_list_shows(
+    gql: GraphQLClient, driver: AsyncDriver, tmp_path: Path
+) -> None:
+    """A fictional union with 600 chairs in turn and 600 dated proposals on one issue, more than a list's 500:
+    today's answer is still the latest of each (the rule once weighed only the first 500 rows a field read)."""
+    days = [date(2020, 1, 1) + timedelta(days=n) for n in range(600)]
+    people = "\n".join(
+        f"  - {{id: chair-{n:03}, name: Chair {n:03}, cites: [{{source: minutes}}]}}" for n in range(600)
+    )
+    chairs = "\n".join(
+        f"  - {{type: PRESIDES, from: chair-{n:03}, to: fictional-union, title: Chair, attested_on: {day}, "
+        f"note: Chair on {day}, cites: [{{source: minutes}}]}}"
+        for n, day in enumerate(days)
+    )
+    proposals = "\n".join(
+        f"  - {{id: proposal-{day}, type: PROPOSES, from: fictional-union, to: fictional-raise, on: {day}, note: Proposed on {day}, "
+        "cites: [{source: minutes}]}"
+        for day in days
+    )
+    (tmp_path / "union.yaml").write_text(
+        "sources:\n  - {id: minutes, name: A union's minutes, kind: DOCUMENT, url: https://example.org/minutes}\n"
+        "organizations:\n  - {id: fictional-union, name: Fictional Union, kind: UNION, cites: [{source: minutes}]}\n"
+        "issues:\n  - {id: fictional-raise, name: A raise, cites: [{source: minutes}]}\n"
+        f"people:\n{people}\nfacts:\n{chairs}\n{proposals}\n"
+    )
+    await reset_graph(driver, read_seed([tmp_path]))
+    data = await gql.data(
+        """{ organization(id: "fictional-union") {
+             leaders { attestedOn current person { slug } }
+             stances { on current issue { slug } }
+             relationships(types: [PROPOSES]) { on }
+        } }"""
+    )
+    organization = data["organization"]
+    last = str(days[-1])
+    assert organization["leaders"] == [{"attestedOn": last, "current": False, "person": {"slug": "chair-599"}}]
+    assert organization["stances"] == [{"on": last, "current": False, "issue": {"slug": "fictional-raise"}}]
+    assert organization["relationships"] == [{"on": last}]
 
 
 async def _written(gql: GraphQLClient, mutation: str) -> None:

@@ -46,6 +46,7 @@ from schema.time_rule import (
 TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"
 EXTERNAL_PROPERTIES = frozenset(attr.prop for attr in EXTERNAL_IDS)
 # A figure's rank as a number, best first (schema/model.py, `Rank`; unranked figures are normal).
+MAX_WEIGHED = 10_000  # facts weighed per field for today's latest known (README, "Time")
 RANK_ORDER = "CASE coalesce({f}.rank, 'NORMAL') WHEN 'PREFERRED' THEN 0 WHEN 'NORMAL' THEN 1 ELSE 2 END"
 
 
@@ -270,11 +271,9 @@ class Renderer:
             return f"COLLECT {{ {match}RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
         now = current(rel, life) if relation.time == "span" else happened_since(rel, "date()")
         group = "0" if relation.latest == "one" else f"[type({rel}), {other}.id]"
-        rows = (
-            f"COLLECT {{ {match}RETURN [{now}, {last_known(rel, life)}, {group}, {projection}] "
-            f"ORDER BY {order} LIMIT {MAX_LIST} }}"
-        )
-        return self.latest_known(rows)
+        carried = [rel, other, *([parent] if stages else [])]
+        facts = self.latest_known(match, now, last_known(rel, life), group, carried)
+        return f"COLLECT {{ {facts}RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
 
     def best_ranked(self, relation: Relation, parent: str, figure: str) -> str:
         """Of the figures for one measure and scope, the preferred ones, else the normal ones (Wikidata's
@@ -329,14 +328,10 @@ class Renderer:
         projection = self.object(plan.child, {"v": rel, "self": parent, "other": other})
         order = f"type({rel}), {other}.name, {rel}.id"
         first = self.param(plan.arg("first"))
-        if not latest:
-            return f"COLLECT {{ {match}RETURN {projection} ORDER BY {order} LIMIT {first} }}"
-        # Each type's latest with each counterpart, of up to MAX_LIST facts, then the page.
-        rows = (
-            f"COLLECT {{ {match}RETURN [{current(rel, life)}, {last_known(rel, life)}, [type({rel}), {other}.id], "
-            f"{projection}] ORDER BY {order} LIMIT {MAX_LIST} }}"
-        )
-        return f"{self.latest_known(rows)}[..{first}]"
+        if latest:  # each type's latest with each counterpart
+            group = f"[type({rel}), {other}.id]"
+            match = self.latest_known(match, current(rel, life), last_known(rel, life), group, [rel, other])
+        return f"COLLECT {{ {match}RETURN {projection} ORDER BY {order} LIMIT {first} }}"
 
     def time_filter(
         self, rel: str, time: str | None, as_of: PartialDate | None, history: bool = False, life: Life | None = None
@@ -358,18 +353,34 @@ class Renderer:
             conditions.append(point_held(rel, hi))
         return " AND ".join(conditions)
 
-    def latest_known(self, rows: str) -> str:
-        """Without `asOf` (README, "Time"): of `rows`, a list of [holds today, last day known, group, value],
-        the values that hold today or, where none of their group does, those of the group's latest day. The
-        group is a relationship type with a counterpart, or one for a field with one latest (who led last).
+    def latest_known(self, match: str, held: str, last: str, group: str, carried: list[str]) -> str:
+        """Without `asOf` (README, "Time"): the clauses that bind `carried` (the variables the projection
+        reads) to the facts `match` finds that hold today (`held`) or, where none of their group does, to those
+        of the group's latest day (`last`). The group is a relationship type with a counterpart, or one for a
+        field with one latest (who led last).
 
-        List expressions over the one subquery the field has anyway: a test per fact (EXISTS) cost Neo4j
-        about 400 ms more planning per field (bench figures in the closing note of issue 18)."""
-        listed, fact, rival = self.fresh("rows"), self.fresh("x"), self.fresh("y")
-        same = f"{rival}[2] = {fact}[2]"
+        The MAX_WEIGHED most recent facts are weighed, sorted by group with each group's best first: every
+        fact among them is judged against all its better rivals, which sort before it. No aggregation: Neo4j
+        5.26 refuses one in a subquery nested in an expression that reads an outer variable; no test per fact:
+        an EXISTS per fact cost Neo4j about 400 ms more planning per field (issue 18's closing note)."""
+        facts, starts, run, index, fact, best = (
+            self.fresh(name) for name in ("facts", "starts", "k", "i", "f", "best")
+        )
+        row = f"[coalesce({held}, false), {last}, {group}, {', '.join(carried)}]"
+        rows = (
+            f"COLLECT {{ {match}WITH {row} AS {fact} ORDER BY {fact}[0] DESC, {fact}[1] DESC LIMIT {MAX_WEIGHED} "
+            f"RETURN {fact} ORDER BY {fact}[2], {fact}[0] DESC, {fact}[1] IS NULL, {fact}[1] DESC }}"
+        )
+        back = ", ".join(f"{fact}[{position + 3}] AS {name}" for position, name in enumerate(carried))
         return (
-            f"head([{listed} IN [{rows}] | [{fact} IN {listed} WHERE {fact}[0] OR NOT any({rival} IN {listed} "
-            f"WHERE {same} AND ({rival}[0] OR {rival}[1] > {fact}[1])) | {fact}[3]]])"
+            f"WITH {rows} AS {facts} "
+            f"WITH {facts}, [{index} IN range(0, size({facts}) - 1) "
+            f"WHERE {index} = 0 OR {facts}[{index}][2] <> {facts}[{index} - 1][2]] AS {starts} "
+            f"UNWIND range(0, size({starts}) - 1) AS {run} "
+            f"UNWIND range({starts}[{run}], coalesce({starts}[{run} + 1], size({facts})) - 1) AS {index} "
+            f"WITH {facts}[{index}] AS {fact}, {facts}[{starts}[{run}]] AS {best} "
+            f"WHERE {fact}[0] OR (NOT {best}[0] AND ({fact}[1] IS NULL OR {fact}[1] = {best}[1])) "
+            f"WITH {back} "
         )
 
 
