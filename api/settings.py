@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     api_keys: list[ApiKeyRecord] = []
     require_key_for_reads: bool = False
 
-    # -- HTTP edge: CORS, request limits, persisted queries, GET caching, GraphiQL (api/web/http_view.py, edge.py) --
+    # -- HTTP: CORS, request limits, persisted queries, GET caching, GraphiQL (api/web/http_view.py, middleware.py) --
     # CORS: None means "localhost and 127.0.0.1 on any port" in development and no origin in production.
     # Lists are JSON in the environment: STRIKEGRAPH_CORS_ALLOW_ORIGINS='["https://app.example.org"]'.
     cors_allow_origins: list[str] | None = None

@@ -103,7 +103,7 @@ def start_api_process(
 @contextmanager
 def serving(name: str, env: dict[str, str] | None = None) -> Iterator[ApiProcess]:
     """A throwaway local Neo4j (its own folder and port) and `strikegraph serve` on it, for the bench's
-    one-off measurements (`python -m bench.edge`, `.new_documents`, `.memory`); both stopped afterwards."""
+    one-off measurements (`python -m bench.connections`, `.new_documents`, `.memory`); both stopped afterwards."""
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     with tempfile.TemporaryDirectory(prefix=f"strikegraph-{name}-") as folder:
         home = Path(folder)

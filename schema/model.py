@@ -360,8 +360,8 @@ class Relation:
     """A field of a node type that follows facts: from the node (`self`) through facts of `types` to the
     node at the other end (`other`, of label `other_label` when given).
 
-    `item` is what the field lists: the other nodes (a node type name) or the facts themselves seen as an
-    edge type (then `ends` names which of its fields is `self` and which is `other`).
+    `item` is what the field lists: the other nodes (a node type name) or the facts themselves seen as a
+    fact view (then `ends` names which of its fields is `self` and which is `other`).
     """
 
     name: str
@@ -423,7 +423,7 @@ class FactKind:
 
 
 @dataclass(frozen=True)
-class EdgeView:
+class FactView:
     """A GraphQL type for facts seen from a node: which qualifiers it shows, fields computed from the type
     or the viewpoint (`{v}` is the fact, `{self}` the node it is seen from), and its two ends."""
 
@@ -516,8 +516,8 @@ def _closed(name: str, values: tuple[str, ...], description: str) -> type[Enum]:
     return closed
 
 
-# The enums of computed edge fields, by the name EDGE_VIEWS give them: derived from the tuples above.
-EDGE_ENUMS: dict[str, type[Enum]] = {
+# The enums of computed fact view fields, by the name FACT_VIEWS give them: derived from the tuples above.
+FACT_ENUMS: dict[str, type[Enum]] = {
     closed.__name__: closed
     for closed in (
         _closed("StrikeSide", STRIKE_SIDES, "Which side of a strike an organization is on."),
@@ -533,53 +533,53 @@ def _enum_attr(name: str, enum_name: str, description: str) -> tuple[Attr, str]:
     return Attr(name, "enum", description, required=True, writable=False, read="type({v})"), enum_name
 
 
-# Typed edges: facts as a node's fields show them.
-EDGE_VIEWS: tuple[EdgeView, ...] = (
-    EdgeView("Leadership", "A person who presides over or leads an organization.",
+# Fact views: facts as a node's fields show them.
+FACT_VIEWS: tuple[FactView, ...] = (
+    FactView("Leadership", "A person who presides over or leads an organization.",
              ("title", "since", "until", "attested_on"),
              ends=(("person", "Person", "The leader."), ("organization", "Organization", "The organization led."))),
-    EdgeView("Membership", "A person or organization that is a member of an organization.",
+    FactView("Membership", "A person or organization that is a member of an organization.",
              ("role", "since", "until", "attested_on"),
              ends=(("member", None, "The member: an Organization or a Person."),
                    ("organization", "Organization", "The organization joined."))),
-    EdgeView("StrikeParty", "An organization on one side of a strike.", ("since", "until", "attested_on"),
+    FactView("StrikeParty", "An organization on one side of a strike.", ("since", "until", "attested_on"),
              computed=((Attr("side", "enum", "Striker or target.", required=True, writable=False,
                              read="CASE type({v}) WHEN 'WAGES' THEN 'STRIKER' ELSE 'TARGET' END"), "StrikeSide"),),
              ends=(("strike", "Strike", "The strike."),
                    ("organization", "Organization", "The striking or struck organization."))),
-    EdgeView("AgreementAction", "An organization reaching, being party to, or ratifying an agreement.", ("on", "by"),
+    FactView("AgreementAction", "An organization reaching, being party to, or ratifying an agreement.", ("on", "by"),
              computed=(_enum_attr("action", "AgreementActionKind", "Reached, party to or ratified."),),
              ends=(("agreement", "Agreement", "The agreement."),
                    ("organization", "Organization", "The organization."))),
-    EdgeView("Participation", "A party taking part in a meeting or round of talks.", ("role", "detail"),
+    FactView("Participation", "A party taking part in a meeting or round of talks.", ("role", "detail"),
              ends=(("party", None, "An Organization or a Person."), ("negotiation", "Negotiation", "The talks."))),
-    EdgeView("Stance", "Where a party stands on a bargaining issue, as of a date.", ("detail", "on"),
+    FactView("Stance", "Where a party stands on a bargaining issue, as of a date.", ("detail", "on"),
              computed=(_enum_attr("stance", "StanceKind", "Where the party stands."),),
              ends=(("party", None, "An Organization or a Person."), ("issue", "Issue", "The bargaining issue."))),
-    EdgeView("Succession", "One stage of an organization's lineage becoming the next: a merger or a rename.",
+    FactView("Succession", "One stage of an organization's lineage becoming the next: a merger or a rename.",
              ("on",), computed=(_enum_attr("kind", "SuccessionKind", "A merger or a rename."),),
              ends=(("predecessor", "Organization", "The earlier stage."),
                    ("successor", "Organization", "The later stage."))),
-    EdgeView("StoppageEvent", "A dated event in a stoppage's life: a threat, a notice, calling it off, a suspension.",
+    FactView("StoppageEvent", "A dated event in a stoppage's life: a threat, a notice, calling it off, a suspension.",
              ("on", "by", "detail", "scope"),
              computed=(_enum_attr("event", "StoppageEventKind", "What happened."),),
              ends=(("party", None, "Who did it: an Organization or a Person."), ("strike", "Strike", "The stoppage."))),
-    EdgeView("StoppageLocation", "Where a stoppage happens: a site or a place, from when to when, which workers.",
+    FactView("StoppageLocation", "Where a stoppage happens: a site or a place, from when to when, which workers.",
              ("since", "until", "attested_on", "scope"),
              ends=(("strike", "Strike", "The stoppage."), ("location", None, "A Site or a Place."))),
-    EdgeView("Call", "A party asking another to do something (e.g. to accept binding arbitration).",
+    FactView("Call", "A party asking another to do something (e.g. to accept binding arbitration).",
              ("detail", "on", "by"),
              ends=(("caller", None, "Who asked."), ("callee", None, "Who was asked."))),
-    EdgeView("Settlement", "What a deal did with a demand.", ("outcome", "detail"),
+    FactView("Settlement", "What a deal did with a demand.", ("outcome", "detail"),
              ends=(("agreement", "Agreement", "The deal."), ("issue", "Issue", "The demand's issue."))),
-    EdgeView("Relationship", "A fact seen from one of its ends: its type, direction and the other end.",
+    FactView("Relationship", "A fact seen from one of its ends: its type, direction and the other end.",
              tuple(q.name for q in FACT_QUALIFIERS),
              computed=((Attr("direction", "enum", "Which way it points, seen from the node asked about.",
                              required=True, writable=False,
                              read="CASE WHEN startNode({v}) = {self} THEN 'OUTGOING' ELSE 'INCOMING' END"),
                         "Direction"),),
              ends=(("other", None, "The node at the other end."),)),
-    EdgeView("PathHop", "One hop of a path: a fact, walked forwards or backwards.",
+    FactView("PathHop", "One hop of a path: a fact, walked forwards or backwards.",
              tuple(q.name for q in FACT_QUALIFIERS),
              computed=((Attr("forward", "bool", "True when the fact points from `from` to `to`.", required=True,
                              writable=False, read="startNode({v}) = {self}"), "Boolean"),),
@@ -592,7 +592,7 @@ _BY_TALKS_DATE = ("{m}.dateEarliest", "{m}.id")
 _BY_TENURE = ("coalesce({r}.sinceEarliest, {r}.attestedOnEarliest)", "{m}.name")
 
 
-def _edges(name: str, description: str, types: tuple[str, ...], direction: Literal["out", "in", "both"],
+def _facts(name: str, description: str, types: tuple[str, ...], direction: Literal["out", "in", "both"],
            item: str, other: Label | None, self_end: str, other_end: str, time: Time,
            order: tuple[str, ...] = ("{m}.name", "{m}.id")) -> Relation:  # fmt: skip
     return Relation(name, description, types, direction, item, other, ((self_end, "self"), (other_end, "other")),
@@ -669,25 +669,25 @@ NODE_KINDS: tuple[NodeKind, ...] = (
                    required=True, writable=False, arguments=("include_predecessors",),
                    read=f"size(COLLECT {{{{ MATCH ({{v}})<-[:{'|'.join(SUCCESSIONS)}*0..{{stages}}]-(:Organization)"
                         "-[x:WAGES]->(s:Strike) WHERE x.retractedAt IS NULL RETURN DISTINCT s }})")),
-             (*_staged(replace(_edges("leaders", "Who presides over or leads it.", LEADING, "in", "Leadership",
+             (*_staged(replace(_facts("leaders", "Who presides over or leads it.", LEADING, "in", "Leadership",
                                       PERSON, "organization", "person", "span", _BY_TENURE), latest="one"),
-              _edges("members", "Its members.", ("MEMBER_OF",), "in", "Membership", None, "organization", "member",
+              _facts("members", "Its members.", ("MEMBER_OF",), "in", "Membership", None, "organization", "member",
                      "span"),
-              _edges("member_of", "The organizations it is a member of.", ("MEMBER_OF",), "out", "Membership", ORG,
+              _facts("member_of", "The organizations it is a member of.", ("MEMBER_OF",), "out", "Membership", ORG,
                      "member", "organization", "span"),
-              _edges("strikes", "Strikes it wages.", ("WAGES",), "out", "StrikeParty", Label.STRIKE, "organization",
+              _facts("strikes", "Strikes it wages.", ("WAGES",), "out", "StrikeParty", Label.STRIKE, "organization",
                      "strike", "span", _BY_STRIKE_START),
-              _edges("struck_by", "Strikes against it.", ("AGAINST",), "in", "StrikeParty", Label.STRIKE,
+              _facts("struck_by", "Strikes against it.", ("AGAINST",), "in", "StrikeParty", Label.STRIKE,
                      "organization", "strike", "span", _BY_STRIKE_START),
-              _edges("agreements", "Agreements it reached, is party to or ratified.", AGREEMENT_ACTIONS, "out",
+              _facts("agreements", "Agreements it reached, is party to or ratified.", AGREEMENT_ACTIONS, "out",
                      "AgreementAction", Label.AGREEMENT, "organization", "agreement", "point", _BY_DATE),
-              _edges("negotiations", "Talks it took part in.", ("PARTICIPATES_IN",), "out", "Participation",
+              _facts("negotiations", "Talks it took part in.", ("PARTICIPATES_IN",), "out", "Participation",
                      Label.NEGOTIATION, "party", "negotiation", None, _BY_TALKS_DATE),
-              _edges("stances", "Its positions on bargaining issues.", STANCES, "out", "Stance", Label.ISSUE,
+              _facts("stances", "Its positions on bargaining issues.", STANCES, "out", "Stance", Label.ISSUE,
                      "party", "issue", "point", ("{m}.name", "type({r})"))),
-              _edges("predecessors", "The stages it continues: organizations merged into it or renamed to it.",
+              _facts("predecessors", "The stages it continues: organizations merged into it or renamed to it.",
                      SUCCESSIONS, "in", "Succession", ORG, "successor", "predecessor", "point", _BY_DATE),
-              _edges("successors", "The stages that continue it: what it merged into or was renamed to.",
+              _facts("successors", "The stages that continue it: what it merged into or was renamed to.",
                      SUCCESSIONS, "out", "Succession", ORG, "predecessor", "successor", "point", _BY_DATE),
               Relation("lineage", "Every other stage of its lineage: predecessors, successors and merger partners, "
                        "oldest first.", SUCCESSIONS, "both", "Organization", ORG,
@@ -700,22 +700,22 @@ NODE_KINDS: tuple[NodeKind, ...] = (
               _nodes("sites", "The workplaces it runs.", ("OPERATES",), "out", SITE, "span"),
               _nodes("places", "Where it is based.", ("LOCATED_IN",), "out", PLACE, "span"),
               _nodes("industries", "Its industries (NAICS).", ("IN_INDUSTRY",), "out", Label.INDUSTRY),
-              _edges("calls", "What it asked others to do.", ("CALLED_ON",), "out", "Call", None, "caller", "callee",
+              _facts("calls", "What it asked others to do.", ("CALLED_ON",), "out", "Call", None, "caller", "callee",
                      "point", _BY_DATE),
-              _edges("called_on_by", "What others asked it to do.", ("CALLED_ON",), "in", "Call", None, "callee",
+              _facts("called_on_by", "What others asked it to do.", ("CALLED_ON",), "in", "Call", None, "callee",
                      "caller", "point", _BY_DATE),
               _figures("it (members, unit size)")),
              ordered_dates=(("founded", "dissolved"),)),
     NodeKind(Label.PERSON, "people", "A person.", (),
-             (_edges("roles", "Organizations they preside over or lead.", LEADING, "out", "Leadership", ORG,
+             (_facts("roles", "Organizations they preside over or lead.", LEADING, "out", "Leadership", ORG,
                      "person", "organization", "span", _BY_TENURE),
-              _edges("memberships", "Organizations they are a member of.", ("MEMBER_OF",), "out", "Membership",
+              _facts("memberships", "Organizations they are a member of.", ("MEMBER_OF",), "out", "Membership",
                      ORG, "member", "organization", "span"),
-              _edges("negotiations", "Talks they took part in.", ("PARTICIPATES_IN",), "out", "Participation",
+              _facts("negotiations", "Talks they took part in.", ("PARTICIPATES_IN",), "out", "Participation",
                      Label.NEGOTIATION, "party", "negotiation", None, _BY_TALKS_DATE),
-              _edges("calls", "What they asked others to do.", ("CALLED_ON",), "out", "Call", None, "caller",
+              _facts("calls", "What they asked others to do.", ("CALLED_ON",), "out", "Call", None, "caller",
                      "callee", "point", _BY_DATE),
-              _edges("called_on_by", "What others asked them to do.", ("CALLED_ON",), "in", "Call", None, "callee",
+              _facts("called_on_by", "What others asked them to do.", ("CALLED_ON",), "in", "Call", None, "callee",
                      "caller", "point", _BY_DATE))),
     NodeKind(Label.STRIKE, "strikes", "A strike: who strikes, against whom, from when to when.",
              (_kind(StoppageKind, "stoppage_kind", "A strike, a lockout, a walkout or a protest.",
@@ -734,14 +734,14 @@ NODE_KINDS: tuple[NodeKind, ...] = (
              (*_whole_life(
               _nodes("strikers", "The organizations on strike.", ("WAGES",), "in", ORG, "span"),
               _nodes("against", "Whom the strike is against.", ("AGAINST",), "out", ORG, "span"),
-              _edges("parties", "Both sides, with dates and sources.", ("WAGES", "AGAINST"), "both", "StrikeParty",
+              _facts("parties", "Both sides, with dates and sources.", ("WAGES", "AGAINST"), "both", "StrikeParty",
                      ORG, "strike", "organization", "span", ("type({r}) DESC", "{m}.name"))),
               _nodes("negotiations", "Talks about this strike.", ("ABOUT",), "in", Label.NEGOTIATION, None,
                      _BY_TALKS_DATE),
               _nodes("agreements", "Agreements about (e.g. ending) this strike.", ("ABOUT",), "in", Label.AGREEMENT),
-              _edges("events", "Its life before and during: threats, notices, calling it off, suspensions.",
+              _facts("events", "Its life before and during: threats, notices, calling it off, suspensions.",
                      STOPPAGE_EVENTS, "in", "StoppageEvent", None, "strike", "party", None, _BY_DATE),
-              _edges("locations", "Where it happens, site by site, with when each joined and left.", ("AT",), "out",
+              _facts("locations", "Where it happens, site by site, with when each joined and left.", ("AT",), "out",
                      "StoppageLocation", None, "strike", "location", "span",
                      ("coalesce({r}.sinceEarliest, {r}.attestedOnEarliest)", "{m}.name")),
               _nodes("demands", "What it demands.", ("DEMANDS",), "out", Label.ISSUE),
@@ -752,16 +752,16 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind(Label.AGREEMENT, "agreements", "A deal: who reached it, who is party to it, who ratified it.",
              (_kind(AgreementKind, "agreement_kind", "Tentative (not yet ratified) or final."),
               _date("effective", "When its term begins."), _date("expires", "When its term ends.")),
-             (_edges("actions", "Reached, party-to and ratified, with dates.", AGREEMENT_ACTIONS, "in",
+             (_facts("actions", "Reached, party-to and ratified, with dates.", AGREEMENT_ACTIONS, "in",
                      "AgreementAction", ORG, "agreement", "organization", "point", _BY_DATE),
               _nodes("parties", "The organizations party to it.", ("PARTY_TO",), "in", ORG, "point"),
-              _edges("ratified_by", "Ratifications (as of a date).", ("RATIFIED",), "in", "AgreementAction", ORG,
+              _facts("ratified_by", "Ratifications (as of a date).", ("RATIFIED",), "in", "AgreementAction", ORG,
                      "agreement", "organization", "point", _BY_DATE),
               _nodes("strikes", "Strikes it is about (e.g. ended).", ("ABOUT",), "out", Label.STRIKE, None,
                      _BY_STRIKE_START),
               _nodes("predecessors", "The contracts it replaces.", ("SUCCEEDS",), "out", Label.AGREEMENT),
               _nodes("successors", "The contracts that replace it.", ("SUCCEEDS",), "in", Label.AGREEMENT),
-              _edges("settlements", "What it did with each demand.", ("SETTLES",), "out", "Settlement", Label.ISSUE,
+              _facts("settlements", "What it did with each demand.", ("SETTLES",), "out", "Settlement", Label.ISSUE,
                      "agreement", "issue", None),
               _figures("it (votes, wage terms)")),
              ordered_dates=(("effective", "expires"),)),
@@ -773,7 +773,7 @@ NODE_KINDS: tuple[NodeKind, ...] = (
                    "took place.", NegotiationStatus, required=True, arguments=("as_of",), read=NEGOTIATION_STATUS,
                    derived=(NegotiationStatus.PAST_UNCONFIRMED,)),
               _text("outcome")),
-             (_edges("participants", "Who takes part.", ("PARTICIPATES_IN",), "in", "Participation", None,
+             (_facts("participants", "Who takes part.", ("PARTICIPATES_IN",), "in", "Participation", None,
                      "negotiation", "party", None, ("{m}.name",)),
               _nodes("strikes", "Strikes the talks are about.", ("ABOUT",), "out", Label.STRIKE, None,
                      _BY_STRIKE_START),
@@ -782,11 +782,11 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind(Label.ISSUE, "issues", "A bargaining topic or a proposal: AI, residuals, safe staffing, binding "
              "arbitration...",
              (Attr("topic", "enum", "What it is about, in a taxonomy shared across disputes.", IssueTopic),),
-             (_edges("stances", "Who proposes it, is willing to discuss it, refuses it, accepts it...", STANCES, "in",
+             (_facts("stances", "Who proposes it, is willing to discuss it, refuses it, accepts it...", STANCES, "in",
                      "Stance", None, "issue", "party", "point", ("type({r})", "{m}.name")),
               _nodes("demanded_by", "The stoppages that demand it.", ("DEMANDS",), "in", Label.STRIKE, None,
                      _BY_STRIKE_START),
-              _edges("settlements", "What deals did with it.", ("SETTLES",), "in", "Settlement", Label.AGREEMENT,
+              _facts("settlements", "What deals did with it.", ("SETTLES",), "in", "Settlement", Label.AGREEMENT,
                      "issue", "agreement", None),
               _figures("it (what is demanded or offered)"))),
     NodeKind(Label.SOURCE, "sources", "A document facts come from: an article, report, email or statement.",
@@ -807,13 +807,13 @@ NODE_KINDS: tuple[NodeKind, ...] = (
                        "Place", PLACE, order=("{m}.name",), reach=8),
               _nodes("contains", "The places directly in it.", ("LOCATED_IN",), "in", PLACE),
               _nodes("sites", "The workplaces directly in it.", ("LOCATED_IN",), "in", SITE),
-              _edges("strikes", "Stoppages in it (named at the place itself).", ("AT",), "in", "StoppageLocation",
+              _facts("strikes", "Stoppages in it (named at the place itself).", ("AT",), "in", "StoppageLocation",
                      STRIKE, "location", "strike", "span", _BY_STRIKE_START))),
     NodeKind(SITE, "sites", "A workplace: a hospital, a plant, a warehouse, a store, a studio lot.",
              (_kind(SiteKind, "site_kind"), _text("address")),
              (_nodes("operators", "Who runs it.", ("OPERATES",), "in", ORG, "span"),
               _nodes("places", "Where it is.", ("LOCATED_IN",), "out", PLACE),
-              _edges("strikes", "Stoppages at it, with when it joined and left each.", ("AT",), "in",
+              _facts("strikes", "Stoppages at it, with when it joined and left each.", ("AT",), "in",
                      "StoppageLocation", STRIKE, "location", "strike", "span", _BY_STRIKE_START),
               _nodes("industries", "Its industries (NAICS).", ("IN_INDUSTRY",), "out", Label.INDUSTRY),
               _figures("it (workers at the site)"))),
@@ -848,7 +848,7 @@ FIELD_ENUMS: tuple[type[Enum], ...] = (
     ExternalIdScheme,
 )
 NODE_KIND_BY_TYPE: dict[str, NodeKind] = {kind.type_name: kind for kind in NODE_KINDS}
-EDGE_VIEW: dict[str, EdgeView] = {view.name: view for view in EDGE_VIEWS}
+FACT_VIEW: dict[str, FactView] = {view.name: view for view in FACT_VIEWS}
 QUALIFIER: dict[str, Attr] = {attr.name: attr for attr in FACT_QUALIFIERS}
 
 # Relationship types as a Python enum (the GraphQL `RelationshipType`), derived from FACT_KINDS.

@@ -31,7 +31,7 @@ def server(neo4j_server: RunningNeo4j, tmp_path_factory: pytest.TempPathFactory)
         "STRIKEGRAPH_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS": str(KEEP_ALIVE_SECONDS),
         "STRIKEGRAPH_HTTP_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
     }
-    api = start_api_process("api-edge", neo4j, tmp_path_factory.mktemp("api-edge"), env)
+    api = start_api_process("api-connections", neo4j, tmp_path_factory.mktemp("api-connections"), env)
     yield api
     assert api.stop() == 0, api.log_tail()
 

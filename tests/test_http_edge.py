@@ -1,4 +1,4 @@
-"""The edge before GraphQL: CORS for browser apps on other origins, the request body limit, GraphiQL served
+"""HTTP before GraphQL: CORS for browser apps on other origins, the request body limit, GraphiQL served
 offline, and what production mode turns off."""
 
 from __future__ import annotations

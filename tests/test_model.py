@@ -10,10 +10,10 @@ from api.contract.graphql_schema import schema_sdl
 from api.database.repository import fact_fields, node_fields
 from schema.graph_model import graph_schema_statements
 from schema.model import (
-    EDGE_VIEWS,
     FACT_KIND_BY_TYPE,
     FACT_KINDS,
     FACT_QUALIFIERS,
+    FACT_VIEWS,
     NODE_KINDS,
     Attr,
     RelType,
@@ -53,7 +53,7 @@ def test_every_fact_qualifier_is_validated_writable_and_shown() -> None:
         assert attr.graphql_name in _input("FactInput").fields
         for view in ("Relationship", "PathHop"):
             assert attr.graphql_name in _object(view).fields
-    for view in EDGE_VIEWS:
+    for view in FACT_VIEWS:
         for name in view.qualifiers:
             assert next(a for a in FACT_QUALIFIERS if a.name == name).graphql_name in _object(view.name).fields
 

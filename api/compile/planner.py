@@ -41,12 +41,12 @@ from api.errors import UserFacingError
 from schema.model import (
     CITATION_CHECKED,
     CITATION_FIELDS,
-    EDGE_VIEW,
     FACT_FIELDS,
     FACT_QUALIFIERS,
+    FACT_VIEW,
     NODE_KIND_BY_TYPE,
     Attr,
-    EdgeView,
+    FactView,
 )
 
 # The cost model: how many objects a query may read. A list counts as its `first` (for `relationships`, its
@@ -263,13 +263,13 @@ class Planner:
         multiplier: int,
     ) -> FieldPlan:
         name = base.name
-        if name == "sources" and (parent in NODE_KIND_BY_TYPE or parent in EDGE_VIEW):
+        if name == "sources" and (parent in NODE_KIND_BY_TYPE or parent in FACT_VIEW):
             child = self.object(named, nodes, multiplier * CITATIONS_FANOUT)
             return _replace(base, read="citations", child=child)
         if parent in NODE_KIND_BY_TYPE:
             return self._node_field(parent, base, named, nodes, arguments, multiplier)
-        if parent in EDGE_VIEW:
-            return self._edge_field(EDGE_VIEW[parent], base, named, nodes, multiplier)
+        if parent in FACT_VIEW:
+            return self._fact_view_field(FACT_VIEW[parent], base, named, nodes, multiplier)
         if parent == "Citation":
             if name in ("source", "via"):
                 return _replace(base, read="end", end=name, child=self.object(named, nodes, multiplier))
@@ -312,8 +312,8 @@ class Planner:
         child = self.object(named, nodes, multiplier * RELATION_FANOUT)
         return _replace(base, read="relation", relation=f"{parent}.{relation.name}", child=child, args=args)
 
-    def _edge_field(
-        self, view: EdgeView, base: FieldPlan, named: GraphQLNamedType, nodes: list[FieldNode], multiplier: int
+    def _fact_view_field(
+        self, view: FactView, base: FieldPlan, named: GraphQLNamedType, nodes: list[FieldNode], multiplier: int
     ) -> FieldPlan:
         name = base.name
         for end, _, _ in view.ends:

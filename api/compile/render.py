@@ -21,8 +21,8 @@ from schema.dates import PartialDate
 from schema.graph_model import ENTITY
 from schema.model import (
     CITATION_CHECKED,
-    EDGE_VIEW,
     EXTERNAL_IDS,
+    FACT_VIEW,
     LINEAGE_HOPS,
     NODE_KIND_BY_TYPE,
     SUCCESSIONS,
@@ -260,7 +260,7 @@ class Renderer:
         if relation.ranked and not plan.arg("all_ranks"):
             where += " AND " + self.best_ranked(relation, parent, other)
         match = f"{lineage}MATCH {pattern} WHERE {where} "
-        if type_name in EDGE_VIEW:
+        if type_name in FACT_VIEW:
             scope = {"v": rel, "self": parent, "other": other}
             scope |= {end: scope[role] for end, role in relation.ends}
         else:

@@ -1,5 +1,5 @@
 """The ASGI application: GraphQL over HTTP and WebSocket (with GraphiQL for browsers in development), the
-explorer page, health probes, the edge middleware (CORS, body limit), and the lifespan that owns the Neo4j
+explorer page, health probes, the middleware (CORS, body limit), and the lifespan that owns the Neo4j
 driver and the change feed."""
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from api.database.graph import (
 from api.database.supervisor import Neo4jSupervisor
 from api.live.feed import ChangeFeed, FeedLimits
 from api.settings import Settings
-from api.web.edge import body_limit_middleware, cors_middleware, error_response
 from api.web.explorer import explorer_routes
 from api.web.graphiql import graphiql_asset_route
 from api.web.http_view import StrikegraphGraphQL
+from api.web.middleware import body_limit_middleware, cors_middleware, error_response
 from seed.loader import load_seed_if_empty
 
 log = logging.getLogger("strikegraph")

@@ -28,11 +28,11 @@ class ConnectionLimits:
     body_seconds: float
     max_header_bytes: int
     max_connections: int
-    open: dict[EdgeHttpProtocol, bool] = field(default_factory=dict)  # connection -> busy
+    open: dict[LimitedHttpProtocol, bool] = field(default_factory=dict)  # connection -> busy
     closed_by_deadline: int = 0
     evicted: int = 0
 
-    def admit(self, connection: EdgeHttpProtocol) -> bool:
+    def admit(self, connection: LimitedHttpProtocol) -> bool:
         """Room for a new connection: at the cap, the oldest one with no request running makes way (a
         silent or trickling socket cannot keep a real client out); False when every one is busy."""
         if len(self.open) >= self.max_connections:
@@ -45,21 +45,21 @@ class ConnectionLimits:
         return True
 
 
-class EdgeHttpProtocol(HttpToolsProtocol):
+class LimitedHttpProtocol(HttpToolsProtocol):
     """One HTTP connection: its request's headers must be complete within `header_seconds` of the
     connection opening (or of the request's first byte, on a kept-alive connection) and within
     `max_header_bytes`, its body within `body_seconds` of the headers; otherwise it is closed."""
 
-    limits: ConnectionLimits  # set on the subclass `edge_protocol` makes for one server
+    limits: ConnectionLimits  # set on the subclass `limited_protocol` makes for one server
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._edge_transport: asyncio.Transport | None = None
+        self._own_transport: asyncio.Transport | None = None
         self._deadline: asyncio.TimerHandle | None = None
         self._header_bytes: int | None = 0  # None once the headers are complete
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._edge_transport = transport
+        self._own_transport = transport
         super().connection_made(transport)
         if not self.limits.admit(self):
             self.close()
@@ -106,8 +106,8 @@ class EdgeHttpProtocol(HttpToolsProtocol):
 
     def close(self) -> None:
         self._leave()  # at once: the cap counts it out before the transport reports it lost
-        if self._edge_transport is not None and not self._edge_transport.is_closing():
-            self._edge_transport.close()
+        if self._own_transport is not None and not self._own_transport.is_closing():
+            self._own_transport.close()
 
     def _arm(self, seconds: float) -> None:
         self._disarm()
@@ -128,7 +128,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self.limits.open.pop(self, None)
 
 
-def edge_protocol(settings: Settings) -> type[EdgeHttpProtocol]:
+def limited_protocol(settings: Settings) -> type[LimitedHttpProtocol]:
     """The protocol class for one server, with its own limits."""
     limits = ConnectionLimits(
         header_seconds=settings.http_header_timeout_seconds,
@@ -136,16 +136,16 @@ def edge_protocol(settings: Settings) -> type[EdgeHttpProtocol]:
         max_header_bytes=settings.http_max_header_bytes,
         max_connections=settings.http_max_connections,
     )
-    return type("EdgeHttpProtocol", (EdgeHttpProtocol,), {"limits": limits})
+    return type("LimitedHttpProtocol", (LimitedHttpProtocol,), {"limits": limits})
 
 
 def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
-    """How `serve` (and the tests' live servers) run the app: the edge's deadlines and caps included."""
+    """How `serve` (and the tests' live servers) run the app: the connection deadlines and cap included."""
     return uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
-        http=edge_protocol(settings),
+        http=limited_protocol(settings),
         timeout_keep_alive=settings.http_keep_alive_timeout_seconds,
         # No `limit_concurrency`: uvicorn counts connections being closed in it, so a flood the cap is
         # closing would get real requests a 503; the cap bounds requests in flight (one per connection).

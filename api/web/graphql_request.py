@@ -10,7 +10,7 @@ from typing import Any
 
 from strawberry.http import GraphQLRequestData
 
-from api.web.edge import GRAPHQL_RESPONSE_JSON, JSON, RequestRefused
+from api.web.middleware import GRAPHQL_RESPONSE_JSON, JSON, RequestRefused
 
 MAX_JSON_DEPTH = 64  # deeper JSON is no GraphQL variables a client needs, and costs recursion to check
 

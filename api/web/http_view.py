@@ -41,9 +41,9 @@ from api.contract.graphql_schema import build_schema, log_errors, new_documents
 from api.contract.new_documents import RateLimited
 from api.database.graph import Driver, RequestGraph
 from api.settings import Settings
-from api.web.edge import GRAPHQL_RESPONSE_JSON, JSON, RequestRefused, error_response
 from api.web.graphiql import graphiql_response
 from api.web.graphql_request import decode_json_body, decode_json_text, is_json_content_type, negotiate, request_data
+from api.web.middleware import GRAPHQL_RESPONSE_JSON, JSON, RequestRefused, error_response
 from api.web.persisted_queries import AllowList, PersistedQueries, PersistedQueryStore
 from api.web.websocket import GraphQLWebSocket, connection_caller, connection_key, origin_allowed
 

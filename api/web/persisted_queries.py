@@ -11,7 +11,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from api.web.edge import RequestRefused
+from api.web.middleware import RequestRefused
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 

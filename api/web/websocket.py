@@ -15,8 +15,8 @@ from strawberry.http.exceptions import WebSocketDisconnected
 
 from api.auth import INVALID_KEY, Caller, KeyRing
 from api.settings import Settings
-from api.web.edge import LOCALHOST_ORIGINS, RequestRefused
 from api.web.graphql_request import request_data
+from api.web.middleware import LOCALHOST_ORIGINS, RequestRefused
 
 MAX_CLOSE_REASON_BYTES = 123  # what a WebSocket close frame can carry
 # Strawberry's own refusals carry no code; these are theirs, by message.
@@ -24,7 +24,7 @@ STRAWBERRY_CODES = {"Subscription limit reached": "TOO_MANY_SUBSCRIPTIONS"}
 
 
 def origin_allowed(settings: Settings, origin: str) -> bool:
-    """A page on another origin may connect when CORS would let it call /graphql (api/web/edge.py)."""
+    """A page on another origin may connect when CORS would let it call /graphql (api/web/middleware.py)."""
     if settings.cors_allow_origins is not None:
         return origin in settings.cors_allow_origins or "*" in settings.cors_allow_origins
     return settings.environment == "development" and re.fullmatch(LOCALHOST_ORIGINS, origin) is not None

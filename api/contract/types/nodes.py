@@ -1,5 +1,5 @@
 """The GraphQL output types, generated from `schema/model.py`: one type per node kind (all `Node`s), one
-per edge view (all `Fact`s), and the shapes around them (citations, search hits, paths, connections).
+per fact view (all `Fact`s), and the shapes around them (citations, search hits, paths, connections).
 
 The compiled path never touches these classes at run time: it renders the response from one Cypher
 result. They define the schema, and serve the fallback path (graphql-core's own execution), where every
@@ -20,21 +20,21 @@ from schema.dates import Date
 from schema.model import (
     CITATION_CHECKED,
     CITATION_FIELDS,
-    EDGE_ENUMS,
-    EDGE_VIEWS,
+    FACT_ENUMS,
     FACT_FIELDS,
+    FACT_VIEWS,
     NODE_FIELDS,
     NODE_KINDS,
     QUALIFIER,
     Attr,
-    EdgeView,
+    FactView,
     NodeKind,
     RankFilter,
     Relation,
     RelType,
 )
 
-ENUMS: dict[str, type[Enum]] = {**EDGE_ENUMS, "Direction": Direction}
+ENUMS: dict[str, type[Enum]] = {**FACT_ENUMS, "Direction": Direction}
 
 # -- resolvers of the fallback path: read the compiled value under the field's response key ---------------
 
@@ -178,7 +178,7 @@ def _build() -> None:
     TYPES["Fact"] = fact
     for kind in NODE_KINDS:
         TYPES[kind.type_name] = _new_class(kind.type_name, (node,), {})
-    for view in EDGE_VIEWS:
+    for view in FACT_VIEWS:
         TYPES[view.name] = _new_class(view.name, (fact,), {})
 
     _annotate(citation, {
@@ -197,7 +197,7 @@ def _build() -> None:
     _annotate(fact, {"sources": _sources()})
     strawberry.interface(node, description="An object with a global id (Relay). `slug` is its readable, stable id.")
     strawberry.interface(fact, description="A relationship between two nodes, with its sources.")
-    for view in EDGE_VIEWS:
+    for view in FACT_VIEWS:
         _annotate(TYPES[view.name], _view_fields(view))
         strawberry.type(TYPES[view.name], description=view.description)
     for kind in NODE_KINDS:
@@ -212,7 +212,7 @@ def _annotate(cls: type, fields: dict[str, tuple[Any, Any]]) -> None:
         setattr(cls, name, value)
 
 
-def _view_fields(view: EdgeView) -> dict[str, tuple[Any, Any]]:
+def _view_fields(view: FactView) -> dict[str, tuple[Any, Any]]:
     fields = {name: _field(QUALIFIER[name]) for name in view.qualifiers}
     fields |= {attr.name: _field(attr, graphql_type) for attr, graphql_type in view.computed}
     for name, node_type, description in view.ends:

@@ -1,4 +1,4 @@
-"""The service's edge, before any GraphQL: CORS for browser apps on other origins, a bound on request bodies,
+"""The HTTP middleware, before any GraphQL: CORS for browser apps on other origins, a bound on request bodies,
 and the JSON error shape (with `extensions.code`) for requests refused before they reach the schema."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`python -m bench.edge`: what the HTTP edge's deadlines and connection cap do under hostile sockets, on a
+"""`python -m bench.connections`: what the HTTP connection deadlines and cap do under hostile sockets, on a
 `strikegraph serve` process with the default settings: when a silent, a trickling-header and a half-sent
 body socket are closed, and how a normal request fares beside 2,000 and then 6,000 silent sockets."""
 
@@ -82,7 +82,7 @@ async def measure(api: ApiProcess) -> None:
 
 
 def main() -> None:
-    with serving("api-edge", None) as api:
+    with serving("api-connections", None) as api:
         asyncio.run(measure(api))
 
 
