@@ -118,7 +118,7 @@ def test_every_value_reaches_cypher_as_a_parameter() -> None:
 def test_bad_arguments_become_refusals_at_their_field() -> None:
     plan = compile_query('{ organization(id: "amptp") { slug relationships(first: 9999) { type } } }').plan
     refused = plan.roots[0].child.fields[1]  # type: ignore[union-attr]
-    assert refused.read == "error" and refused.refusal is not None
+    assert refused.fetch == "error" and refused.refusal is not None
     assert "first must be between 0 and 500" in refused.refusal.message
 
 

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from api.compile.render import Renderer
     from api.compile.respond import Path, Shaper
 
-# How one field is read. Values are positional: an object comes back from Cypher as a list, one entry per
+# How one field is fetched. Values are positional: an object comes back from Cypher as a list, one entry per
 # field of its plan, so the responder can put the keys back in selection order.
-ReadKind = Literal[
+FetchKind = Literal[
     "value",  # a Cypher expression over the object's variables (`expr`)
     "global_id",  # the Relay id: the type name and the slug
     "typename",  # the concrete type's name
@@ -44,7 +44,7 @@ class Refusal:
 class FieldPlan:
     key: str  # the response key (alias or name)
     name: str  # the schema field name
-    read: ReadKind
+    fetch: FetchKind
     non_null: bool = False
     many: bool = False  # a list of `child`
     item_non_null: bool = True
@@ -65,7 +65,7 @@ class FieldPlan:
     # is computed once per plan, not once per path through it.
     @cached_property
     def _hash(self) -> int:
-        return hash((self.key, self.name, self.read, self.non_null, self.many, self.expr, self.child, self.end,
+        return hash((self.key, self.name, self.fetch, self.non_null, self.many, self.expr, self.child, self.end,
                      self.relation, self.args, self.refusal))  # fmt: skip
 
     def __hash__(self) -> int:

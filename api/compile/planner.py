@@ -249,9 +249,9 @@ class Planner:
             arguments = get_argument_values(definition, nodes[0], self.variables)
             return self._field(parent.name, base, named, nodes, arguments, multiplier)
         except UserFacingError as error:
-            return _replace(base, read="error", refusal=_refusal(error))
+            return _replace(base, fetch="error", refusal=_refusal(error))
         except GraphQLError as error:
-            return _replace(base, read="error", refusal=Refusal(error.message))
+            return _replace(base, fetch="error", refusal=Refusal(error.message))
 
     def _field(
         self,
@@ -265,26 +265,26 @@ class Planner:
         name = base.name
         if name == "sources" and (parent in NODE_KIND_BY_TYPE or parent in FACT_VIEW):
             child = self.object(named, nodes, multiplier * CITATIONS_FANOUT)
-            return _replace(base, read="citations", child=child)
+            return _replace(base, fetch="citations", child=child)
         if parent in NODE_KIND_BY_TYPE:
             return self._node_field(parent, base, named, nodes, arguments, multiplier)
         if parent in FACT_VIEW:
             return self._fact_view_field(FACT_VIEW[parent], base, named, nodes, multiplier)
         if parent == "Citation":
             if name in ("source", "via"):
-                return _replace(base, read="end", end=name, child=self.object(named, nodes, multiplier))
+                return _replace(base, fetch="end", end=name, child=self.object(named, nodes, multiplier))
             return _replace(base, expr=CITATION_CHECKED.template if name == "checked" else CITATION_TEXTS[name])
         if parent == "SearchHit":
             if name == "node":
-                return _replace(base, read="end", end="node", child=self.object(named, nodes, multiplier))
+                return _replace(base, fetch="end", end="node", child=self.object(named, nodes, multiplier))
             return _replace(base, expr="{score}")
         if parent in AGGREGATE_FIELDS:
             if name == "organization":
-                return _replace(base, read="end", end="organization", child=self.object(named, nodes, multiplier))
+                return _replace(base, fetch="end", end="organization", child=self.object(named, nodes, multiplier))
             return _replace(base, expr=AGGREGATE_FIELDS[parent][name])
         if parent == "Change":
             if name in ("before", "after"):
-                return _replace(base, read="json", expr="{v}." + name)
+                return _replace(base, fetch="json", expr="{v}." + name)
             return _replace(base, expr=CHANGE_FIELDS[name])
         raise NotCompilable(f"{parent}.{name} is not compiled")
 
@@ -299,18 +299,18 @@ class Planner:
     ) -> FieldPlan:
         name = base.name
         if name == "id":
-            return _replace(base, read="global_id")
+            return _replace(base, fetch="global_id")
         attr = ATTRS_BY_GRAPHQL_NAME[parent].get(name)
         if attr is not None:
             return _replace(base, expr=attr.template, args=filters.time_arguments(arguments))
         if name == "relationships":
             args = filters.relationships_arguments(arguments)
             child = self.object(named, nodes, multiplier * max(dict(args)["first"], 1))
-            return _replace(base, read="relationships", child=child, args=args)
+            return _replace(base, fetch="relationships", child=child, args=args)
         relation = filters.relation_named(parent, name)
         args = filters.time_arguments(arguments)
         child = self.object(named, nodes, multiplier * RELATION_FANOUT)
-        return _replace(base, read="relation", relation=f"{parent}.{relation.name}", child=child, args=args)
+        return _replace(base, fetch="relation", relation=f"{parent}.{relation.name}", child=child, args=args)
 
     def _fact_view_field(
         self, view: FactView, base: FieldPlan, named: GraphQLNamedType, nodes: list[FieldNode], multiplier: int
@@ -318,7 +318,7 @@ class Planner:
         name = base.name
         for end, _, _ in view.ends:
             if name == ("from" if end == "from_" else end):
-                return _replace(base, read="end", end=end, child=self.object(named, nodes, multiplier))
+                return _replace(base, fetch="end", end=end, child=self.object(named, nodes, multiplier))
         for attr, _ in view.computed:
             if attr.graphql_name == name:
                 return _replace(base, expr=attr.template)
@@ -343,9 +343,9 @@ def unwrap(graphql_type: GraphQLOutputType) -> tuple[bool, bool, bool, GraphQLNa
 
 
 def _replace(plan: FieldPlan, **changes: Any) -> FieldPlan:
-    """The base plan of a field with what its kind of read adds (the base's own fields only)."""
+    """The base plan of a field with what its kind of fetch adds (the base's own fields only)."""
     return FieldPlan(
-        plan.key, plan.name, changes.pop("read", plan.read), non_null=plan.non_null, many=plan.many,
+        plan.key, plan.name, changes.pop("fetch", plan.fetch), non_null=plan.non_null, many=plan.many,
         item_non_null=plan.item_non_null, **changes,
     )  # fmt: skip
 

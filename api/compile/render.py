@@ -84,10 +84,10 @@ def layout(plan: ObjectPlan) -> Layout:
     return Layout(shared, groups, tuple(order))
 
 
-# What Neo4j plans: each of these reads is a subquery (`COLLECT { ... }`), and a computed field may hold one in
+# What Neo4j plans: each of these fetches is a subquery (`COLLECT { ... }`), and a computed field may hold one in
 # its expression. Planning time grows with their number (about 25-80 ms each on this project's machines: an
 # ORDER BY ... LIMIT in a subquery is the dear part), so the compiler bounds it before Neo4j sees anything.
-SUBQUERY_READS = frozenset({"citations", "relation", "relationships"})
+SUBQUERY_FETCHES = frozenset({"citations", "relation", "relationships"})
 SUBQUERY = "COLLECT"
 EXISTS = "EXISTS {"
 
@@ -95,7 +95,7 @@ EXISTS = "EXISTS {"
 def _tests_of(plan: FieldPlan) -> int:
     """The EXISTS subqueries a fact-following field adds to its own: the figures' test for a better-ranked
     one (the today rule adds none: it filters the field's own rows)."""
-    if plan.read != "relation":
+    if plan.fetch != "relation":
         return 0
     relation = _relation(plan)
     return int(relation.reach == 1 and relation.ranked and not plan.arg("all_ranks"))
@@ -116,7 +116,7 @@ def subqueries(plan: OperationPlan) -> int:
         return known
 
     def of_field(f: FieldPlan) -> int:
-        count = f.expr.count(SUBQUERY) + f.expr.count(EXISTS) + (f.read in SUBQUERY_READS) + _tests_of(f)
+        count = f.expr.count(SUBQUERY) + f.expr.count(EXISTS) + (f.fetch in SUBQUERY_FETCHES) + _tests_of(f)
         return count + (of_object(f.child) if f.child is not None else 0)
 
     total = 0
@@ -193,33 +193,33 @@ class Renderer:
         return f"{head} + CASE {branches} ELSE [] END"
 
     def field(self, plan: FieldPlan, scope: dict[str, str]) -> str:
-        read = plan.read
-        if read == "value" or read == "json":
+        fetch = plan.fetch
+        if fetch == "value" or fetch == "json":
             if "{as_of}" in plan.expr or "{stages}" in plan.expr:  # a computed field with arguments
                 scope = scope | {"as_of": self.day(plan.arg("as_of")), "stages": str(self.stages(plan))}
             return plan.expr.format_map(_Scope(scope))
-        if read == "global_id":
+        if fetch == "global_id":
             return f"{scope['v']}.id"
-        if read in ("typename", "error"):
+        if fetch in ("typename", "error"):
             return "null"
         assert plan.child is not None
-        if read == "end":
+        if fetch == "end":
             var = scope[plan.end]
             projection = self.object(plan.child, {"v": var})
             return f"CASE WHEN {var} IS NULL THEN null ELSE {projection} END" if not plan.non_null else projection
-        if read == "citations":
+        if fetch == "citations":
             return self.citations(plan.child, scope["v"])
-        if read == "relationships":
+        if fetch == "relationships":
             return self.relationships(plan, scope["v"])
-        if read == "relation":
+        if fetch == "relation":
             return self.relation(plan, scope["v"])
-        raise AssertionError(f"unknown read {read}")
+        raise AssertionError(f"unknown fetch {fetch}")
 
     def citations(self, child: ObjectPlan, var: str) -> str:
         source, index, via = self.fresh("s"), self.fresh("i"), self.fresh("via")
         projection = self.object(child, {"v": var, "i": index, "source": source, "via": via})
         relayed = any(
-            (f.read == "end" and f.end == "via") or f.name == CITATION_CHECKED.graphql_name for f in child.fields
+            (f.fetch == "end" and f.end == "via") or f.name == CITATION_CHECKED.graphql_name for f in child.fields
         )
         match_via = f"OPTIONAL MATCH ({via}:Source {{id: {var}.vias[{index}]}}) " if relayed else ""
         return (

@@ -101,25 +101,25 @@ class Shaper:
         out: dict[str, Any] = {"__typename": type_name} if self.fallback else {}
         for plan_field, position in layout(plan).fields_of(type_name):
             value = raw[position]
-            if plan_field.read == "value" and (value is not None or not plan_field.non_null or self.fallback):
+            if plan_field.fetch == "value" and (value is not None or not plan_field.non_null or self.fallback):
                 out[plan_field.key] = value  # most fields: a plain value, no path needed
             else:
                 out[plan_field.key] = self.value(plan_field, value, type_name, (path, plan_field.key))
         return out
 
     def value(self, plan: FieldPlan, raw: Any, parent: str, path: Path) -> Any:
-        read = plan.read
-        if read == "value":
+        fetch = plan.fetch
+        if fetch == "value":
             if raw is None and plan.non_null and not self.fallback:
                 return self._null(True, parent, plan.name, path, reported=False)
             return raw
-        if read == "typename":
+        if fetch == "typename":
             return parent
-        if read == "global_id":
+        if fetch == "global_id":
             return global_id(parent, raw) if raw is not None else None
-        if read == "json":
+        if fetch == "json":
             return json.loads(raw) if raw is not None else None
-        if read == "error":
+        if fetch == "error":
             assert plan.refusal is not None
             return self._refused(plan.refusal, plan.non_null, parent, plan.name, path)
         assert plan.child is not None
