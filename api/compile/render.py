@@ -92,13 +92,28 @@ SUBQUERY = "COLLECT"
 EXISTS = "EXISTS {"
 
 
-def _tests_of(plan: FieldPlan) -> int:
-    """The EXISTS subqueries a fact-following field adds to its own: the figures' test for a better-ranked
-    one (the today rule adds none: it filters the field's own rows)."""
+def _inner_subqueries(plan: FieldPlan) -> int:
+    """The subqueries a fact-following field holds besides its own: the facts today's rule weighs, and the
+    figures' test for a better-ranked one."""
+    if plan.fetch == "relationships":
+        return int(weighs_latest(plan))
     if plan.fetch != "relation":
         return 0
     relation = _relation(plan)
-    return int(relation.reach == 1 and relation.ranked and not plan.arg("all_ranks"))
+    ranked = relation.reach == 1 and relation.ranked and not plan.arg("all_ranks")
+    return int(weighs_latest(plan)) + int(ranked)
+
+
+def weighs_latest(plan: FieldPlan) -> bool:
+    """Whether a fact-following field answers what holds today, else the latest known (README, "Time"):
+    without `asOf` or `history`, over facts that have a time, and not a lineage walked to any depth."""
+    as_of, history = plan.arg("as_of"), plan.arg("history", False)
+    if plan.fetch == "relationships":
+        return as_of is None and not history
+    relation = _relation(plan)
+    if relation.reach > 1 or relation.time is None:
+        return False
+    return as_of is None and not history and relation.current
 
 
 def subqueries(plan: OperationPlan) -> int:
@@ -116,7 +131,7 @@ def subqueries(plan: OperationPlan) -> int:
         return known
 
     def of_field(f: FieldPlan) -> int:
-        count = f.expr.count(SUBQUERY) + f.expr.count(EXISTS) + (f.fetch in SUBQUERY_FETCHES) + _tests_of(f)
+        count = f.expr.count(SUBQUERY) + f.expr.count(EXISTS) + (f.fetch in SUBQUERY_FETCHES) + _inner_subqueries(f)
         return count + (of_object(f.child) if f.child is not None else 0)
 
     total = 0
@@ -255,7 +270,7 @@ class Renderer:
         as_of = plan.arg("as_of")
         history = plan.arg("history") or (not relation.current and as_of is None)
         life = _event_life(plan.relation.partition(".")[0], relation, parent, other)
-        latest = as_of is None and not history and relation.time is not None  # today, else the latest known
+        latest = weighs_latest(plan)  # today, else the latest known
         where = f"{rel}.retractedAt IS NULL" if latest else self.time_filter(rel, relation.time, as_of, history, life)
         if relation.ranked and not plan.arg("all_ranks"):
             where += " AND " + self.best_ranked(relation, parent, other)
@@ -311,7 +326,7 @@ class Renderer:
         pattern = f"({parent}){arrow.format(r=rel)}({other}:{ENTITY})"
         as_of, history = plan.arg("as_of"), plan.arg("history", False)
         life = life_of_either(parent, other)
-        latest = as_of is None and not history
+        latest = weighs_latest(plan)
         if latest:
             conditions = [f"{rel}.retractedAt IS NULL"]
         else:
