@@ -18,7 +18,7 @@ from neo4j.exceptions import ConstraintError
 
 from schema.graph_model import ENTITY
 from schema.keys import FACT_KEY, NAME_KEY, name_key
-from schema.model import Label, RelType
+from schema.model import Label
 from schema.records import FactBase, NodeRecord
 from seed.problems import LoadRaced, SeedValidationError
 from seed.validate import SeedSet, read_seed
@@ -57,7 +57,13 @@ def node_rows(nodes: Sequence[NodeRecord]) -> list[dict[str, Any]]:
         properties = node.properties()
         keys = [name_key(node.label.value, key) for key in properties["nameKeys"]]
         rows.append(
-            {"id": node.id, "props": properties, "hash": _content_hash(properties, node.label.value), "keys": keys}
+            {
+                "id": node.id,
+                "label": node.label.value,
+                "props": properties,
+                "hash": _content_hash(properties, node.label.value),
+                "keys": keys,
+            }
         )
     return rows
 
@@ -88,31 +94,36 @@ def _outcome(old: str) -> str:
                   ELSE 'updated' END"""
 
 
-def _node_upsert(label: Label) -> LiteralString:
-    # Labels come from the Label enum only. New nodes are CREATEd with both labels at once (cheaper for
-    # the indexes than adding a label later); a node whose kind changed loses its old label.
-    other_labels = "".join(f":{other.value}" for other in Label if other is not label)
+# One statement for every label and one for every fact type, the label or type a parameter of each row
+# (validated: a Label, a RelType): Neo4j plans two statements, not one per kind. Per kind, a fresh Neo4j
+# spent about 8 s planning them, for any seed, before a first load wrote anything.
+ALL_LABELS = "".join(f":{label.value}" for label in Label)
+
+
+def _node_upsert() -> LiteralString:
+    # New nodes are CREATEd with both labels at once (cheaper for the indexes than adding a label later);
+    # a node whose kind changed loses its old label.
     return f"""
         UNWIND $rows AS row
         OPTIONAL MATCH (old:{ENTITY} {{id: row.id}})
         WITH row, old, {_outcome("old")} AS outcome
         CALL (row, outcome) {{
             WITH row, outcome WHERE outcome = 'created'
-            CREATE (n:{ENTITY}:{label.value})
+            CREATE (n:{ENTITY}:$(row.label))
             SET n = row.props, n.seedHash = row.hash, n.managedBy = '{SEED}', n.version = 1,
                 n.createdAt = datetime(), n.updatedAt = datetime()
         }}
         CALL (row, old, outcome) {{
             WITH row, old, outcome WHERE outcome = 'updated'
-            REMOVE old{other_labels}
-            SET old:{label.value}, old += row.props, old.seedHash = row.hash,
+            REMOVE old{ALL_LABELS}
+            SET old:$(row.label), old += row.props, old.seedHash = row.hash,
                 old.version = coalesce(old.version, 0) + 1, old.updatedAt = datetime()
         }}
         RETURN outcome, count(*) AS count
         """
 
 
-def _fact_upsert(rel: RelType) -> LiteralString:
+def _fact_upsert() -> LiteralString:
     # The old fact is found through its key, whatever its type. A new fact gets a key (CREATE: of a
     # seed load and an API write racing for one id, one fails); a fact whose type or ends changed is
     # re-created under the same id and key, keeping its version history.
@@ -122,7 +133,7 @@ def _fact_upsert(rel: RelType) -> LiteralString:
         OPTIONAL MATCH (:{ENTITY} {{id: key.from}})-[old {{id: row.id}}]->(:{ENTITY} {{id: key.to}})
         WITH row, key, old, {_outcome("old")} AS outcome
         WITH row, key, old, outcome,
-             outcome = 'updated' AND (type(old) <> '{rel.value}' OR startNode(old).id <> row.from
+             outcome = 'updated' AND (type(old) <> row.type OR startNode(old).id <> row.from
                                       OR endNode(old).id <> row.to) AS moved
         CALL (row, old, outcome, moved) {{
             WITH row, old, outcome WHERE outcome = 'created' OR moved
@@ -131,7 +142,7 @@ def _fact_upsert(rel: RelType) -> LiteralString:
             WITH row, version, createdAt
             MATCH (a:{ENTITY} {{id: row.from}})
             MATCH (b:{ENTITY} {{id: row.to}})
-            CREATE (a)-[r:{rel.value}]->(b)
+            CREATE (a)-[r:$(row.type)]->(b)
             SET r = row.props, r.seedHash = row.hash, r.managedBy = '{SEED}', r.version = version + 1,
                 r.createdAt = createdAt, r.updatedAt = datetime()
         }}
@@ -150,6 +161,10 @@ def _fact_upsert(rel: RelType) -> LiteralString:
         }}
         RETURN outcome, count(*) AS count
         """
+
+
+NODE_UPSERT = _node_upsert()
+FACT_UPSERT = _fact_upsert()
 
 
 # Name keys follow the nodes once every node of the load is written (so two seed nodes may swap a
@@ -197,17 +212,15 @@ PRUNE_NODES: LiteralString = f"""
 
 
 def _node_batches(seed: SeedSet, batch_rows: int) -> Iterator[tuple[LiteralString, list[dict[str, Any]]]]:
-    for label, nodes in seed.nodes_by_label().items():
-        rows = node_rows(nodes)
-        for start in range(0, len(rows), batch_rows):
-            yield _node_upsert(label), rows[start : start + batch_rows]
+    rows = node_rows([node for nodes in seed.nodes_by_label().values() for node in nodes])
+    for start in range(0, len(rows), batch_rows):
+        yield NODE_UPSERT, rows[start : start + batch_rows]
 
 
 def _fact_batches(seed: SeedSet, batch_rows: int) -> Iterator[tuple[LiteralString, list[dict[str, Any]]]]:
-    for rel, facts in seed.facts_by_type().items():
-        rows = fact_rows(facts)
-        for start in range(0, len(rows), batch_rows):
-            yield _fact_upsert(rel), rows[start : start + batch_rows]
+    rows = fact_rows([fact for facts in seed.facts_by_type().values() for fact in facts])
+    for start in range(0, len(rows), batch_rows):
+        yield FACT_UPSERT, rows[start : start + batch_rows]
 
 
 def count_rows(seed: SeedSet) -> int:
