@@ -12,7 +12,6 @@ from graphql import Undefined, is_non_null_type, parse
 from api.compile.cursors import decode_cursor, encode_cursor
 from api.compile.execute import OperationCompiler, QueryTooComplex, planning_schema
 from api.compile.planner import ATTRS_BY_GRAPHQL_NAME
-from api.compile.render import layout
 from api.contract.graphql_schema import schema_sdl
 from api.errors import BadUserInput
 from api.settings import Settings
@@ -64,7 +63,7 @@ def test_polymorphic_fields_render_linearly_in_depth() -> None:
 def test_fields_of_one_kind_render_one_branch_and_the_rest_once() -> None:
     query = '{ node(id: "T3JnYW5pemF0aW9uOmFtcHRw") { slug ... on Organization { kind } ... on Strike { startDate } } }'
     plan = compile_query(query).plan
-    shape = layout(plan.roots[0].child)  # type: ignore[arg-type]
+    shape = plan.roots[0].child.layout  # type: ignore[union-attr]
     assert [f.key for f in shape.shared] == ["slug"]
     own = {kinds: [f.key for f in fields] for kinds, fields in shape.groups}
     assert own[("Organization",)] == ["kind"] and own[("Strike",)] == ["startDate"]

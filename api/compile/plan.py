@@ -91,6 +91,41 @@ class ObjectPlan:
     def __hash__(self) -> int:
         return self._hash
 
+    @cached_property
+    def layout(self) -> Layout:
+        """Where each field sits in the list Cypher returns for this object: worked out once per plan (the
+        renderer and the responder both ask), without hashing or comparing plans."""
+        if self.type_name is not None:
+            return Layout(self.fields, (), ((self.type_name, tuple((f, i) for i, f in enumerate(self.fields))),))
+        variants = dict(self.variants)
+        first = self.variants[0][1] if self.variants else ()
+        shared = tuple(f for f in first if all(f in fields for fields in variants.values()))
+        grouped: dict[tuple[FieldPlan, ...], list[str]] = {}
+        for name, fields in self.variants:
+            grouped.setdefault(tuple(f for f in fields if f not in shared), []).append(name)
+        groups = tuple((tuple(names), own) for own, names in grouped.items())
+        order = []
+        for name, fields in self.variants:
+            own = next(own for names, own in groups if name in names)
+            positions = {f: 1 + i for i, f in enumerate(shared)} | {f: 1 + len(shared) + i for i, f in enumerate(own)}
+            order.append((name, tuple((f, positions[f]) for f in fields)))
+        return Layout(shared, groups, tuple(order))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each field of an object sits in the list Cypher returns for it."""
+
+    shared: tuple[FieldPlan, ...]  # abstract positions: read for every kind, after the type tag
+    groups: tuple[tuple[tuple[str, ...], tuple[FieldPlan, ...]], ...]  # (kinds, their own fields)
+    order: tuple[tuple[str, tuple[tuple[FieldPlan, int], ...]], ...]  # per kind: fields in selection order
+
+    def fields_of(self, type_name: str) -> tuple[tuple[FieldPlan, int], ...]:
+        for name, fields in self.order:
+            if name == type_name:
+                return fields
+        return ()
+
 
 @dataclass(frozen=True, eq=False)
 class RootRead:

@@ -11,7 +11,6 @@ Labels, relationship types and property names come from the model; values only e
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,40 +47,6 @@ EXTERNAL_PROPERTIES = frozenset(attr.prop for attr in EXTERNAL_IDS)
 # A figure's rank as a number, best first (schema/model.py, `Rank`; unranked figures are normal).
 MAX_WEIGHED = 10_000  # facts weighed per field for today's latest known (README, "Time")
 RANK_ORDER = "CASE coalesce({f}.rank, 'NORMAL') WHEN 'PREFERRED' THEN 0 WHEN 'NORMAL' THEN 1 ELSE 2 END"
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where each field of an object sits in the list Cypher returns for it."""
-
-    shared: tuple[FieldPlan, ...]  # abstract positions: read for every kind, after the type tag
-    groups: tuple[tuple[tuple[str, ...], tuple[FieldPlan, ...]], ...]  # (kinds, their own fields)
-    order: tuple[tuple[str, tuple[tuple[FieldPlan, int], ...]], ...]  # per kind: fields in selection order
-
-    def fields_of(self, type_name: str) -> tuple[tuple[FieldPlan, int], ...]:
-        for name, fields in self.order:
-            if name == type_name:
-                return fields
-        return ()
-
-
-@functools.lru_cache(maxsize=4096)
-def layout(plan: ObjectPlan) -> Layout:
-    if plan.type_name is not None:
-        return Layout(plan.fields, (), ((plan.type_name, tuple((f, i) for i, f in enumerate(plan.fields))),))
-    variants = dict(plan.variants)
-    first = plan.variants[0][1] if plan.variants else ()
-    shared = tuple(f for f in first if all(f in fields for fields in variants.values()))
-    grouped: dict[tuple[FieldPlan, ...], list[str]] = {}
-    for name, fields in plan.variants:
-        grouped.setdefault(tuple(f for f in fields if f not in shared), []).append(name)
-    groups = tuple((tuple(names), own) for own, names in grouped.items())
-    order = []
-    for name, fields in plan.variants:
-        own = next(own for names, own in groups if name in names)
-        positions = {f: 1 + i for i, f in enumerate(shared)} | {f: 1 + len(shared) + i for i, f in enumerate(own)}
-        order.append((name, tuple((f, positions[f]) for f in fields)))
-    return Layout(shared, groups, tuple(order))
 
 
 # What Neo4j plans: each of these fetches is a subquery (`COLLECT { ... }`), and a computed field may hold one in
@@ -125,7 +90,7 @@ def subqueries(plan: OperationPlan) -> int:
     def of_object(obj: ObjectPlan) -> int:
         known = memo.get(id(obj))
         if known is None:
-            shape = layout(obj)
+            shape = obj.layout
             fields = shape.shared + tuple(f for _, own in shape.groups for f in own)
             known = memo[id(obj)] = sum(of_field(f) for f in fields)
         return known
@@ -192,7 +157,7 @@ class Renderer:
 
     def object(self, plan: ObjectPlan, scope: dict[str, str]) -> str:
         """The list expression of one object; `scope` maps roles (`v`, `self`, ends...) to variables."""
-        shape = layout(plan)
+        shape = plan.layout
         if plan.type_name is not None:
             return "[" + ", ".join(self.field(f, scope) for f in plan.fields) + "]"
         var = scope["v"]

@@ -19,7 +19,6 @@ from typing import Any
 from graphql import GraphQLError
 
 from api.compile.plan import FieldPlan, ObjectPlan, OperationPlan, Refusal, RootPlan
-from api.compile.render import layout
 from api.errors import UserFacingError
 from schema.global_ids import to_global_id
 
@@ -99,7 +98,7 @@ class Shaper:
             return None
         type_name = plan.type_name or raw[0]
         out: dict[str, Any] = {"__typename": type_name} if self.fallback else {}
-        for plan_field, position in layout(plan).fields_of(type_name):
+        for plan_field, position in plan.layout.fields_of(type_name):
             value = raw[position]
             if plan_field.fetch == "value" and (value is not None or not plan_field.non_null or self.fallback):
                 out[plan_field.key] = value  # most fields: a plain value, no path needed
