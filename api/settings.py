@@ -84,6 +84,14 @@ class Settings(BaseSettings):
     new_document_seconds_per_second: float = 0.25
     new_documents_max_waiting: int = 256
 
+    # The query cost (the planned objects read, as `extensions.cost` reports it) each client, by its API key's
+    # name or else its address, may spend (api/contract/answering.py): this much at once, refilled at this many
+    # a second. A query that finds the budget spent gets RATE_LIMITED (HTTP 429, Retry-After); every compiled
+    # query's response carries the RateLimit fields. 0 a second: no limit, the default (what share of a Neo4j is
+    # fair is the operator's call). The budget is per process: behind N processes a client may spend N times it.
+    query_cost_burst: float = 1_000_000
+    query_cost_per_second: float = 0.0
+
     # Caches, bounded in bytes: parsed and validated documents, and compiled plans.
     document_cache_bytes: int = 32 << 20
     plan_cache_bytes: int = 32 << 20

@@ -108,14 +108,14 @@ async def test_the_same_document_at_once_is_prepared_once_and_charged_once() -> 
 
     answers = await asyncio.gather(*(lane.run(f"client-{i % 2}", ("document", "{ a }"), prepare) for i in range(20)))
     assert answers == ["plan"] * 20 and runs == 1
-    assert lane._budgets["client-0"].seconds < 0.46 and "client-1" not in lane._budgets
+    assert "client-1" not in lane.budgets and lane.budgets.of("client-0").left < 0.46
 
 
 def test_the_clients_remembered_are_bounded() -> None:
     lane = NewDocuments(ByteBudgetCache(1 << 20), burst_seconds=1, seconds_per_second=1, max_waiting=1, max_clients=100)
     for number in range(1000):
         lane.admit(f"client-{number}")
-    assert len(lane._budgets) == 100
+    assert len(lane.budgets) == 100
 
 
 # -- through the app ------------------------------------------------------------------------------

@@ -32,8 +32,9 @@ from api.compile.execute import (
     plan_key,
 )
 from api.compile.planner import NotCompilable
+from api.contract.budgets import Budget, Budgets
 from api.contract.context import Context
-from api.contract.new_documents import NewDocuments
+from api.contract.new_documents import NewDocuments, RateLimited
 from api.errors import UserFacingError
 
 log = logging.getLogger("strikegraph.graphql")
@@ -44,6 +45,12 @@ MAX_CACHED_QUERY = 64 << 10  # characters; larger documents are parsed each time
 # of its text plus about 3 KB; an estimate below that let the caches grow past their budgets (issue 25, item 9).
 AST_BYTES_PER_CHARACTER = 100
 AST_FIXED_BYTES = 4096
+
+
+def payer_of(context: Context) -> str:
+    """Whose query cost budget a request spends: its API key's (by name), else its address's."""
+    caller = context.caller
+    return f"key:{caller.name}" if caller is not None and caller.name else client_of(context)
 
 
 def client_of(context: Any) -> str:
@@ -70,6 +77,7 @@ class Answering:
     max_tokens: int
     suggestions: bool  # "Did you mean ...?" in errors (development only)
     compiled: bool = True  # False: graphql-core executes every field (the equivalence tests' baseline)
+    costs: Budgets | None = None  # each client's query cost budget (None: no limit)
 
     @property
     def cache(self) -> ByteBudgetCache:
@@ -138,9 +146,44 @@ class Answering:
         context.execution = "compiled"
         context.cost = compiled.plan.cost
         try:
+            self.charge(context, compiled.plan.cost)
+        except RateLimited as error:
+            return refused(error)
+        try:
             return await self.compiler.run(context.graph, compiled)
         except Exception as error:  # coded (or masked) by `coded`, at no path
             return ExecutionResult(data=None, errors=[GraphQLError(str(error), original_error=error)])
+
+    # -- the client's share -----------------------------------------------------------------------------------
+
+    def charge(self, context: Context, cost: int) -> None:
+        """A query's planned cost, charged to its client before Neo4j sees it: RATE_LIMITED while the
+        client's budget is spent (the GraphQL foundation's advice: limit by cost, not by requests). What is
+        left goes out in the response's RateLimit fields."""
+        if self.costs is None:
+            return
+        payer = payer_of(context)
+        wait = self.costs.wait(payer)
+        if wait is not None:
+            context.budget = self.costs.of(payer)
+            raise RateLimited(
+                f"this client's query cost budget ({self.costs.burst:g}, refilled at {self.costs.per_second:g} a "
+                "second) is spent: retry later, or ask for less (fewer levels, smaller pages)",
+                retryAfterSeconds=wait,
+                limit="queryCost",
+            )
+        context.budget = self.costs.spend(payer, cost)
+
+    def rate_limit_fields(self, budget: Budget) -> dict[str, str]:
+        """The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy (the burst, and
+        the seconds in which it refills) and what is left now, with the seconds until it is full again."""
+        assert self.costs is not None
+        window = self.costs.seconds_to_full(Budget(0, 0))
+        remaining = max(0, int(budget.left))
+        return {
+            "RateLimit-Policy": f'"query-cost";q={self.costs.burst:.0f};w={window}',
+            "RateLimit": f'"query-cost";r={remaining};t={self.costs.seconds_to_full(budget)}',
+        }
 
     # -- errors and extensions ------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from strawberry.types import Info as StrawberryInfo
 
 from api.auth import Caller, KeyRing
+from api.contract.budgets import Budget
 from api.database.graph import RequestGraph
 from api.settings import Settings
 
@@ -31,6 +32,7 @@ class Context:
     operation: OperationSource | None = field(default=None)  # set by the CompiledExecution extension
     execution: str | None = field(default=None)  # "compiled" or "fallback", reported in `extensions`
     cost: int | None = field(default=None)
+    budget: Budget | None = field(default=None)  # the client's query cost budget after this request, if limited
     warnings: list[str] = field(default_factory=list)  # allowed, but worth a look: reported in `extensions`
     # The view admitted this request's new document within the client's budget (api/contract/new_documents.py): its
     # parsing, validation and planning are not refused halfway.

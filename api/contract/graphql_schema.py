@@ -16,6 +16,7 @@ from strawberry.types import ExecutionContext
 
 from api.compile.execute import ByteBudgetCache, OperationCompiler, planning_schema
 from api.contract.answering import Answering, request_error_code
+from api.contract.budgets import Budgets
 from api.contract.extensions import (
     CompiledExecution,
     DocumentCache,
@@ -125,9 +126,15 @@ def build_schema(settings: Settings, lane: NewDocuments | None = None) -> Strike
         max_cypher_bytes=settings.max_cypher_bytes,
         plans=ByteBudgetCache(settings.plan_cache_bytes),
     )
-    answering = schema.answering = Answering(
-        compiler, lane or new_documents(settings), rules, settings.max_tokens, development, settings.compiled_execution
+    costs = (
+        Budgets(settings.query_cost_burst, settings.query_cost_per_second)
+        if settings.query_cost_per_second > 0
+        else None
     )
+    answering = schema.answering = Answering(
+        compiler, lane or new_documents(settings), rules, settings.max_tokens, development, settings.compiled_execution,
+        costs,
+    )  # fmt: skip
     return schema
 
 

@@ -8,16 +8,14 @@ come here."""
 from __future__ import annotations
 
 import asyncio
-import math
 import sys
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from api.compile.execute import ByteBudgetCache
+from api.contract.budgets import Budgets
 from api.errors import UserFacingError
 
 T = TypeVar("T")
@@ -39,12 +37,6 @@ class RateLimited(UserFacingError):
         return seconds if isinstance(seconds, int) else 1
 
 
-@dataclass
-class _Budget:
-    seconds: float  # CPU seconds left to spend; negative after a dear document: in debt until refilled
-    updated: float
-
-
 class NewDocuments:
     """The lane that parses, validates and plans documents the caches have not seen, and each client's
     budget of its time: `burst_seconds` at once, `seconds_per_second` sustained. A client in debt, or a
@@ -61,11 +53,8 @@ class NewDocuments:
         max_clients: int = 10_000,
     ) -> None:
         self.documents = documents
-        self.burst_seconds = burst_seconds
-        self.seconds_per_second = seconds_per_second
         self.max_waiting = max_waiting
-        self.max_clients = max_clients
-        self._budgets: OrderedDict[str, _Budget] = OrderedDict()
+        self.budgets = Budgets(burst_seconds, seconds_per_second, max_clients)  # CPU seconds of the lane
         self._running: dict[Hashable, asyncio.Future[Any]] = {}
         # One thread: its time is what the budgets share out, and it rests between pieces of work
         # (LANE_REST): two CPU-bound threads, or one that never rests, would starve the loop of the GIL.
@@ -81,14 +70,13 @@ class NewDocuments:
 
     def admit(self, client: str) -> None:
         """Raises RateLimited when `client` has spent its budget or the lane's queue is full."""
-        budget = self._refilled(client)
-        if budget.seconds <= 0:
-            wait = -budget.seconds / self.seconds_per_second if self.seconds_per_second > 0 else 60.0
+        wait = self.budgets.wait(client)
+        if wait is not None:
             raise RateLimited(
                 "too many new GraphQL documents from this client: its budget for parsing and planning documents "
                 "the server has not seen is spent; retry later, or send documents the server knows (reuse "
                 "them with variables, or use persisted queries)",
-                retryAfterSeconds=max(1, math.ceil(wait)),
+                retryAfterSeconds=wait,
             )
         if len(self._running) >= self.max_waiting:
             raise RateLimited(
@@ -115,7 +103,7 @@ class NewDocuments:
         # The lane rests before its next piece of work, not before this answer: the requester waits only
         # for its own work. (A sleep queued on the lane's one thread; nobody awaits it.)
         loop.run_in_executor(self._lane, time.sleep, spent * LANE_REST)
-        self._refilled(client).seconds -= spent
+        self.budgets.spend(client, spent)
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
@@ -127,19 +115,6 @@ class NewDocuments:
 
     def close(self) -> None:
         self._lane.shutdown(wait=False, cancel_futures=True)
-
-    def _refilled(self, client: str) -> _Budget:
-        now = time.monotonic()
-        budget = self._budgets.get(client)
-        if budget is None:
-            budget = self._budgets[client] = _Budget(self.burst_seconds, now)
-            while len(self._budgets) > self.max_clients:  # bounded: the longest-idle client starts afresh
-                self._budgets.popitem(last=False)
-        else:
-            self._budgets.move_to_end(client)
-            budget.seconds = min(self.burst_seconds, budget.seconds + (now - budget.updated) * self.seconds_per_second)
-            budget.updated = now
-        return budget
 
 
 def _timed(work: Callable[[], T]) -> tuple[float, T | Exception]:

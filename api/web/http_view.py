@@ -120,6 +120,8 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         result = await self.query(context, body.query, body.operation_name, body.variables)
         if result is None:
             return await self.run(request)  # not a query the compiler takes: graphql-core executes it
+        if context.budget is not None:  # the client's query cost budget, allowed or not
+            sub_response.headers.update(self.answering.rate_limit_fields(context.budget))
         return self.create_response(await self.process_result(request, result), sub_response)
 
     async def query(
