@@ -15,9 +15,11 @@ from asgi_lifespan import LifespanManager
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
 
+from api.auth import Role
 from api.contract.budgets import Budgets
 from api.settings import Settings
 from api.web.app import create_app
+from tests.conftest import bearer
 
 QUERY = "{ strikes { slug } }"
 
@@ -84,3 +86,15 @@ async def test_concurrent_requests_of_one_client_spend_one_budget(metered_app: S
     async with _client(metered_app, "192.0.2.20") as http:
         statuses = await asyncio.gather(*(http.post("/graphql", json={"query": QUERY}) for _ in range(6)))
     assert sorted(response.status_code for response in statuses) == [200] + [429] * 5
+
+
+async def test_a_key_is_one_client_wherever_it_calls_from(metered_app: Starlette) -> None:
+    """The budget follows the API key, not the address: the key's second query, from another address, is
+    refused; that address without the key still has its own."""
+    async with _client(metered_app, "192.0.2.30") as first, _client(metered_app, "192.0.2.31") as second:
+        keyed = await first.post("/graphql", json={"query": QUERY}, headers=bearer(Role.READER))
+        assert keyed.status_code == 200, keyed.text
+        again = await second.post("/graphql", json={"query": QUERY}, headers=bearer(Role.READER))
+        assert again.status_code == 429, again.text
+        anonymous = await second.post("/graphql", json={"query": QUERY})
+        assert anonymous.status_code == 200, anonymous.text
