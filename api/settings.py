@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     port: int = 8000
     environment: Literal["development", "production"] = "development"
     access_log: bool = True
+    # "json": every log record as one JSON line, and one line per GraphQL request (api/web/request_log.py) in
+    # place of uvicorn's access log; "text": human lines, as in development.
+    log_format: Literal["text", "json"] = "text"
 
     # The Neo4j that `strikegraph neo4j start` (and `serve` without NEO4J_URI) runs for you.
     neo4j_cache_dir: Path = PROJECT_ROOT / ".neo4j"  # downloaded jars, shared by every local instance

@@ -77,9 +77,13 @@ def serve(
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser), starting the local Neo4j unless NEO4J_URI is set."""
     from api.web.app import create_app
+    from api.web.request_log import use_json_lines
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
+    if settings.log_format == "json":
+        use_json_lines()
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
     local = LocalNeo4j.from_settings(settings)
     settings, started_here = _connected_settings(settings, local)

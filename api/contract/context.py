@@ -32,6 +32,7 @@ class Context:
     operation: OperationSource | None = field(default=None)  # set by the CompiledExecution extension
     execution: str | None = field(default=None)  # "compiled" or "fallback", reported in `extensions`
     cost: int | None = field(default=None)
+    described: tuple[str, str | None] | None = field(default=None)  # the operation's type and name, once known
     budget: Budget | None = field(default=None)  # the client's query cost budget after this request, if limited
     warnings: list[str] = field(default_factory=list)  # allowed, but worth a look: reported in `extensions`
     # The view admitted this request's new document within the client's budget (api/contract/new_documents.py): its

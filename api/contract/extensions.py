@@ -69,6 +69,7 @@ class CompiledExecution(SchemaExtension):
         # "mutation" or "subscription": graphql-core runs it; a query the compiler does not take: "fallback".
         context.execution = "fallback" if query else operation.operation.value
         context.operation = OperationSource(self.answering.compiler, document, operation, execution.variables)
+        context.described = (operation.operation.value, operation.name.value if operation.name else None)
         if operation.operation is OperationType.SUBSCRIPTION:
             yield  # graphql-core checks the variables before the stream starts
             return

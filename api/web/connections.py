@@ -149,7 +149,9 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
         timeout_keep_alive=settings.http_keep_alive_timeout_seconds,
         # No `limit_concurrency`: uvicorn counts connections being closed in it, so a flood the cap is
         # closing would get real requests a 503; the cap bounds requests in flight (one per connection).
-        access_log=settings.access_log,
+        access_log=settings.access_log and settings.log_format == "text",
+        # JSON lines: uvicorn keeps the process's logging (api/web/request_log.py) instead of its own text setup.
+        log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
         ws_max_size=settings.max_body_bytes,  # a WebSocket message is held to the HTTP body limit
         **options,
     )

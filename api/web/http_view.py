@@ -45,6 +45,7 @@ from api.web.graphiql import graphiql_response
 from api.web.graphql_request import decode_json_body, decode_json_text, is_json_content_type, negotiate, request_data
 from api.web.middleware import GRAPHQL_RESPONSE_JSON, JSON, RequestRefused, error_response
 from api.web.persisted_queries import AllowList, PersistedQueries, PersistedQueryStore
+from api.web.request_log import log_request
 from api.web.websocket import GraphQLWebSocket, connection_caller, connection_key, origin_allowed
 
 log = logging.getLogger("strikegraph")
@@ -139,6 +140,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         operation = graphql.get_operation_ast(document, name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return None  # mutations and subscriptions; an unknown operation is reported by Strawberry
+        context.described = ("query", operation.name.value if operation.name else None)
         refusal = read_refusal(context)  # reads may need a key
         if refusal is not None:
             return self._finished(context, graphql.ExecutionResult(None, [_as_graphql_error(refusal)]))
@@ -166,6 +168,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        started = time.perf_counter()
         try:
             response = await self.answer(request)
         except ClientDisconnect:
@@ -180,6 +183,8 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
                 headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
                 response = error_response(error.status_code, code, error.reason, headers=headers)
         await response(scope, receive, send)
+        if self.settings.log_format == "json":
+            log_request(request, response.status_code, time.perf_counter() - started)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None = None) -> Context:
         driver: Driver = request.app.state.driver
@@ -190,10 +195,12 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         )  # fmt: skip
         authorization = request.headers.get("authorization")
         caller = self.keys.caller(authorization)
-        return Context(
+        context = Context(
             request=request, graph=graph, settings=self.settings, request_id=request_id, caller=caller,
             feed=request.app.state.feed, authorization=authorization, keys=self.keys,
         )  # fmt: skip
+        request.state.context = context  # for the request's log line
+        return context
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """`connection_init`: the key may come in its payload (browsers cannot set WebSocket headers)."""
