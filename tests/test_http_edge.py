@@ -3,6 +3,7 @@ offline, and what production mode turns off."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import AsyncIterator
 
@@ -11,6 +12,7 @@ from neo4j import AsyncDriver
 
 from api.auth import Role
 from api.settings import Settings
+from api.web.explorer import ASSETS_DIR as EXPLORER_ASSETS
 from api.web.graphiql import ASSET_FILES, ASSETS_DIR, EXAMPLE_QUERY
 from tests.conftest import bearer
 from tests.http_apps import app_client
@@ -116,6 +118,19 @@ async def test_graphiql_assets_are_licensed_and_only_listed_files_are_served(cli
     assert "MIT License" in licence.text
     assert (await client.get("/graphiql/assets/vendor.sh")).status_code == 404
     assert (await client.get("/graphiql/assets/..%2Fpage.html")).status_code == 404
+
+
+async def test_assets_are_gzipped_for_browsers_that_accept_it_and_whole_for_the_rest(client: httpx.AsyncClient) -> None:
+    for path, local in (("/graphiql/assets/graphiql.min.js", ASSETS_DIR / "graphiql.min.js"),
+                        ("/explore/assets/cytoscape.min.js", EXPLORER_ASSETS / "cytoscape.min.js")):  # fmt: skip
+        async with client.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as gzipped:
+            sent = b"".join([chunk async for chunk in gzipped.aiter_raw()])
+        assert gzipped.headers["content-encoding"] == "gzip" and "accept-encoding" in gzipped.headers["vary"].lower()
+        assert gzip.decompress(sent) == local.read_bytes() and len(sent) < local.stat().st_size // 2
+        whole = await client.get(path, headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in whole.headers and whole.content == local.read_bytes()
+    missing = await client.get("/graphiql/assets/nothing.js", headers={"Accept-Encoding": "gzip"})
+    assert missing.status_code == 404 and missing.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_a_body_over_the_limit_is_413_from_its_content_length(settings: Settings) -> None:

@@ -8,9 +8,10 @@ from functools import cache
 from pathlib import Path
 
 import orjson
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route, Router
 
 from api.compile.root_fields import LOOKUPS
 from schema.model import NODE_KINDS, Label
@@ -76,10 +77,11 @@ async def _model(request: Request) -> Response:
     return Response(explorer_model(), media_type="application/json", headers={"Cache-Control": "no-cache"})
 
 
-def explorer_routes() -> list[Route]:
+def explorer_routes() -> list[BaseRoute]:
     explorer_model()  # a kind without a style fails here, at start-up
+    assets = Router([Route("/{name}", _asset, methods=["GET", "HEAD"])])
     return [
         Route("/explore", _page, methods=["GET", "HEAD"]),
         Route(MODEL_PATH, _model, methods=["GET", "HEAD"]),
-        Route(ASSETS_PATH + "/{name}", _asset, methods=["GET", "HEAD"]),
+        Mount(ASSETS_PATH, app=GZipMiddleware(assets)),  # gzipped for the browsers that accept it
     ]

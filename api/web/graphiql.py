@@ -7,9 +7,10 @@ import json
 from functools import cache
 from pathlib import Path
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route, Router
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "graphiql"
 ASSETS_PATH = "/graphiql/assets"
@@ -70,5 +71,7 @@ async def _asset(request: Request) -> Response:
     return FileResponse(ASSETS_DIR / name, headers={"Cache-Control": "public, max-age=86400"})
 
 
-def graphiql_asset_route() -> Route:
-    return Route(ASSETS_PATH + "/{name}", _asset, methods=["GET", "HEAD"])
+def graphiql_asset_route() -> Mount:
+    """The vendored files, gzipped for the browsers that accept it (Starlette's middleware): 4 MB of
+    JavaScript and CSS is most of what a first visit downloads."""
+    return Mount(ASSETS_PATH, app=GZipMiddleware(Router([Route("/{name}", _asset, methods=["GET", "HEAD"])])))
