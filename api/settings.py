@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     # "json": every log record as one JSON line, and one line per GraphQL request (api/web/request_log.py) in
     # place of uvicorn's access log; "text": human lines, as in development.
     log_format: Literal["text", "json"] = "text"
+    metrics: bool = True  # Prometheus metrics at /metrics (api/web/metrics.py)
 
     # The Neo4j that `strikegraph neo4j start` (and `serve` without NEO4J_URI) runs for you.
     neo4j_cache_dir: Path = PROJECT_ROOT / ".neo4j"  # downloaded jars, shared by every local instance

@@ -70,12 +70,15 @@ class ByteBudgetCache:
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.used = 0
+        self.hits = self.misses = 0  # since start, for /metrics
         self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
 
     def get(self, key: Any) -> Any:
         entry = self._entries.get(key)
         if entry is None:
+            self.misses += 1
             return None
+        self.hits += 1
         self._entries.move_to_end(key)
         return entry[0]
 

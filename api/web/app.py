@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -29,6 +30,7 @@ from api.settings import Settings
 from api.web.explorer import explorer_routes
 from api.web.graphiql import graphiql_asset_route
 from api.web.http_view import StrikegraphGraphQL
+from api.web.metrics import Metrics, MetricsMiddleware
 from api.web.middleware import body_limit_middleware, cors_middleware, error_response
 from seed.loader import load_seed_if_empty
 
@@ -94,6 +96,8 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
 
     graphql = StrikegraphGraphQL(settings)
+    metrics = Metrics({"documents": graphql.answering.cache, "plans": graphql.answering.compiler.plans})
+    graphql.metrics = metrics
     graphiql_note = " (GraphiQL in a browser)" if settings.graphiql_enabled else ""
     routes = [
         # Every method reaches the view, so the ones it refuses get a JSON error with a code too.
@@ -102,6 +106,8 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
+    if settings.metrics:
+        routes.append(Route("/metrics", metrics.endpoint, methods=["GET"]))
     if settings.graphiql_enabled:
         routes.append(graphiql_asset_route())
     if settings.explorer:
@@ -111,7 +117,11 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[cors_middleware(settings), body_limit_middleware(settings)],
+        middleware=[
+            Middleware(MetricsMiddleware, metrics=metrics),
+            cors_middleware(settings),
+            body_limit_middleware(settings),
+        ],
         exception_handlers={HTTPException: http_error, Exception: internal_error},
     )
 

@@ -43,6 +43,7 @@ from api.database.graph import Driver, RequestGraph
 from api.settings import Settings
 from api.web.graphiql import graphiql_response
 from api.web.graphql_request import decode_json_body, decode_json_text, is_json_content_type, negotiate, request_data
+from api.web.metrics import Metrics
 from api.web.middleware import GRAPHQL_RESPONSE_JSON, JSON, RequestRefused, error_response
 from api.web.persisted_queries import AllowList, PersistedQueries, PersistedQueryStore
 from api.web.request_log import log_request
@@ -101,6 +102,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         store = PersistedQueryStore(settings.persisted_queries_max_entries, settings.persisted_queries_max_bytes)
         self.persisted = PersistedQueries(store, allow_list)
         self.answering = schema.answering
+        self.metrics: Metrics | None = None  # the app's (api/web/app.py)
 
     async def answer(self, request: Request) -> Response:
         """One GraphQL request over HTTP, top to bottom. A query the compiler takes is answered here, step
@@ -183,6 +185,11 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
                 headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
                 response = error_response(error.status_code, code, error.reason, headers=headers)
         await response(scope, receive, send)
+        context: Context | None = getattr(request.state, "context", None)
+        if self.metrics is not None and context is not None:  # an operation (not the GraphiQL page, not a bad body)
+            exchange: Exchange | None = getattr(request.state, "exchange", None)
+            codes = set().union(*exchange.codes) if exchange is not None else set()
+            self.metrics.operation(context.described[0] if context.described else None, codes, context.cost)
         if self.settings.log_format == "json":
             log_request(request, response.status_code, time.perf_counter() - started)
 

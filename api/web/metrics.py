@@ -1,0 +1,115 @@
+"""Prometheus metrics at `/metrics` (the official client), named by the OpenTelemetry semantic conventions
+where they have a name: HTTP request durations by method, route and status; GraphQL operations by type and
+outcome; compiled queries' planned cost; the document and plan caches read at scrape time. Every label is
+bounded: routes are the app's own templates, methods the HTTP ones, outcomes the error codes the API sends.
+Each app has its own registry; with several processes, Prometheus scrapes each (`instance` tells them apart)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.compile.execute import ByteBudgetCache
+
+METHODS = frozenset({"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"})
+ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/explore", "/explore/model.json", "/")
+ASSET_ROUTES = ("/graphiql/assets", "/explore/assets")
+SECONDS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)  # the conventions'
+
+
+def route_of(path: str) -> str:
+    """The route template a path matched, or `other`: never the raw path (unbounded)."""
+    if path in ROUTES:
+        return path
+    for prefix in ASSET_ROUTES:
+        if path.startswith(prefix + "/"):
+            return prefix + "/{name}"
+    return "other"
+
+
+class _Caches(Collector):
+    """The caches as they are when scraped: nothing is counted on the request path but hits and misses."""
+
+    def __init__(self, caches: dict[str, ByteBudgetCache]) -> None:
+        self.caches = caches
+
+    def collect(self) -> Iterator[Metric]:
+        size = GaugeMetricFamily("strikegraph_cache_bytes", "Estimated bytes held, by cache.", labels=["cache"])
+        budget = GaugeMetricFamily("strikegraph_cache_budget_bytes", "Byte budget, by cache.", labels=["cache"])
+        entries = GaugeMetricFamily("strikegraph_cache_entries", "Entries held, by cache.", labels=["cache"])
+        lookups = CounterMetricFamily(
+            "strikegraph_cache_lookups",
+            "Lookups since start, by cache and result (hit, miss).",
+            labels=["cache", "result"],
+        )
+        for name, cache in self.caches.items():
+            size.add_metric([name], cache.used)
+            budget.add_metric([name], cache.budget)
+            entries.add_metric([name], len(cache))
+            lookups.add_metric([name, "hit"], cache.hits)
+            lookups.add_metric([name, "miss"], cache.misses)
+        yield from (size, budget, entries, lookups)
+
+
+class Metrics:
+    def __init__(self, caches: dict[str, ByteBudgetCache]) -> None:
+        self.registry = CollectorRegistry()
+        self.http_duration = Histogram(
+            "http_server_request_duration_seconds", "Duration of HTTP server requests.",
+            ["http_request_method", "http_route", "http_response_status_code"], buckets=SECONDS, registry=self.registry,
+        )  # fmt: skip
+        self.operations = Counter(
+            "graphql_server_operations", "GraphQL operations answered over HTTP, by type and outcome (ok, or the "
+            "error code).", ["graphql_operation_type", "outcome"], registry=self.registry,
+        )  # fmt: skip
+        self.cost = Histogram(
+            "strikegraph_query_cost", "Planned cost (objects read) of the queries the compiler answered.",
+            buckets=(1, 10, 100, 1_000, 10_000, 100_000), registry=self.registry,
+        )  # fmt: skip
+        self.registry.register(_Caches(caches))
+
+    def operation(self, operation_type: str | None, codes: set[str], cost: int | None) -> None:
+        outcomes = sorted(codes) or ["ok"]
+        for outcome in outcomes:
+            self.operations.labels(operation_type or "unknown", outcome).inc()
+        if cost is not None:
+            self.cost.observe(cost)
+
+    async def endpoint(self, request: Request) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class MetricsMiddleware:
+    """Times every HTTP request (pure ASGI: the body streams through untouched)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # unless the app starts a response
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            method = scope["method"] if scope["method"] in METHODS else "_OTHER"
+            self.metrics.http_duration.labels(method, route_of(scope["path"]), str(status)).observe(
+                time.perf_counter() - started
+            )

@@ -1,0 +1,60 @@
+"""Prometheus metrics (issue 21, item 2): `/metrics` in the text format, scraped through the real app, with
+bounded labels: HTTP durations by method, route template and status; GraphQL operations by type and outcome;
+the planned cost of compiled queries; the document and plan caches."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+async def _scrape(client: httpx.AsyncClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = await client.get("/metrics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def _value(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+async def test_requests_operations_and_costs_are_counted_with_bounded_labels(client: httpx.AsyncClient) -> None:
+    before = await _scrape(client)
+    answered = await client.post("/graphql", json={"query": "query Strikes { strikes { slug } }"})
+    assert answered.status_code == 200
+    invalid = await client.post("/graphql", json={"query": "{ strikes { noSuchField } }"})
+    assert invalid.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert (await client.get("/no/such/path/42")).status_code == 404
+    after = await _scrape(client)
+
+    def grew(name: str, **labels: str) -> float:
+        return _value(after, name, **labels) - _value(before, name, **labels)
+
+    graphql_ok = {"http_request_method": "POST", "http_route": "/graphql", "http_response_status_code": "200"}
+    assert grew("http_server_request_duration_seconds_count", **graphql_ok) >= 1
+    assert grew("http_server_request_duration_seconds_sum", **graphql_ok) > 0
+    unknown = {"http_request_method": "GET", "http_route": "other", "http_response_status_code": "404"}
+    assert grew("http_server_request_duration_seconds_count", **unknown) == 1  # not the raw path
+    assert grew("graphql_server_operations_total", graphql_operation_type="query", outcome="ok") == 1
+    failed = grew(
+        "graphql_server_operations_total", graphql_operation_type="unknown", outcome="GRAPHQL_VALIDATION_FAILED"
+    )
+    assert failed == 1
+    assert grew("strikegraph_query_cost_count") == 1
+    cost = answered.json()["extensions"]["cost"]
+    assert grew("strikegraph_query_cost_sum") == cost
+    assert _value(after, "strikegraph_cache_entries", cache="documents") >= 1
+    assert _value(after, "strikegraph_cache_bytes", cache="plans") > 0
+    assert (
+        grew("strikegraph_cache_lookups_total", cache="documents", result="hit")
+        + grew("strikegraph_cache_lookups_total", cache="documents", result="miss")
+        >= 2
+    )
+    assert not any("/no/such/path/42" in str(key) for key in after)
