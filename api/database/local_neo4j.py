@@ -340,7 +340,7 @@ class LocalNeo4j:
         self, process: subprocess.Popen[bytes], uri: str, password: str, timeout: float, logs: dict[Path, int]
     ) -> None:
         deadline = time.monotonic() + timeout
-        rejected_at: float | None = None
+        rejected: tuple[float, AuthError] | None = None
         while time.monotonic() < deadline:
             if self._bind_failed(logs):  # before and after it exits (it logs, then stops)
                 self.stop()
@@ -352,6 +352,16 @@ class LocalNeo4j:
             if process.poll() is not None and not self._bind_failed(logs):
                 self._pid_file.unlink(missing_ok=True)
                 raise LauncherError(f"Neo4j exited during start-up: {self._log_tail()} (see {self.console_log})")
+            if rejected is not None:
+                # Asked once only: each wrong password counts towards the answering server's lockout
+                # (3 in a row lock its user for 5 s), and that server may be another `serve`'s Neo4j.
+                if time.monotonic() - rejected[0] > BIND_FAILURE_GRACE:
+                    self.stop()
+                    raise LauncherError(
+                        f"Neo4j rejected the stored password in {self._password_file}: {rejected[1]}"
+                    ) from None
+                time.sleep(0.25)
+                continue
             try:
                 with GraphDatabase.driver(uri, auth=(USER, password), connection_timeout=2.0) as driver:
                     driver.verify_connectivity()
@@ -360,13 +370,7 @@ class LocalNeo4j:
                 time.sleep(0.25)
             except AuthError as error:
                 # Another server on the port answers while ours fails to bind it: its log will say so.
-                rejected_at = rejected_at or time.monotonic()
-                if time.monotonic() - rejected_at > BIND_FAILURE_GRACE:
-                    self.stop()
-                    raise LauncherError(
-                        f"Neo4j rejected the stored password in {self._password_file}: {error}"
-                    ) from None
-                time.sleep(0.5)
+                rejected = (time.monotonic(), error)
         self.stop()
         raise LauncherError(f"Neo4j did not answer on {uri} within {timeout:.0f}s (see {self.console_log})")
 
