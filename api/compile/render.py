@@ -44,8 +44,8 @@ from schema.time_rule import (
 
 TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"
 EXTERNAL_PROPERTIES = frozenset(attr.prop for attr in EXTERNAL_IDS)
-# A figure's rank as a number, best first (schema/model.py, `Rank`; unranked figures are normal).
 MAX_WEIGHED = 10_000  # facts weighed per field for today's latest known (README, "Time")
+# A figure's rank as a number, best first (schema/model.py, `Rank`; unranked figures are normal).
 RANK_ORDER = "CASE coalesce({f}.rank, 'NORMAL') WHEN 'PREFERRED' THEN 0 WHEN 'NORMAL' THEN 1 ELSE 2 END"
 
 
@@ -157,9 +157,9 @@ class Renderer:
 
     def object(self, plan: ObjectPlan, scope: dict[str, str]) -> str:
         """The list expression of one object; `scope` maps roles (`v`, `self`, ends...) to variables."""
-        shape = plan.layout
         if plan.type_name is not None:
             return "[" + ", ".join(self.field(f, scope) for f in plan.fields) + "]"
+        shape = plan.layout
         var = scope["v"]
         head = "[" + ", ".join([TYPE_TAG.format(v=var), *(self.field(f, scope) for f in shape.shared)]) + "]"
         own = [(kinds, fields) for kinds, fields in shape.groups if fields]
