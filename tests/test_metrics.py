@@ -50,6 +50,12 @@ async def test_requests_operations_and_costs_are_counted_with_bounded_labels(cli
     assert grew("strikegraph_query_cost_count") == 1
     cost = answered.json()["extensions"]["cost"]
     assert grew("strikegraph_query_cost_sum") == cost
+    statements = {"db_system_name": "neo4j", "db_namespace": "neo4j"}
+    assert (
+        grew("db_client_operation_duration_seconds_count", **statements)
+        == answered.json()["extensions"]["cypherStatements"]
+    )
+    assert grew("db_client_operation_duration_seconds_sum", **statements) > 0
     assert _value(after, "strikegraph_cache_entries", cache="documents") >= 1
     assert _value(after, "strikegraph_cache_bytes", cache="plans") > 0
     assert (

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections import deque
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any, Literal, LiteralString, TypeVar
@@ -118,6 +119,9 @@ def retry_reason(error: Neo4jError | DriverError) -> RetryReason | None:
     return "transient"
 
 
+STATEMENT_TIMINGS = 64
+
+
 @dataclass
 class RequestGraph:
     """Neo4j as one request sees it.
@@ -141,6 +145,9 @@ class RequestGraph:
     timeout: float
     request_id: str | None = None
     statements: int = field(default=0)
+    # Each statement's seconds, as the client waited (for /metrics): the last few only, as a subscription's
+    # view of Neo4j lives as long as it does.
+    seconds: deque[float] = field(default_factory=lambda: deque(maxlen=STATEMENT_TIMINGS), repr=False)
     liveness: Liveness | None = field(default=None, repr=False)
     deadline: float | None = field(default=None)
     retry: RetryReason | None = field(default=None)
@@ -166,6 +173,7 @@ class RequestGraph:
             database_=self.database,
             bookmark_manager_=self.driver.execute_query_bookmark_manager,
         )
+        started = time.perf_counter()
         try:
             result = await watched(work, self.timeout + TIMEOUT_GRACE_SECONDS, self.liveness)
         except TimeoutError:
@@ -174,6 +182,8 @@ class RequestGraph:
             raise Unavailable(NOT_ANSWERING) from None
         except (Neo4jError, DriverError) as error:
             raise user_facing(error) or error from error
+        finally:
+            self.seconds.append(time.perf_counter() - started)
         # dict(record), not record.data(): our results are plain maps, no graph objects to convert.
         return [dict(record) for record in result.records]
 
@@ -201,7 +211,11 @@ class RequestGraph:
             result = await transaction.run(cypher, params)
             return [dict(record) async for record in result]
 
-        return await self._writing(fetch())
+        started = time.perf_counter()
+        try:
+            return await self._writing(fetch())
+        finally:
+            self.seconds.append(time.perf_counter() - started)
 
     async def _writing(self, work: Awaitable[T]) -> T:
         """A step of the write transaction, within its limit and watched for a frozen Neo4j: a timeout or

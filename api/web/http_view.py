@@ -189,7 +189,8 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         if self.metrics is not None and context is not None:  # an operation (not the GraphiQL page, not a bad body)
             exchange: Exchange | None = getattr(request.state, "exchange", None)
             codes = set().union(*exchange.codes) if exchange is not None else set()
-            self.metrics.operation(context.described[0] if context.described else None, codes, context.cost)
+            described = context.described[0] if context.described else None
+            self.metrics.operation(described, codes, context.cost, context.graph)
         if self.settings.log_format == "json":
             log_request(request, response.status_code, time.perf_counter() - started)
 

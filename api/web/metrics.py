@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.compile.execute import ByteBudgetCache
+from api.database.graph import RequestGraph
 
 METHODS = frozenset({"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"})
 ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/explore", "/explore/model.json", "/")
@@ -73,14 +74,22 @@ class Metrics:
             "strikegraph_query_cost", "Planned cost (objects read) of the queries the compiler answered.",
             buckets=(1, 10, 100, 1_000, 10_000, 100_000), registry=self.registry,
         )  # fmt: skip
+        self.cypher = Histogram(
+            "db_client_operation_duration_seconds", "Duration of the Cypher statements GraphQL requests sent, as "
+            "the client waited for them.", ["db_system_name", "db_namespace"], buckets=SECONDS, registry=self.registry,
+        )  # fmt: skip
         self.registry.register(_Caches(caches))
 
-    def operation(self, operation_type: str | None, codes: set[str], cost: int | None) -> None:
+    def operation(self, operation_type: str | None, codes: set[str], cost: int | None, graph: RequestGraph) -> None:
         outcomes = sorted(codes) or ["ok"]
         for outcome in outcomes:
             self.operations.labels(operation_type or "unknown", outcome).inc()
         if cost is not None:
             self.cost.observe(cost)
+        if graph.seconds:
+            statements = self.cypher.labels("neo4j", graph.database)
+            for seconds in graph.seconds:
+                statements.observe(seconds)
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
