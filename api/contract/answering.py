@@ -178,10 +178,9 @@ class Answering:
         """The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy (the burst, and
         the seconds in which it refills) and what is left now, with the seconds until it is full again."""
         assert self.costs is not None
-        window = self.costs.seconds_to_full(Budget(0, 0))
         remaining = max(0, int(budget.left))
         return {
-            "RateLimit-Policy": f'"query-cost";q={self.costs.burst:.0f};w={window}',
+            "RateLimit-Policy": f'"query-cost";q={self.costs.burst:.0f};w={self.costs.refill_seconds}',
             "RateLimit": f'"query-cost";r={remaining};t={self.costs.seconds_to_full(budget)}',
         }
 

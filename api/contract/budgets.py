@@ -60,5 +60,10 @@ class Budgets:
         budget.left -= amount
         return budget
 
+    @property
+    def refill_seconds(self) -> int:
+        """Seconds an empty budget takes to fill."""
+        return math.ceil(self.burst / self.per_second) if self.per_second > 0 else 0
+
     def seconds_to_full(self, budget: Budget) -> int:
         return math.ceil((self.burst - budget.left) / self.per_second) if self.per_second > 0 else 0

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
+from api.contract.answering import payer_of
 from api.contract.context import Context
 
 log = logging.getLogger("strikegraph.request")
@@ -66,9 +67,7 @@ def log_request(request: Request, status: int, seconds: float) -> None:
         "client": None,
     }
     if context is not None:
-        caller = context.caller
-        address = request.client.host if request.client else None
-        fields["client"] = f"key:{caller.name}" if caller is not None and caller.name else address
+        fields["client"] = payer_of(context)  # whose budget it spends: a key by name, else an address
         operation_type, operation_name = context.described or (None, None)
         fields |= {
             "operationType": operation_type,
