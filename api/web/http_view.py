@@ -137,12 +137,13 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
             document, errors = await answering.document(query, client_of(context))  # parsed, validated: cached
         except (RateLimited, graphql.GraphQLError) as error:
             return self._finished(context, graphql.ExecutionResult(None, [_as_graphql_error(error)]))
+        operation = graphql.get_operation_ast(document, name)
+        if operation is not None:  # for the request's log line and metrics, valid or not
+            context.described = (operation.operation.value, operation.name.value if operation.name else None)
         if errors:
             return self._finished(context, graphql.ExecutionResult(None, errors))
-        operation = graphql.get_operation_ast(document, name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return None  # mutations and subscriptions; an unknown operation is reported by Strawberry
-        context.described = ("query", operation.name.value if operation.name else None)
         refusal = read_refusal(context)  # reads may need a key
         if refusal is not None:
             return self._finished(context, graphql.ExecutionResult(None, [_as_graphql_error(refusal)]))
