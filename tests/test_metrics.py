@@ -8,6 +8,9 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from api.settings import Settings
+from tests.http_apps import app_client
+
 pytestmark = pytest.mark.usefixtures("seeded")
 
 
@@ -64,3 +67,10 @@ async def test_requests_operations_and_costs_are_counted_with_bounded_labels(cli
         >= 2
     )
     assert not any("/no/such/path/42" in str(key) for key in after)
+
+
+async def test_with_metrics_off_there_is_no_endpoint(settings: Settings) -> None:
+    async with app_client(settings, metrics=False) as http:
+        assert (await http.post("/graphql", json={"query": "{ strikes { slug } }"})).status_code == 200
+        refused = await http.get("/metrics")
+        assert refused.status_code == 404

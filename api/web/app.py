@@ -97,7 +97,6 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
 
     graphql = StrikegraphGraphQL(settings)
     metrics = Metrics({"documents": graphql.answering.cache, "plans": graphql.answering.compiler.plans})
-    graphql.metrics = metrics
     graphiql_note = " (GraphiQL in a browser)" if settings.graphiql_enabled else ""
     routes = [
         # Every method reaches the view, so the ones it refuses get a JSON error with a code too.
@@ -106,8 +105,11 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
-    if settings.metrics:
+    measuring: list[Middleware] = []
+    if settings.metrics:  # off: nothing is recorded either
+        graphql.metrics = metrics
         routes.append(Route("/metrics", metrics.endpoint, methods=["GET"]))
+        measuring.append(Middleware(MetricsMiddleware, metrics=metrics))
     if settings.graphiql_enabled:
         routes.append(graphiql_asset_route())
     if settings.explorer:
@@ -117,11 +119,7 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[
-            Middleware(MetricsMiddleware, metrics=metrics),
-            cors_middleware(settings),
-            body_limit_middleware(settings),
-        ],
+        middleware=[*measuring, cors_middleware(settings), body_limit_middleware(settings)],
         exception_handlers={HTTPException: http_error, Exception: internal_error},
     )
 
