@@ -26,7 +26,8 @@ from bench.new_documents import new_document
 
 TOKENS = (50, 200, 800, 1990)
 README_BOUND_MB = 300
-BY_ID = "query($id: String!) { strike(id: $id) { slug name sources { source { title url } } } }"
+# A list filter's value keys its plan (an id would not: one plan serves every id, api/compile/rebind.py).
+PER_VALUE = "query($t: String!) { strikes(nameContains: $t, first: 1) { slug name sources { source { title url } } } }"
 PLAN_BYTES_AT_LEAST = 4096  # the plan cache's estimate of any plan
 
 
@@ -92,7 +93,7 @@ async def _fill(api: ApiProcess, budget_bytes: int, pid: int) -> list[tuple[int,
         """One known document, distinct variables: a plan each (the plan cache fills)."""
         nonlocal sent
         for number in range(offset, offset + count):
-            response = await http.post("/graphql", json={"query": BY_ID, "variables": {"id": f"strike-{number}"}})
+            response = await http.post("/graphql", json={"query": PER_VALUE, "variables": {"t": f"strike-{number}"}})
             assert response.status_code == 200 and "errors" not in response.json(), response.text[:300]
             sent += 1
 

@@ -30,6 +30,7 @@ from graphql.execution.values import VariableValues, get_variable_values
 
 from api.compile.plan import ObjectPlan, OperationPlan, RootPlan
 from api.compile.planner import NotCompilable, Planner, fragments_of, unwrap
+from api.compile.rebind import Template, rebind, rebindable, shape_key, template_of
 from api.compile.render import Renderer, Statement, subqueries
 from api.compile.respond import Shaper
 from api.compile.root_fields import ContractDrift, RootFieldKind, check_contract
@@ -58,10 +59,13 @@ def planning_schema(sdl: str) -> GraphQLSchema:
 
 @dataclass
 class Compiled:
-    """A planned and rendered operation, ready to run (what the plan cache holds)."""
+    """A planned and rendered operation, ready to run (what the plan cache holds): with the template that
+    lets it serve other values of its rebindable variables, when it has them."""
 
     plan: OperationPlan
     statement: Statement | None
+    bound: frozenset[str] = frozenset()
+    template: Template | None = None
 
 
 class ByteBudgetCache:
@@ -73,12 +77,13 @@ class ByteBudgetCache:
         self.hits = self.misses = 0  # since start, for /metrics
         self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
 
-    def get(self, key: Any) -> Any:
+    def get(self, key: Any, count: bool = True) -> Any:
+        """The entry, or None; `count=False` leaves the hit and miss counts to the caller."""
         entry = self._entries.get(key)
         if entry is None:
-            self.misses += 1
+            self.misses += count
             return None
-        self.hits += 1
+        self.hits += count
         self._entries.move_to_end(key)
         return entry[0]
 
@@ -159,13 +164,46 @@ class OperationCompiler:
     def compile(
         self, query: str, document: DocumentNode, operation_name: str | None, raw: dict[str, Any] | None
     ) -> Compiled:
-        """The plan and statement of a query operation (cached per document, operation and variables)."""
-        return self.cached(query, operation_name, raw) or self.remember(
+        """The plan and statement of a query operation (cached per document, operation and variables, or
+        rebound from the template of their shape)."""
+        return self.find(query, document, operation_name, raw) or self.remember(
             query, operation_name, raw, self.prepare(document, operation_name, raw)
         )
 
-    def cached(self, query: str, operation_name: str | None, raw: dict[str, Any] | None) -> Compiled | None:
-        return self.plans.get(plan_key(query, operation_name, raw))  # type: ignore[no-any-return]
+    def find(
+        self, query: str, document: DocumentNode, operation_name: str | None, raw: dict[str, Any] | None
+    ) -> Compiled | None:
+        """A compiled operation without planning: cached for these very variables, or rebound from its
+        template (api/compile/rebind.py). Counted once in the cache's hits or misses."""
+        cached: Compiled | None = self.plans.get(plan_key(query, operation_name, raw), count=False)
+        found = cached or self.rebound(query, document, operation_name, raw)
+        if found is None:
+            self.plans.misses += 1
+        else:
+            self.plans.hits += 1
+        return found
+
+    def rebound(
+        self, query: str, document: DocumentNode, operation_name: str | None, raw: dict[str, Any] | None
+    ) -> Compiled | None:
+        """Another value of a rebindable variable, through the template of its shape (or None)."""
+        operation = get_operation_ast(document, operation_name)
+        assert operation is not None, "validated: the operation exists"
+        if not operation.variable_definitions:
+            return None
+        bound = self.plans.get(("rebindable", query, operation_name), count=False)
+        if bound is None:
+            bound = rebindable(document, operation)
+            self.plans.put(("rebindable", query, operation_name), bound, 2 * len(query) + 256)
+        if not bound:
+            return None
+        template: Compiled | None = self.plans.get(shape_key(query, operation_name, raw, bound), count=False)
+        if template is None or template.template is None:
+            return None
+        planner = Planner(self.schema, fragments_of(document), self.variables(operation, raw), self.max_page_size)
+        rebound = rebind(planner, template.plan, template.statement, template.template)
+        # Not cached: rebinding costs less than the bytes a plan per value would hold.
+        return None if rebound is None else Compiled(*rebound)
 
     def prepare(self, document: DocumentNode, operation_name: str | None, raw: dict[str, Any] | None) -> Compiled:
         """Plans, bounds and renders; touches no shared state, so it may run on another thread (the
@@ -175,10 +213,11 @@ class OperationCompiler:
         planner = Planner(self.schema, fragments_of(document), self.variables(operation, raw), self.max_page_size)
         plan = planner.operation(operation)
         self.bound(plan)
-        compiled = Compiled(plan, Renderer().operation(plan))
-        if compiled.statement is not None:
-            self.bound_text(compiled.statement.cypher)
-        return compiled
+        statement = Renderer().operation(plan)
+        if statement is not None:
+            self.bound_text(statement.cypher)
+        bound = rebindable(document, operation)
+        return Compiled(plan, statement, bound, template_of(plan, statement, planner.requests, bound))
 
     def remember(
         self, query: str, operation_name: str | None, raw: dict[str, Any] | None, compiled: Compiled
@@ -186,7 +225,10 @@ class OperationCompiler:
         key = plan_key(query, operation_name, raw)
         # Measured (tracemalloc): a plan and its statement take 8-12 bytes per byte of Cypher, plus the key.
         cypher = len(compiled.statement.cypher) if compiled.statement else 0
-        self.plans.put(key, compiled, 2 * (len(query) + len(key[2])) + 12 * cypher + 4096)
+        size = 2 * (len(query) + len(key[2])) + 12 * cypher + 4096
+        self.plans.put(key, compiled, size)
+        if compiled.template is not None:  # the same object: the bytes are counted twice, on the safe side
+            self.plans.put(shape_key(query, operation_name, raw, compiled.bound), compiled, size)
         return compiled
 
     async def run(self, graph: RequestGraph, compiled: Compiled) -> ExecutionResult:

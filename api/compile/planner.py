@@ -97,6 +97,7 @@ class Planner:
     # A stored property reads the same wherever the same selection asks for it: `name` on every kind at a
     # `Node` position is planned once (it costs nothing of its own).
     _properties: dict[tuple[int, str, tuple[int, ...]], FieldPlan] = field(default_factory=dict)
+    requests: dict[str, RootRequest] = field(default_factory=dict)  # each root planned, by response key
 
     # -- operations ------------------------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class Planner:
         field = ROOTS[name]
         try:
             arguments = bind(field, get_argument_values(definition, nodes[0], self.variables))
-            request = RootRequest(field, key, arguments, nodes, definition.type, non_null)
+            request = self.requests[key] = RootRequest(field, key, arguments, nodes, definition.type, non_null)
             return BUILDERS[field.kind](self, request)
         except UserFacingError as error:
             return RootPlan(key, name, None, non_null, refusal=_refusal(error))

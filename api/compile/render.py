@@ -110,21 +110,37 @@ def subqueries(plan: OperationPlan) -> int:
     return total
 
 
-@dataclass
+@dataclass(frozen=True)
 class Statement:
     cypher: str
     params: dict[str, Any]
+    # (root key, argument, parameter): the root arguments a template rebinds (api/compile/rebind.py)
+    bindings: tuple[tuple[str, str, str], ...] = ()
+
+
+def parameter_value(value: Any) -> Any:
+    """A value as a Cypher parameter: tuples (the plans' hashable lists) as lists."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 @dataclass
 class Renderer:
     params: dict[str, Any] = field(default_factory=dict)
+    bindings: list[tuple[str, str, str]] = field(default_factory=list)
     _names: int = 0
 
     def param(self, value: Any) -> str:
         name = f"p{len(self.params)}"
         self.params[name] = value
         return f"${name}"
+
+    def arg(self, root: RootPlan, name: str) -> str:
+        """A root argument as a parameter that a template may rebind to another request's value
+        (api/compile/rebind.py). An argument read this way must reach the statement only as this
+        parameter: never its text, its shape or another parameter."""
+        param = self.param(parameter_value(root.arg(name)))
+        self.bindings.append((root.key, name, param[1:]))
+        return param
 
     def fresh(self, prefix: str) -> str:
         self._names += 1
@@ -142,7 +158,7 @@ class Renderer:
             columns.append(column)
         if not blocks:
             return None
-        return Statement(" ".join(blocks) + " RETURN " + ", ".join(columns), self.params)
+        return Statement(" ".join(blocks) + " RETURN " + ", ".join(columns), self.params, tuple(self.bindings))
 
     def root(self, root: RootPlan) -> str:
         """One root field's Cypher, written by its kind of root (api/compile/roots/)."""

@@ -56,9 +56,11 @@ CURSOR = "A cursor from a previous page."
 LOOKUP = "by slug (or global id) with `id`, or by exact name or alias, any case, with `name`."
 
 
-def arg(default: Any = None, description: str | None = None, name: str | None = None) -> Any:
-    """An argument's default, description and GraphQL name (when not the camelCase of its own)."""
-    return field(default=default, metadata={"description": description, "name": name})
+def arg(default: Any = None, description: str | None = None, name: str | None = None, parameter: bool = False) -> Any:
+    """An argument's default, description and GraphQL name (when not the camelCase of its own). A
+    `parameter` reaches Cypher only as a parameter's value, never its text, the plan's shape or its cost: one
+    plan serves every value a variable gives it (api/compile/rebind.py)."""
+    return field(default=default, metadata={"description": description, "name": name, "parameter": parameter})
 
 
 def graphql_name(argument: dataclasses.Field[Any]) -> str:
@@ -87,13 +89,13 @@ class RootFieldKind(Enum):
 
 @dataclass(frozen=True)
 class Lookup:
-    id: str | None = None
-    name: str | None = None
+    id: str | None = arg(parameter=True)
+    name: str | None = arg(parameter=True)
 
 
 @dataclass(frozen=True)
 class ById:
-    id: GlobalId
+    id: GlobalId = arg(parameter=True)
 
 
 @dataclass(frozen=True)
@@ -330,7 +332,7 @@ class FiguresConnection(Backwards, Figures): ...
 @dataclass(frozen=True)
 class ByExternalId:
     scheme: ExternalIdScheme
-    id: str
+    id: str = arg(parameter=True)
 
 
 @dataclass(frozen=True)
@@ -341,7 +343,7 @@ class ActiveStrikes:
 
 @dataclass(frozen=True)
 class Search:
-    text: str
+    text: str = arg(parameter=True)
     kinds: list[Label] | None = None
     first: int = 10
 
@@ -367,8 +369,8 @@ class DaysOnStrike:
 
 @dataclass(frozen=True)
 class PathBetween:
-    from_: str = arg(name="from")
-    to: str = arg()
+    from_: str = arg(name="from", parameter=True)
+    to: str = arg(parameter=True)
     max_length: int = 4
 
 
@@ -510,6 +512,12 @@ def check_contract(query_fields: dict[str, list[str]]) -> None:
         raise ContractDrift(
             "the Query type and the root table (api/compile/root_fields.py) differ: " + "; ".join(problems)
         )
+
+
+@functools.cache
+def parameters(arguments: type) -> frozenset[str]:
+    """The GraphQL names of the arguments declared parameters (`arg(parameter=True)`)."""
+    return frozenset(graphql_name(a) for a in dataclasses.fields(arguments) if a.metadata.get("parameter"))
 
 
 @functools.cache  # resolved once per class: a plan-cache miss should not evaluate annotations again

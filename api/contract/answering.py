@@ -127,7 +127,7 @@ class Answering:
         """A query's result by the compiled path: planned (cached; a new plan on the lane), bounded, one Cypher
         statement, shaped. None when the compiler does not take it (introspection): graphql-core executes it."""
         try:
-            compiled = self.compiler.cached(query, name, variables)
+            compiled = self.compiler.find(query, document, name, variables)
             if compiled is None:
                 prepared = await self.lane.run(
                     client_of(context),

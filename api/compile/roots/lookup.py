@@ -36,7 +36,9 @@ def lookup(planner: Planner, request: RootRequest) -> RootPlan:
     assert arguments.name is not None
     if len(arguments.name) > MAX_NAME:
         raise BadUserInput(f"name: at most {MAX_NAME} characters", argument="name")
-    return request.plan(BY_NAME, label, child, args=(("name", arguments.name),))
+    # Found through its key: the normalised name (schema/names.py) under a unique index.
+    key = name_key(Label(label).value, normalized_name(arguments.name))
+    return request.plan(BY_NAME, label, child, args=(("key", key),))
 
 
 def node(planner: Planner, request: RootRequest) -> RootPlan:
@@ -85,14 +87,14 @@ def _one(renderer: Renderer, root: RootPlan, match: str) -> str:
 
 def _by_slug(renderer: Renderer, root: RootPlan) -> str:
     label = root.label or ENTITY
-    return _one(renderer, root, f"OPTIONAL MATCH (n:{label} {{id: {renderer.param(root.arg('slug'))}}})")
+    return _one(renderer, root, f"OPTIONAL MATCH (n:{label} {{id: {renderer.arg(root, 'slug')}}})")
 
 
 def _by_name(renderer: Renderer, root: RootPlan) -> str:
-    """By name or alias, through its key: the normalised name (schema/names.py) under a unique index."""
+    """By name or alias, through its key."""
     assert root.label is not None
     label = Label(root.label).value
-    key = renderer.param(name_key(label, normalized_name(root.arg("name"))))
+    key = renderer.arg(root, "key")
     match = f"OPTIONAL MATCH (k:{NAME_KEY} {{key: {key}}}) OPTIONAL MATCH (n:{label} {{id: k.owner}})"
     return _one(renderer, root, match)
 
@@ -101,7 +103,7 @@ def _by_external_id(renderer: Renderer, root: RootPlan) -> str:
     """Through the identifier's unique constraint (schema/graph_model.py); the property is the model's."""
     prop = root.arg("property")
     assert prop in EXTERNAL_PROPERTIES
-    return _one(renderer, root, f"OPTIONAL MATCH (n:{ENTITY} {{{prop}: {renderer.param(root.arg('value'))}}})")
+    return _one(renderer, root, f"OPTIONAL MATCH (n:{ENTITY} {{{prop}: {renderer.arg(root, 'value')}}})")
 
 
 def _by_global_ids(renderer: Renderer, root: RootPlan) -> str:

@@ -48,8 +48,8 @@ def _render(renderer: Renderer, root: RootPlan) -> str:
         )
     max_length = int(root.arg("max_length"))
     return (
-        f"OPTIONAL MATCH (a:{ENTITY} {{id: {renderer.param(root.arg('from'))}}}) "
-        f"OPTIONAL MATCH (b:{ENTITY} {{id: {renderer.param(root.arg('to'))}}}) "
+        f"OPTIONAL MATCH (a:{ENTITY} {{id: {renderer.arg(root, 'from')}}}) "
+        f"OPTIONAL MATCH (b:{ENTITY} {{id: {renderer.arg(root, 'to')}}}) "
         f"OPTIONAL MATCH p = shortestPath((a)-[*..{max_length}]-(b)) "
         "WHERE all(rel IN relationships(p) WHERE rel.retractedAt IS NULL) "
         f"RETURN [a IS NOT NULL, b IS NOT NULL, length(p), {hops}]"

@@ -57,7 +57,7 @@ def _render(renderer: Renderer, root: RootPlan) -> str:
     labels = root.arg("labels")
     kinds = f"AND any(l IN labels(n) WHERE l IN {renderer.param(list(labels))})" if labels else ""
     projection = renderer.object(root.child, {"node": "n", "score": "score"})
-    query, keys = renderer.param(root.arg("query")), renderer.param(list(root.arg("keys")))
+    query, keys = renderer.arg(root, "query"), renderer.arg(root, "keys")
     first = renderer.param(root.arg("first"))
     # The exact names through their keys' unique index, once, rather than each hit's list of names read and
     # searched (a prefix search may score thousands of hits).
