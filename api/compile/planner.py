@@ -70,10 +70,23 @@ CHANGE_FIELDS = {
     "seq": "{v}.seq",
     "nodes": "{v}.nodes",
 }
-# The counts of `strikesPerYear` and `daysOnStrike`, as the renderer names them.
+# The counts of `strikesPerYear`, `daysOnStrike` and `strikeStats`, as the renderer names them; a row's
+# other fields are nodes (an organization, a group's industry or state).
 AGGREGATE_FIELDS = {
     "StrikeYear": {"year": "{year}", "strikes": "{count}"},
     "StrikeTally": {"strikes": "{count}", "days": "{days}"},
+    "StrikeStats": {
+        "year": "{year}",
+        "month": "{month}",
+        "stoppages": "{stoppages}",
+        "days": "{days}",
+        "workdays": "{workdays}",
+        "stoppagesWithWorkers": "{withWorkers}",
+        "workersLow": "CASE WHEN {withWorkers} = 0 THEN null ELSE toInteger(round({workersLow})) END",
+        "workersHigh": "CASE WHEN {withWorkers} = 0 THEN null ELSE toInteger(round({workersHigh})) END",
+        "idleDaysLow": "CASE WHEN {withIdle} = 0 THEN null ELSE toInteger(round({idleLow})) END",
+        "idleDaysHigh": "CASE WHEN {withIdle} = 0 THEN null ELSE toInteger(round({idleHigh})) END",
+    },
 }
 ATTRS_BY_GRAPHQL_NAME: dict[str, dict[str, Attr]] = {
     type_name: {attr.graphql_name: attr for attr in kind.all_fields} for type_name, kind in NODE_KIND_BY_TYPE.items()
@@ -280,8 +293,8 @@ class Planner:
                 return _replace(base, fetch="end", end="node", child=self.object(named, nodes, multiplier))
             return _replace(base, expr="{score}")
         if parent in AGGREGATE_FIELDS:
-            if name == "organization":
-                return _replace(base, fetch="end", end="organization", child=self.object(named, nodes, multiplier))
+            if name not in AGGREGATE_FIELDS[parent]:
+                return _replace(base, fetch="end", end=name, child=self.object(named, nodes, multiplier))
             return _replace(base, expr=AGGREGATE_FIELDS[parent][name])
         if parent == "Change":
             if name in ("before", "after"):

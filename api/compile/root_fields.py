@@ -19,6 +19,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from api.compile.cursors import DateOrder, NameOrder, StrikeOrder
 from api.compile.filters import (
+    MAX_LIST,
     MAX_PLACE_DEPTH,
     active_on,
     date_range,
@@ -81,6 +82,7 @@ class RootFieldKind(Enum):
     CHANGES = "changes"
     STRIKES_PER_YEAR = "strikes_per_year"
     DAYS_ON_STRIKE = "days_on_strike"
+    STRIKE_STATS = "strike_stats"
     PATH = "path"
 
 
@@ -361,6 +363,33 @@ class StrikesPerYear:
     to: int | None = arg(description="The last year.")
 
 
+class StatsGroup(Enum):
+    """What `strikeStats` groups stoppages by. A stoppage counts once in each group it falls in: in two
+    industries or states, under two unions or employers, it counts in each (so groups may add up to more
+    than the whole), and with none known it counts in the group whose value is null."""
+
+    YEAR = "YEAR"  # the year it began (or, with no known start, was under way)
+    MONTH = "MONTH"  # the month it began; null when its start is known only to the year
+    INDUSTRY = "INDUSTRY"  # each industry (NAICS) it is in
+    STATE = "STATE"  # each place of kind REGION (a state, province or region) where it happens
+    UNION = "UNION"  # each organization that wages it
+    EMPLOYER = "EMPLOYER"  # each organization it is against
+
+
+@dataclass(frozen=True)
+class StrikeStats:
+    group_by: list[StatsGroup] | None = arg(description="Groups, in the order rows are sorted. Default: [YEAR].")
+    from_: Date | None = arg(description="Only stoppages that began on or after (a year, month or day).", name="from")
+    to: Date | None = arg(description="Only stoppages that began on or before.")
+    kinds: list[StoppageKind] | None = arg(
+        description="Which stoppages. Default: strikes and lockouts, the BLS's work stoppages."
+    )
+    as_of: Date | None = arg(
+        description="Count as known on this day: stoppages begun by then, their days up to then, the figures "
+        "dated by then. Without it: today."
+    )
+
+
 @dataclass(frozen=True)
 class DaysOnStrike:
     as_of: Date | None = arg(description="Count up to this day. Without it: today.")
@@ -456,6 +485,10 @@ ROOT_FIELDS: tuple[RootField, ...] = (
               "Strikes per year they began, oldest first: a chart's bars."),
     RootField("daysOnStrike", RootFieldKind.DAYS_ON_STRIKE, DaysOnStrike, "StrikeTally", "list",
               "Organizations by days on strike, most first, with how many strikes they waged."),
+    RootField("strikeStats", RootFieldKind.STRIKE_STATS, StrikeStats, "StrikeStats", "list",
+              "Work stoppages grouped for a chart (by year, month, industry, state, union, employer), with their "
+              "days, lost workdays, workers involved and idle days as the BLS counts them. One row per group, "
+              f"at most {MAX_LIST}."),
     RootField("path", RootFieldKind.PATH, PathBetween, "Path", "one",
               "The shortest connection between two nodes (slugs or global ids), hop by hop."),
 )  # fmt: skip

@@ -19,7 +19,7 @@ from strawberry.tools import create_type
 
 from api.compile.root_fields import ROOT_FIELDS, RootField, argument_types, graphql_name
 from api.contract.context import Info
-from api.contract.types.aggregates import StrikeTally, StrikeYear
+from api.contract.types.aggregates import StrikeStats, StrikeTally, StrikeYear
 from api.contract.types.changes import Change
 from api.contract.types.nodes import NODE_TYPES, Connection, Node, Path, SearchHit
 from schema.global_ids import GlobalId
@@ -27,7 +27,7 @@ from schema.global_ids import GlobalId
 # What a root field may return, by the name the table gives: the node types (made from the model) and the rest.
 RETURNS: dict[str, Any] = {
     **NODE_TYPES, "Node": Node, "SearchHit": SearchHit, "Change": Change, "StrikeYear": StrikeYear,
-    "StrikeTally": StrikeTally, "Path": Path,
+    "StrikeTally": StrikeTally, "StrikeStats": StrikeStats, "Path": Path,
 }  # fmt: skip
 
 

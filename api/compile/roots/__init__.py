@@ -20,6 +20,7 @@ BUILDERS: dict[RootFieldKind, Builder] = {
     RootFieldKind.CHANGES: changes.changes,
     RootFieldKind.STRIKES_PER_YEAR: counts.strikes_per_year,
     RootFieldKind.DAYS_ON_STRIKE: counts.days_on_strike,
+    RootFieldKind.STRIKE_STATS: counts.strike_stats,
     RootFieldKind.PATH: path.path,
 }
 

@@ -1,16 +1,21 @@
-"""Counts a chart can use: strikes begun per year (`strikesPerYear`) and the organizations with the most
-days on strike (`daysOnStrike`)."""
+"""Counts a chart can use: work stoppages grouped by year, month, industry, state, union or employer with
+their days, lost workdays, workers and idle days (`strikeStats`); strikes begun per year (`strikesPerYear`)
+and the organizations with the most days on strike (`daysOnStrike`)."""
 
 from __future__ import annotations
 
 from api.compile import root_fields as fields
 from api.compile.cursors import page_size
-from api.compile.filters import MAX_LIST, bounded, parse_date
+from api.compile.filters import MAX_LIST, MAX_PLACE_DEPTH, bounded, parse_date
 from api.compile.plan import RootPlan, RootRead
-from api.compile.render import Renderer
+from api.compile.render import RANK_ORDER, Renderer
 from api.compile.roots.request import Planner, RootRequest
 from api.compile.roots.rows import shape_rows
-from schema.model import DURATION_DAYS
+from schema.holidays import FIRST_YEAR, holiday_table
+from schema.model import DURATION_DAYS, StoppageKind
+
+# The BLS's work stoppages: strikes and lockouts, which it does not tell apart.
+WORK_STOPPAGES = (StoppageKind.STRIKE, StoppageKind.LOCKOUT)
 
 
 def strikes_per_year(planner: Planner, request: RootRequest) -> RootPlan:
@@ -28,6 +33,109 @@ def days_on_strike(planner: Planner, request: RootRequest) -> RootPlan:
     child = planner.object(request.named, request.nodes, first)
     as_of = (("as_of", parse_date(arguments.as_of, "asOf")),) if arguments.as_of is not None else ()
     return request.plan(DAYS_ON_STRIKE, None, child, args=(*as_of, ("first", first)))
+
+
+def strike_stats(planner: Planner, request: RootRequest) -> RootPlan:
+    arguments: fields.StrikeStats = request.arguments
+    groups = tuple(dict.fromkeys(group.value for group in arguments.group_by or [fields.StatsGroup.YEAR]))
+    kinds = tuple(kind.value for kind in arguments.kinds or WORK_STOPPAGES)
+    start = parse_date(arguments.from_, "from").earliest if arguments.from_ is not None else None
+    end = parse_date(arguments.to, "to").latest if arguments.to is not None else None
+    as_of = (("as_of", parse_date(arguments.as_of, "asOf")),) if arguments.as_of is not None else ()
+    child = planner.object(request.named, request.nodes, MAX_LIST)
+    args = (("groups", groups), ("kinds", kinds), ("from", start), ("to", end), *as_of)
+    return request.plan(STRIKE_STATS, None, child, args=args)
+
+
+# What each group reads: the clause that finds its value for a stoppage `s` (none for the dates), its
+# value, and how its rows sort.
+GROUPS: dict[str, tuple[str, str, str]] = {
+    "YEAR": ("", "began.year", "year"),
+    "MONTH": ("", "CASE WHEN size(coalesce(s.startDate, s.attestedOn)) >= 7 THEN began.month END", "month"),
+    "INDUSTRY": ("OPTIONAL MATCH (s)-[gi:IN_INDUSTRY]->(industry:Industry) WHERE gi.retractedAt IS NULL",
+                 "industry", "industry.code"),
+    "STATE": (f"OPTIONAL MATCH (s)-[ga:AT]->()-[:LOCATED_IN*0..{MAX_PLACE_DEPTH}]->(state:Place {{kind: 'REGION'}}) "
+              "WHERE ga.retractedAt IS NULL", "state", "state.name"),
+    "UNION": ("OPTIONAL MATCH (union:Organization)-[gu:WAGES]->(s) WHERE gu.retractedAt IS NULL", "union",
+              "union.name"),
+    "EMPLOYER": ("OPTIONAL MATCH (s)-[ge:AGAINST]->(employer:Organization) WHERE ge.retractedAt IS NULL",
+                 "employer", "employer.name"),
+}  # fmt: skip
+STATS_COLUMNS = ("year", "month", "industry", "state", "union", "employer")
+
+# A stoppage's workers involved, as the BLS counts them (the most idled): of its figures dated by the day
+# counted to, the best-ranked of each scope (preferred, else normal; never deprecated), and of the scopes
+# the one that counts most ("in all, more than 18,300" over "at the three plants struck first, 12,700").
+# Where a scope's best figures disagree (a union's count and an employer's), the low takes the lowest and
+# the high the highest. A figure counts as the number the source gives ("more than 10,000" counts 10,000),
+# so scoped counts alone (one hospital's, another's) give a lower bound, never their sum.
+WORKERS = (
+    "CALL (s) {{ OPTIONAL MATCH (f:Figure)-[m:MEASURES]->(s) WHERE m.retractedAt IS NULL "
+    "AND f.measure = 'WORKERS_INVOLVED' AND coalesce(f.attestedOnEarliest, {day}) <= {day} "
+    "WITH coalesce(f.scope, '') AS scope, {rank} AS rank, f.value AS value WHERE value IS NOT NULL AND rank < 2 "
+    "WITH scope, rank, min(value) AS low, max(value) AS high ORDER BY scope, rank "
+    "WITH scope, collect([low, high])[0] AS best RETURN max(best[0]) AS low, max(best[1]) AS high }} "
+)
+
+# Holidays before a day `{d}`: those of the years before its year, and those of its year before it
+# (schema/holidays.py; outside its years, none are counted).
+HOLIDAYS_BEFORE = (
+    "coalesce({before}[toString({d}.year)] + size([h IN {holidays}[toString({d}.year)] WHERE h < {d}]), "
+    "CASE WHEN {d}.year < {first} THEN 0 ELSE {total} END)"
+)
+
+
+def _render_stats(renderer: Renderer, root: RootPlan) -> str:
+    assert root.child is not None
+    groups: tuple[str, ...] = root.arg("groups")
+    day = renderer.day(root.arg("as_of"))
+    holidays, before = holiday_table()
+    total = sum(len(days) for days in holidays.values())
+    low, high = root.arg("from"), root.arg("to")
+    where = f"coalesce(s.kind, 'STRIKE') IN {renderer.param(list(root.arg('kinds')))}"
+    where += f" AND began <= {day}"
+    where += f" AND began >= {renderer.param(low)}" if low is not None else ""
+    where += f" AND began <= {renderer.param(high)}" if high is not None else ""
+    nodes = [GROUPS[group][1] for group in groups if GROUPS[group][0]]
+    matches = " ".join(GROUPS[group][0] for group in groups if GROUPS[group][0])
+    carried = ", ".join(["s", "began", *nodes])
+    keys = [f"{GROUPS[group][1]} AS {group.lower()}" for group in groups]
+    key_names = [group.lower() for group in groups]
+    hol = {"before": renderer.param(before), "holidays": renderer.param(holidays), "first": str(FIRST_YEAR),
+           "total": str(total)}  # fmt: skip
+    # Lost workdays in [d0, d1): the days on strike up to the day counted to, Monday to Friday, holidays out.
+    d0 = "CASE WHEN size(s.startDate) = 10 AND s.startDateEarliest <= {day} THEN s.startDateEarliest END"
+    d1 = (
+        "CASE WHEN s.endDate IS NULL OR {day} < s.endDateEarliest THEN {day} + duration('P1D') "
+        "WHEN size(s.endDate) = 10 THEN s.endDateEarliest END"
+    )
+    workdays = (
+        "CASE WHEN d0 IS NULL OR d1 IS NULL OR d1 <= d0 THEN null ELSE "
+        "(duration.inDays(d0, d1).days / 7) * 5 "
+        "+ size([i IN range(0, duration.inDays(d0, d1).days % 7 - 1) WHERE (d0.dayOfWeek - 1 + i) % 7 < 5]) "
+        f"- ({HOLIDAYS_BEFORE.format(d='d1', **hol)} - {HOLIDAYS_BEFORE.format(d='d0', **hol)}) END"
+    )
+    rows = ", ".join(key_names)
+    # A column not grouped by reads null; the counts are the aggregation's names.
+    counts = ("stoppages", "days", "workdays", "withWorkers", "workersLow", "workersHigh", "idleLow", "idleHigh",
+              "withIdle")  # fmt: skip
+    scope = {name: name if name in key_names else "null" for name in STATS_COLUMNS} | {c: c for c in counts}
+    projection = renderer.object(root.child, scope)
+    order = ", ".join(GROUPS[group][2] for group in groups)
+    return (
+        "RETURN COLLECT { MATCH (s:Strike) "
+        "WITH s, coalesce(s.startDateEarliest, s.attestedOnEarliest) AS began "
+        f"WHERE {where} {matches} "
+        f"WITH DISTINCT {carried} "
+        + WORKERS.format(day=day, rank=RANK_ORDER.format(f="f"))
+        + f"WITH {carried}, low, high, {DURATION_DAYS.format(v='s', as_of=day)} AS days, "
+        f"{d0.format(day=day)} AS d0, {d1.format(day=day)} AS d1 "
+        f"WITH {', '.join(keys)}, s, low, high, days, {workdays} AS workdays "
+        f"WITH {rows}, count(s) AS stoppages, sum(days) AS days, sum(workdays) AS workdays, "
+        "count(low) AS withWorkers, sum(low) AS workersLow, sum(high) AS workersHigh, "
+        "sum(low * workdays) AS idleLow, sum(high * workdays) AS idleHigh, count(low * workdays) AS withIdle "
+        f"RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
+    )
 
 
 def _render_per_year(renderer: Renderer, root: RootPlan) -> str:
@@ -55,3 +163,4 @@ def _render_days(renderer: Renderer, root: RootPlan) -> str:
 
 STRIKES_PER_YEAR = RootRead("strikes_per_year", _render_per_year, shape_rows)
 DAYS_ON_STRIKE = RootRead("days_on_strike", _render_days, shape_rows)
+STRIKE_STATS = RootRead("strike_stats", _render_stats, shape_rows, subqueries=3)  # its CALL, the COLLECT, the figures
