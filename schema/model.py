@@ -336,6 +336,8 @@ CITATION_FIELDS: tuple[Attr, ...] = (
     Attr("paraphrase", "text", "A restatement, not the source's words: how the relaying source (`via`) puts it.",
          stored="paraphrases"),
     Attr("via", "text", "The source that relays this one, when it is known only through another.", stored="vias"),
+    Attr("locator", "text", 'Where in the source: a spreadsheet\'s row and column ("row 12, column Start Date"), a '
+         "page or a section.", stored="locators"),
 )  # fmt: skip
 
 
@@ -810,7 +812,7 @@ NODE_KINDS: tuple[NodeKind, ...] = (
               _facts("strikes", "Stoppages in it (named at the place itself).", ("AT",), "in", "StoppageLocation",
                      STRIKE, "location", "strike", "span", _BY_STRIKE_START))),
     NodeKind(SITE, "sites", "A workplace: a hospital, a plant, a warehouse, a store, a studio lot.",
-             (_kind(SiteKind, "site_kind"), _text("address")),
+             (_kind(SiteKind, "site_kind"), _text("address"), _text("postal_code", "Its postal (ZIP) code.")),
              (_nodes("operators", "Who runs it.", ("OPERATES",), "in", ORG, "span"),
               _nodes("places", "Where it is.", ("LOCATED_IN",), "out", PLACE),
               _facts("strikes", "Stoppages at it, with when it joined and left each.", ("AT",), "in",

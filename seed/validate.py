@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from seed import lat
 from seed.checks import Checks, Progress
 from seed.evidence import unverified_warning
 from seed.problems import Problem, SeedValidationError
 from seed.seed_set import Located, Places, RecordSink, SeedSet
+from seed.spreadsheets import TABLE_SUFFIXES, Document, Reconciler, read_csv
 from seed.yaml_reader import ParsedFile, paused_gc, read_yaml
 
 __all__ = ["Located", "Places", "RecordSink", "SeedSet", "read_seed", "seed_files", "validate_documents"]
@@ -20,11 +22,11 @@ DEFAULT_SEED_DIR = Path(__file__).resolve().parent / "data"
 
 
 def seed_files(paths: list[Path] | None) -> list[Path]:
-    """The YAML files named, with folders expanded (sorted); the curated seed when none are named."""
+    """The YAML and CSV files named, with folders expanded (sorted); the curated seed when none are named."""
     files: list[Path] = []
     for path in paths or [DEFAULT_SEED_DIR]:
         if path.is_dir():
-            files += sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            files += sorted([*path.glob("*.yaml"), *path.glob("*.yml"), *path.glob("*.csv")])
         else:
             files.append(path)
     return files
@@ -42,23 +44,66 @@ def read_seed(
 ) -> SeedSet:
     """Validate every file before anything touches the graph; raise SeedValidationError with all problems.
 
-    Files are read one at a time as validation reaches them; `progress` hears the bytes of each file read."""
+    Files are read one at a time as validation reaches them; `progress` hears the bytes of each file read.
+    Spreadsheets (seed/spreadsheets.py) come after the YAML files, whose nodes their rows are reconciled with."""
     problems: list[Problem] = []
+    files = seed_files(paths)
+    tables = [path for path in files if path.suffix.lower() in TABLE_SUFFIXES]
+    read: list[object] = []  # the YAML files' data, kept only for spreadsheets to be reconciled with
+    built: dict[str, Document] = {}
 
     def documents() -> Iterable[ParsedFile]:
-        for path in seed_files(paths):
+        for path in files:
             display = display_name(path)
             if not path.exists():
                 problems.append(Problem(display, 0, "", "no such file"))
+                continue
+            if path in tables:
                 continue
             parsed, file_problems = read_yaml(path, display)
             problems.extend(file_problems)
             if progress:
                 progress(path.stat().st_size)
             if parsed is not None:
+                if tables:
+                    read.append(parsed.data)
                 yield parsed
+        known = Reconciler.of(read) if tables else Reconciler()
+        for path in tables:
+            if path.exists():
+                document = _table(path, known, problems)
+                if document is not None:
+                    built[document.display] = document
+                    yield document.parsed()
 
-    return validate_documents(documents(), problems, sink=sink)
+    try:
+        seed = validate_documents(documents(), problems, sink=sink)
+    except SeedValidationError as error:  # said with the column a spreadsheet's field came from
+        raise SeedValidationError(
+            [built[p.file].column_of(p) if p.file in built else p for p in error.problems]
+        ) from None
+    table_warnings = [warning for document in built.values() for warning in document.warnings]
+    seed.warnings = sorted([*seed.warnings, *(built[w.file].column_of(w) if w.file in built else w
+                                              for w in table_warnings)])  # fmt: skip
+    return seed
+
+
+def _table(path: Path, known: Reconciler, problems: list[Problem]) -> Document | None:
+    """A spreadsheet as a seed document, in the layout its headers are recognised as."""
+    display = display_name(path)
+    table, found = read_csv(path, display)
+    problems.extend(found)
+    if table is None:
+        return None
+    if not lat.recognises(table):
+        needs = ", ".join(lat.REQUIRED)
+        problems.append(
+            Problem(display, 1, "", f"its columns match no layout (the Labor Action Tracker's needs {needs})")
+        )
+        return None
+    document = lat.document(table, known)
+    problems.extend(document.problems)
+    return document
 
 
 def validate_documents(

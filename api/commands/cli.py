@@ -124,7 +124,9 @@ def serve(
 
 @app.command()
 def seed(
-    paths: Annotated[list[Path] | None, typer.Argument(help="YAML files or folders (default: seed/data).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="YAML or CSV (a known layout) files or folders (default: seed/data).")
+    ] = None,
     prune: Annotated[bool, typer.Option(help="Remove seed-managed facts and nodes no longer in the files.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Validate only; touch nothing.")] = False,
 ) -> None:
@@ -170,6 +172,38 @@ def import_(
                 local.stop()
         raise typer.Exit(code=code)
     raise typer.Exit(code=run_import(settings, paths, console))
+
+
+@app.command("export")
+def export(
+    output: Annotated[Path | None, typer.Option(help="Where to write the CSV (default: standard output).")] = None,
+    layout: Annotated[str, typer.Option("--format", help="The layout: lat (the Labor Action Tracker's).")] = "lat",
+    cites: Annotated[
+        str | None, typer.Option(help="Only stoppages citing this source (a spreadsheet's: sheet-<file>).")
+    ] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Only these kinds (STRIKE, LOCKOUT, ...); repeatable.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Only stoppages begun by this day (YYYY-MM-DD).")] = None,
+) -> None:
+    """Write stoppages as a spreadsheet in a layout `seed` reads: a file seeded from it comes back."""
+    from datetime import date
+
+    from api.commands.export_command import run_export
+
+    if layout != "lat":
+        raise _fail(f"--format {layout}: the layouts are: lat")
+    try:
+        day = date.fromisoformat(as_of) if as_of is not None else None
+    except ValueError:
+        raise _fail(f"--as-of {as_of}: not a day (YYYY-MM-DD)") from None
+    settings = Settings()
+    local = LocalNeo4j.from_settings(settings)
+    settings, started_here = _connected_settings(settings, local)
+    try:
+        code = run_export(settings, output, cites=cites, kinds=kind, as_of=day, console=console)
+    finally:
+        if started_here:
+            local.stop()
+    raise typer.Exit(code=code)
 
 
 @app.command("export-schema")

@@ -1,0 +1,51 @@
+"""Reads for `strikegraph export`: stoppages with what a spreadsheet row says of them (seed/lat.py writes
+the row), in one statement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from neo4j import AsyncDriver, RoutingControl
+
+STOPPAGES = """
+MATCH (s:Strike)
+WHERE ($cites IS NULL OR $cites IN coalesce(s.sources, []))
+  AND ($kinds IS NULL OR coalesce(s.kind, 'STRIKE') IN $kinds)
+  AND ($asOf IS NULL OR coalesce(s.startDateEarliest, s.attestedOnEarliest) <= $asOf)
+RETURN s.id AS id, coalesce(s.kind, 'STRIKE') AS kind, s.startDate AS start, s.endDate AS end,
+  s.description AS notes,
+  COLLECT { MATCH (s)-[r:AGAINST]->(o:Organization) WHERE r.retractedAt IS NULL RETURN o.name ORDER BY o.name }
+    AS employers,
+  COLLECT { MATCH (o:Organization)-[r:WAGES]->(s) WHERE r.retractedAt IS NULL
+            RETURN {name: o.name, kind: o.kind,
+                    union: head(COLLECT { MATCH (o)-[a:AFFILIATED_WITH]->(u:Organization)
+                                          WHERE a.retractedAt IS NULL RETURN u.name ORDER BY u.name })}
+            ORDER BY o.name } AS wagers,
+  EXISTS { MATCH (:Organization)-[r:AUTHORIZED]->(s) WHERE r.retractedAt IS NULL } AS authorized,
+  COLLECT { MATCH (s)-[r:IN_INDUSTRY]->(i:Industry) WHERE r.retractedAt IS NULL RETURN i.name ORDER BY i.code }
+    AS industries,
+  COLLECT { MATCH (f:Figure)-[r:MEASURES]->(s)
+            WHERE r.retractedAt IS NULL AND coalesce(f.rank, 'NORMAL') <> 'DEPRECATED'
+            RETURN {measure: f.measure, value: f.value} } AS figures,
+  COLLECT { MATCH (s)-[r:AT]->(x) WHERE r.retractedAt IS NULL
+            RETURN {labels: labels(x), name: x.name, kind: x.kind, iso: x.isoCode, address: x.address,
+                    postal: x.postalCode,
+                    places: COLLECT { MATCH (x)-[:LOCATED_IN*1..4]->(p:Place)
+                                      RETURN {name: p.name, kind: p.kind, iso: p.isoCode} }}
+            ORDER BY x.name } AS locations,
+  COLLECT { MATCH (s)-[r:DEMANDS]->(i:Issue) WHERE r.retractedAt IS NULL RETURN i.name } AS demands,
+  COLLECT { UNWIND range(0, size(coalesce(s.sources, [])) - 1) AS k
+            MATCH (page:Source {id: s.sources[k]}) WHERE page.url IS NOT NULL RETURN page.url ORDER BY k } AS pages
+ORDER BY coalesce(s.startDateEarliest, s.attestedOnEarliest), s.id
+"""
+
+
+async def stoppages(
+    driver: AsyncDriver, database: str, *, cites: str | None, kinds: list[str] | None, as_of: date | None
+) -> list[dict[str, Any]]:
+    """Every stoppage (or those citing `cites`, of `kinds`, begun by `as_of`), oldest first."""
+    records, _, _ = await driver.execute_query(
+        STOPPAGES, cites=cites, kinds=kinds, asOf=as_of, routing_=RoutingControl.READ, database_=database
+    )
+    return [record.data() for record in records]

@@ -1,0 +1,129 @@
+"""Spreadsheets in and out (seed/spreadsheets.py, seed/lat.py): a Labor Action Tracker CSV validated like
+YAML (every problem at `file:row: column`), reconciled with the seed files beside it, loaded all or nothing
+and again with no change, and written back out cell for cell. The rows are fictional."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from neo4j import AsyncDriver
+
+from api.commands.export_command import write_rows
+from api.database.exports import stoppages
+from schema.model import RelType
+from seed.loader import load_seed
+from seed.problems import SeedValidationError
+from seed.validate import read_seed
+from tests.conftest import GraphQLClient, reset_graph
+
+FIXTURES = Path(__file__).parent / "fixtures"
+INDUSTRIES = Path(__file__).parents[1] / "seed" / "data" / "industries.yaml"
+COUNTRY = FIXTURES / "disputes" / "places.yaml"
+ACTIONS = [FIXTURES / "lat", COUNTRY, INDUSTRIES]
+STRIKE = "lat-example-hospital-group-2024-03-04-c5f99d"
+
+
+def test_rows_are_reconciled_with_the_seed_files_beside_them() -> None:
+    seed = read_seed(ACTIONS)
+    facts = {(fact.type, fact.from_, fact.to) for fact in seed.facts.values()}
+    # by alias (GFN), by name in any case ("example hospital group"), by NAICS code and by title, by ISO code
+    assert (RelType.WAGES, "guild-of-fictional-nurses", STRIKE) in facts
+    assert (RelType.AGAINST, "lat-example-hospital-group-2024-05-01-ce8994", "example-hospital-group") in facts
+    assert (RelType.IN_INDUSTRY, STRIKE, "naics-622") in facts
+    assert (RelType.IN_INDUSTRY, "lat-example-coffee-company-2024-03-15-499407", "naics-722") in facts
+    assert (RelType.AT, "lat-example-hospital-group-2024-05-01-ce8994", "new-york-state") in facts
+    assert (RelType.DEMANDS, STRIKE, "safe-staffing") in facts  # an issue of that name
+    # made once, however many rows name them: a local named after its union, a city in its state, a demand
+    assert (RelType.AFFILIATED_WITH, "gfn-local-7", "guild-of-fictional-nurses") in facts
+    assert (RelType.LOCATED_IN, "site-100-example-ave-buffalo-ny-14201", "buffalo") in facts
+    assert (RelType.LOCATED_IN, "springfield-il", "us-il") in facts and (
+        RelType.LOCATED_IN,
+        "us-il",
+        "united-states",
+    ) in facts
+    assert [fact.to for fact in seed.facts.values() if fact.type == RelType.DEMANDS].count("demand-pay") == 2
+    strike = seed.nodes[STRIKE]
+    assert (str(strike.start_date), str(strike.end_date)) == ("2024-03-04", "2024-03-09")  # its last day: 03-08
+    assert [c.model_dump(exclude_none=True) for c in strike.cites] == [
+        {"source": "sheet-actions-csv", "locator": "row 2, column Start Date"},
+        {"source": "page-example-org-b497a004fd"},
+    ]
+    participants = seed.nodes[f"{STRIKE}-participants"]
+    assert (participants.measure.value, participants.value, participants.approximation.value) == (
+        "WORKERS_INVOLVED",
+        750,
+        "ABOUT",
+    )
+    assert [str(w) for w in seed.warnings if "derived" in w.message] == [
+        "tests/fixtures/lat/actions.csv:1: Duration Amount: derived from the dates: not stored",
+        "tests/fixtures/lat/actions.csv:1: Duration Unit: derived from the dates: not stored",
+    ]
+    again = read_seed(ACTIONS)
+    assert sorted(again.nodes) == sorted(seed.nodes) and sorted(again.facts) == sorted(seed.facts)
+
+
+def test_every_problem_of_a_spreadsheet_at_once_at_its_row_and_column() -> None:
+    with pytest.raises(SeedValidationError) as refused:
+        read_seed([FIXTURES / "lat-bad"])
+    assert [str(problem) for problem in refused.value.problems] == [
+        "tests/fixtures/lat-bad/bad.csv:2: Approximate Number of Participants: 'many' is not a whole number",
+        "tests/fixtures/lat-bad/bad.csv:2: Authorized: Yes, but no Labor Organization or Local to have authorized it",
+        "tests/fixtures/lat-bad/bad.csv:2: Industry: 'Basket Weaving' is no NAICS industry: give a code or a title "
+        "as seed/data/industries.yaml has them",
+        "tests/fixtures/lat-bad/bad.csv:2: Source: 'not a url' is not a web address (http:// or https://)",
+        "tests/fixtures/lat-bad/bad.csv:2: Start Date: '2024-13-01' is not a date (YYYY-MM-DD, YYYY-MM, YYYY or "
+        "M/D/YYYY)",
+        "tests/fixtures/lat-bad/bad.csv:2: State: 'Atlantis' is no US state, district or territory (a code or a name)",
+        "tests/fixtures/lat-bad/bad.csv:2: Strike or Protest: 'Sit-in': expected one of Strike, Protest, Lockout, "
+        "Walkout",
+        "tests/fixtures/lat-bad/bad.csv:3: Employer: empty: whom is it against?",
+        "tests/fixtures/lat-bad/bad.csv:3: Start Date: empty: when did it begin?",
+        "tests/fixtures/lat-bad/bad.csv:4: End Date: 2024-06-01 is before the Start Date, 2024-06-10",
+        "tests/fixtures/lat-bad/bad.csv:5: 2 cells, but 11 columns",
+    ]
+
+
+def test_a_file_in_no_layout_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "other.csv").write_text("Name,Amount\nA,1\n")
+    with pytest.raises(SeedValidationError) as refused:
+        read_seed([tmp_path])
+    assert "its columns match no layout" in str(refused.value)
+
+
+async def test_a_spreadsheet_loads_with_its_sources_and_again_changes_nothing(
+    gql: GraphQLClient, driver: AsyncDriver
+) -> None:
+    await reset_graph(driver, read_seed(ACTIONS))
+    data = await gql.data(
+        f"""{{ strike(id: "{STRIKE}") {{
+              name kind endDate sources {{ locator source {{ name url }} }}
+              strikers {{ name }} locations {{ location {{ ... on Site {{ address postalCode places {{ name }} }} }} }}
+              figures {{ measure value approximation }}
+            }} }}"""
+    )
+    strike = data["strike"]
+    assert strike["sources"] == [
+        {
+            "locator": "row 2, column Start Date",
+            "source": {"name": "Spreadsheet tests/fixtures/lat/actions.csv", "url": None},
+        },
+        {"locator": None, "source": {"name": "https://example.org/news/1", "url": "https://example.org/news/1"}},
+    ]
+    assert {s["name"] for s in strike["strikers"]} == {"Guild of Fictional Nurses", "GFN Local 7"}
+    assert strike["locations"] == [
+        {"location": {"address": "100 Example Ave", "postalCode": "14201", "places": [{"name": "Buffalo"}]}}
+    ]
+    summary = await load_seed(driver, "neo4j", read_seed(ACTIONS))
+    assert summary.changes == 0
+
+
+async def test_a_file_seeded_from_the_layout_comes_back_out_cell_for_cell(driver: AsyncDriver) -> None:
+    source = FIXTURES / "lat-roundtrip" / "actions.csv"
+    await reset_graph(driver, read_seed([source.parent, COUNTRY, INDUSTRIES]))
+    out = io.StringIO()
+    write_rows(out, await stoppages(driver, "neo4j", cites="sheet-actions-csv", kinds=None, as_of=None))
+    assert out.getvalue() == source.read_text()
+    only = await stoppages(driver, "neo4j", cites="sheet-actions-csv", kinds=["LOCKOUT"], as_of=None)
+    assert [row["kind"] for row in only] == ["LOCKOUT"]
