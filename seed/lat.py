@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,6 +50,7 @@ FIGURES: dict[str, tuple[str, str, dict[str, str]]] = {
     "Bargaining Unit Size": ("unit", "WORKERS_COVERED", {"scope": "the bargaining unit"}),
     "Number of Locations": ("locations", "SITES", {}),
 }
+STRIKE_COLUMNS = {"start_date": "Start Date", "end_date": "End Date", "name": "Employer", "description": "Notes"}
 KIND_WORDS = {"STRIKE": "Strike", "PROTEST": "Protest", "LOCKOUT": "Lockout", "WALKOUT": "Walkout"}
 COUNTRY = ("united-states", "United States", "US")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -72,10 +73,11 @@ def document(table: Table, known: Reconciler) -> Document:
             built.warnings.append(Problem(table.display, 1, header, "derived from the dates: not stored"))
     sheet = known.fresh_id("sheet-" + slugify(table.display.rsplit("/", 1)[-1], 60))
     known.ids[sheet] = "sources"
-    built.add("sources", {"id": sheet, "name": f"Spreadsheet {table.display}", "kind": "DOCUMENT"}, 1)
+    built.add("sources", {"id": sheet, "name": f"Spreadsheet {table.display}", "kind": "DOCUMENT"}, 1, "")
     rows = _Rows(built, known, sheet)
+    keys = [(column, header_key(column)) for column in COLUMNS]
     for line, cells in table.rows:
-        rows.row(line, {column: cells.get(header_key(column), "") for column in COLUMNS})
+        rows.row(line, {column: cells.get(key, "") for column, key in keys})
     return built
 
 
@@ -84,6 +86,7 @@ class _Rows:
     built: Document
     known: Reconciler
     sheet: str
+    stoppages: dict[str, int] = field(default_factory=dict)  # id -> the row that made it
 
     def problem(self, line: int, column: str, message: str) -> None:
         self.built.problems.append(Problem(self.built.display, line, column, message))
@@ -168,6 +171,11 @@ class _Rows:
         name = f"{KIND_WORDS[kind]} at {employer}" + (f", {where}" if where else "") + f", {start}"
         identity = "\x1f".join([employer, cell["Labor Organization"], cell["Local"], where, start, kind])
         strike = f"lat-{slugify(employer, 40)}-{start}-{hashlib.sha1(identity.encode()).hexdigest()[:6]}"
+        if strike in self.stoppages:
+            self.problem(line, "Employer", f"the same stoppage as row {self.stoppages[strike]}: the same employer, "
+                         "labor organization, local, place, start date and kind")  # fmt: skip
+            return
+        self.stoppages[strike] = line
         # The End Date is the last day of action (a one-day protest starts and ends on one day); the model's
         # end date is the day it ended, the day after.
         ended = (date.fromisoformat(end) + timedelta(days=1)).isoformat() if end and len(end) == 10 else end
@@ -182,8 +190,7 @@ class _Rows:
             entry["end_date"] = ended
         if cell["Notes"]:
             entry["description"] = cell["Notes"]
-        self.built.add("strikes", entry, line, {"start_date": "Start Date", "end_date": "End Date", "name": "Employer",
-                                                "description": "Notes"})  # fmt: skip
+        self.built.add("strikes", entry, line, STRIKE_COLUMNS)
         self.known.ids[strike] = "strikes"
         against = self.organization(line, employer, "EMPLOYER", "Employer", page)
         assert against is not None, "checked: the row names an employer"
@@ -208,7 +215,7 @@ class _Rows:
                 figure = f"{strike}-{suffix}"
                 self.built.add("figures", {"id": figure, "name": f"{column}: {name}", "measure": measure,
                                            "value": value, **extra, "cites": cite(column)}, line,
-                               {"value": column})  # fmt: skip
+                               column)  # fmt: skip
                 self.fact(line, "MEASURES", figure, strike, cite(column), column)
         for demand in (part.strip() for part in re.split(r"[;,]", cell["Worker Demands"])):
             if demand:
@@ -301,7 +308,7 @@ class _Rows:
         """A node the row names and nothing matched: made once, with an id from its name."""
         node_id = self.known.fresh_id(base)
         entry = {"id": node_id, **fields} | ({"cites": cites} if cites else {})
-        self.built.add(section, entry, line, {name: column for name in fields} | {"id": column})
+        self.built.add(section, entry, line, column)
         self.known.add_entry(section, entry)
         if within is not None:
             self.fact(line, "LOCATED_IN", node_id, within, cites or [], column)
@@ -313,8 +320,7 @@ class _Rows:
         if key in self.known.facts:
             return
         self.known.facts.add(key)
-        self.built.add("facts", {"type": kind, "from": start, "to": end, "cites": cites}, line,
-                       {"from": column, "to": column, "type": column})  # fmt: skip
+        self.built.add("facts", {"type": kind, "from": start, "to": end, "cites": cites}, line, column)
 
 
 # -- back out --------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 
 from schema.names import normalized_name
 from seed.problems import Problem
-from seed.yaml_reader import MAX_FILE_BYTES, ParsedFile, PathKey, dotted
+from seed.yaml_reader import MAX_FILE_BYTES, ParsedFile, PathKey
 
 TABLE_SUFFIXES = (".csv",)
 MAX_CELL = 10_000  # characters; csv's own limit is 128 KiB
@@ -156,34 +156,36 @@ def read_csv(path: Path, display: str) -> tuple[Table | None, list[Problem]]:
 @dataclass
 class Document:
     """A seed document built from a table: its entries, the row of each (for `file:row`), and the column
-    each field came from (for `column: message`)."""
+    each entry's fields came from (for `column: message`)."""
 
     display: str
     data: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     lines: dict[PathKey, int] = field(default_factory=dict)
-    columns: dict[str, str] = field(default_factory=dict)  # dotted field path -> column header
+    # (section, index) -> the column of each field, or the one column of every field (a str)
+    columns: dict[tuple[str, int], dict[str, str] | str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    def add(self, section: str, entry: dict[str, Any], line: int, columns: dict[str, str] | None = None) -> None:
+    def add(self, section: str, entry: dict[str, Any], line: int, columns: dict[str, str] | str) -> None:
         entries = self.data.setdefault(section, [])
-        at: PathKey = (section, len(entries))
+        at = (section, len(entries))
         entries.append(entry)
         self.lines[at] = line
-        for name, column in (columns or {}).items():
-            self.columns[dotted((*at, name))] = column
+        self.columns[at] = columns
 
     def parsed(self) -> ParsedFile:
-        return ParsedFile(self.display, self.data, self.lines)
+        """The document, its facts after its nodes (so that each fact finds the nodes it names)."""
+        data = {name: entries for name, entries in self.data.items() if name != "facts"}
+        return ParsedFile(self.display, data | {"facts": self.data.get("facts", [])}, self.lines)
 
     def column_of(self, problem: Problem) -> Problem:
-        """A checker's problem about a field, said with the column it came from."""
-        path = problem.field
-        while path:
-            if path in self.columns:
-                return Problem(problem.file, problem.line, self.columns[path], problem.message)
-            path = path.rpartition(".")[0]
-        return problem
+        """A checker's problem about an entry's field, said with the column it came from."""
+        found = re.match(r"^(\w+)\[(\d+)\](?:\.(\w+))?", problem.field)
+        columns = self.columns.get((found[1], int(found[2]))) if found else None
+        if found is None or columns is None:
+            return problem
+        column = columns if isinstance(columns, str) else columns.get(found[3] or "", "")
+        return Problem(problem.file, problem.line, column or problem.field, problem.message)
 
 
 def cited(sheet: str, line: int, column: str, page: str | None) -> list[dict[str, str]]:
