@@ -85,55 +85,80 @@ HOLIDAYS_BEFORE = (
 )
 
 
+# What each count needs computed per stoppage: only what the selection asks for is (a chart of stoppages
+# per year reads no figures and counts no workdays).
+NEEDS_WORKERS = {"stoppagesWithWorkers", "workersLow", "workersHigh", "idleDaysLow", "idleDaysHigh"}
+NEEDS_WORKDAYS = {"workdays", "idleDaysLow", "idleDaysHigh"}
+
+# Lost workdays in [d0, d1) (the days on strike up to the day counted to), `n` days from weekday `w`: five
+# a week, then the weekdays of the last part-week (it reaches at most day 12 of a Monday-based week, so the
+# weekend it may cover is days 6 and 7), less the federal holidays in it.
+D0 = "CASE WHEN size(s.startDate) = 10 AND s.startDateEarliest <= {day} THEN s.startDateEarliest END"
+D1 = (
+    "CASE WHEN s.endDate IS NULL OR {day} < s.endDateEarliest THEN {day} + duration('P1D') "
+    "WHEN size(s.endDate) = 10 THEN s.endDateEarliest END"
+)
+WORKDAYS = (
+    "CASE WHEN n IS NULL THEN null ELSE (n / 7) * 5 + n % 7 "
+    "- CASE WHEN n % 7 = 0 OR w + n % 7 - 1 < 6 THEN 0 "
+    "ELSE CASE WHEN w + n % 7 - 1 < 7 THEN w + n % 7 - 1 ELSE 7 END - CASE WHEN w > 6 THEN w ELSE 6 END + 1 END "
+    "- ({holidays_to} - {holidays_from}) END"
+)
+
+
 def _render_stats(renderer: Renderer, root: RootPlan) -> str:
     assert root.child is not None
+    asked = {field.name for field in root.child.fields}
+    workers, workdays = bool(asked & NEEDS_WORKERS), bool(asked & NEEDS_WORKDAYS)
     groups: tuple[str, ...] = root.arg("groups")
     day = renderer.day(root.arg("as_of"))
-    holidays, before = holiday_table()
-    total = sum(len(days) for days in holidays.values())
     low, high = root.arg("from"), root.arg("to")
     where = f"coalesce(s.kind, 'STRIKE') IN {renderer.param(list(root.arg('kinds')))}"
     where += f" AND began <= {day}"
     where += f" AND began >= {renderer.param(low)}" if low is not None else ""
     where += f" AND began <= {renderer.param(high)}" if high is not None else ""
-    nodes = [GROUPS[group][1] for group in groups if GROUPS[group][0]]
     matches = " ".join(GROUPS[group][0] for group in groups if GROUPS[group][0])
-    carried = ", ".join(["s", "began", *nodes])
-    keys = [f"{GROUPS[group][1]} AS {group.lower()}" for group in groups]
+    carried = ", ".join(["s", "began", *(GROUPS[group][1] for group in groups if GROUPS[group][0])])
+    keys = ", ".join(f"{GROUPS[group][1]} AS {group.lower()}" for group in groups)
     key_names = [group.lower() for group in groups]
-    hol = {"before": renderer.param(before), "holidays": renderer.param(holidays), "first": str(FIRST_YEAR),
-           "total": str(total)}  # fmt: skip
-    # Lost workdays in [d0, d1): the days on strike up to the day counted to, Monday to Friday, holidays out.
-    d0 = "CASE WHEN size(s.startDate) = 10 AND s.startDateEarliest <= {day} THEN s.startDateEarliest END"
-    d1 = (
-        "CASE WHEN s.endDate IS NULL OR {day} < s.endDateEarliest THEN {day} + duration('P1D') "
-        "WHEN size(s.endDate) = 10 THEN s.endDateEarliest END"
+    per_stoppage, totals = ["s"], ["count(s) AS stoppages"]
+    cypher = (
+        "RETURN COLLECT { MATCH (s:Strike) WITH s, coalesce(s.startDateEarliest, s.attestedOnEarliest) AS began "
+        f"WHERE {where} {matches} WITH DISTINCT {carried} "
     )
-    workdays = (
-        "CASE WHEN d0 IS NULL OR d1 IS NULL OR d1 <= d0 THEN null ELSE "
-        "(duration.inDays(d0, d1).days / 7) * 5 "
-        "+ size([i IN range(0, duration.inDays(d0, d1).days % 7 - 1) WHERE (d0.dayOfWeek - 1 + i) % 7 < 5]) "
-        f"- ({HOLIDAYS_BEFORE.format(d='d1', **hol)} - {HOLIDAYS_BEFORE.format(d='d0', **hol)}) END"
-    )
-    rows = ", ".join(key_names)
+    if workers:
+        cypher += WORKERS.format(day=day, rank=RANK_ORDER.format(f="f"))
+        per_stoppage += ["low", "high"]
+        totals += ["count(low) AS withWorkers", "sum(low) AS workersLow", "sum(high) AS workersHigh"]
+    if "days" in asked:
+        per_stoppage.append(f"{DURATION_DAYS.format(v='s', as_of=day)} AS days")
+        totals.append("sum(days) AS days")
+    if workdays:
+        holidays, before = holiday_table()
+        total = sum(len(days) for days in holidays.values())
+        hol = {"before": renderer.param(before), "holidays": renderer.param(holidays), "first": str(FIRST_YEAR),
+               "total": str(total)}  # fmt: skip
+        cypher += (
+            f"WITH *, {D0.format(day=day)} AS d0, {D1.format(day=day)} AS d1 "
+            "WITH *, CASE WHEN d0 IS NULL OR d1 IS NULL OR d1 <= d0 THEN null "
+            "ELSE duration.inDays(d0, d1).days END AS n, d0.dayOfWeek AS w "
+        )
+        spans = {"holidays_to": HOLIDAYS_BEFORE.format(d="d1", **hol),
+                 "holidays_from": HOLIDAYS_BEFORE.format(d="d0", **hol)}  # fmt: skip
+        per_stoppage.append(f"{WORKDAYS.format(**spans)} AS workdays")
+        totals.append("sum(workdays) AS workdays")
+        if workers:
+            totals += ["sum(low * workdays) AS idleLow", "sum(high * workdays) AS idleHigh",
+                       "count(low * workdays) AS withIdle"]  # fmt: skip
     # A column not grouped by reads null; the counts are the aggregation's names.
     counts = ("stoppages", "days", "workdays", "withWorkers", "workersLow", "workersHigh", "idleLow", "idleHigh",
               "withIdle")  # fmt: skip
     scope = {name: name if name in key_names else "null" for name in STATS_COLUMNS} | {c: c for c in counts}
     projection = renderer.object(root.child, scope)
     order = ", ".join(GROUPS[group][2] for group in groups)
-    return (
-        "RETURN COLLECT { MATCH (s:Strike) "
-        "WITH s, coalesce(s.startDateEarliest, s.attestedOnEarliest) AS began "
-        f"WHERE {where} {matches} "
-        f"WITH DISTINCT {carried} "
-        + WORKERS.format(day=day, rank=RANK_ORDER.format(f="f"))
-        + f"WITH {carried}, low, high, {DURATION_DAYS.format(v='s', as_of=day)} AS days, "
-        f"{d0.format(day=day)} AS d0, {d1.format(day=day)} AS d1 "
-        f"WITH {', '.join(keys)}, s, low, high, days, {workdays} AS workdays "
-        f"WITH {rows}, count(s) AS stoppages, sum(days) AS days, sum(workdays) AS workdays, "
-        "count(low) AS withWorkers, sum(low) AS workersLow, sum(high) AS workersHigh, "
-        "sum(low * workdays) AS idleLow, sum(high * workdays) AS idleHigh, count(low * workdays) AS withIdle "
+    return cypher + (
+        f"WITH {keys}, {', '.join(per_stoppage)} "
+        f"WITH {', '.join([*key_names, *totals])} "
         f"RETURN {projection} ORDER BY {order} LIMIT {MAX_LIST} }}"
     )
 
