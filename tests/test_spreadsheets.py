@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from neo4j import AsyncDriver
 
-from api.commands.export_command import write_rows
-from api.database.exports import stoppages
+from api.commands.export_command import write_rows, write_statements
+from api.database.exports import stoppages, wikidata_rows
 from schema.model import RelType
 from seed.loader import load_seed
 from seed.problems import SeedValidationError
@@ -127,3 +127,24 @@ async def test_a_file_seeded_from_the_layout_comes_back_out_cell_for_cell(driver
     assert out.getvalue() == source.read_text()
     only = await stoppages(driver, "neo4j", cites="sheet-actions-csv", kinds=["LOCKOUT"], as_of=None)
     assert [row["kind"] for row in only] == ["LOCKOUT"]
+
+
+async def test_quickstatements_come_out_with_a_reference_on_every_line(driver: AsyncDriver) -> None:
+    await reset_graph(driver, read_seed([FIXTURES / "wikidata"]))
+    out = io.StringIO()
+    written = write_statements(out, await wikidata_rows(driver, "neo4j", cites=None, kinds=None, as_of=None))
+    ref = '\tS854\t"https://example.org/wikidata-fixture"\tS577\t+2024-02-11T00:00:00Z/11'
+    assert out.getvalue().splitlines() == [
+        "CREATE",
+        'LAST\tLen\t"Fictional strike of 2024"',
+        f"LAST\tP31\tQ49776{ref}",
+        f"LAST\tP580\t+2024-02-01T00:00:00Z/11{ref}",
+        f"LAST\tP582\t+2024-02-10T00:00:00Z/11{ref}",
+        f"LAST\tP710\tQ4115189{ref}",
+        f"LAST\tP276\tQ13406268{ref}",
+        f"LAST\tP1132\t300\tP585\t+2024-02-02T00:00:00Z/11{ref}",  # the preferred count, not the larger normal one
+    ]
+    assert written.skipped == [
+        "Fictional strike of 2024: P710 Sandbox Employer: no Wikidata item",
+        "Fictional lockout of 2024: a lockout has no Wikidata class here",
+    ]

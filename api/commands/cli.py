@@ -177,20 +177,23 @@ def import_(
 @app.command("export")
 def export(
     output: Annotated[Path | None, typer.Option(help="Where to write the CSV (default: standard output).")] = None,
-    layout: Annotated[str, typer.Option("--format", help="The layout: lat (the Labor Action Tracker's).")] = "lat",
+    layout: Annotated[
+        str, typer.Option("--format", help="lat (the Labor Action Tracker's layout) or quickstatements (Wikidata).")
+    ] = "lat",
     cites: Annotated[
         str | None, typer.Option(help="Only stoppages citing this source (a spreadsheet's: sheet-<file>).")
     ] = None,
     kind: Annotated[list[str] | None, typer.Option(help="Only these kinds (STRIKE, LOCKOUT, ...); repeatable.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Only stoppages begun by this day (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Write stoppages as a spreadsheet in a layout `seed` reads: a file seeded from it comes back."""
+    """Write stoppages as a spreadsheet in a layout `seed` reads (a file seeded from it comes back), or as
+    Wikidata QuickStatements with references."""
     from datetime import date
 
-    from api.commands.export_command import run_export
+    from api.commands.export_command import LAYOUTS, run_export
 
-    if layout != "lat":
-        raise _fail(f"--format {layout}: the layouts are: lat")
+    if layout not in LAYOUTS:
+        raise _fail(f"--format {layout}: one of {', '.join(LAYOUTS)}")
     try:
         day = date.fromisoformat(as_of) if as_of is not None else None
     except ValueError:
@@ -199,7 +202,7 @@ def export(
     local = LocalNeo4j.from_settings(settings)
     settings, started_here = _connected_settings(settings, local)
     try:
-        code = run_export(settings, output, cites=cites, kinds=kind, as_of=day, console=console)
+        code = run_export(settings, layout, output, cites=cites, kinds=kind, as_of=day, console=console)
     finally:
         if started_here:
             local.stop()

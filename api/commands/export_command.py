@@ -1,9 +1,10 @@
 """`strikegraph export`: stoppages out of the graph as a spreadsheet in a layout (seed/lat.py), the way a
-spreadsheet of that layout went in."""
+spreadsheet of that layout went in, or as Wikidata QuickStatements (seed/quickstatements.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import sys
 from datetime import date
@@ -12,14 +13,17 @@ from typing import Any, TextIO
 
 from rich.console import Console
 
-from api.database.exports import stoppages
+from api.database.exports import Reader, stoppages, wikidata_rows
 from api.database.graph import create_driver
 from api.settings import Settings
-from seed import lat
+from seed import lat, quickstatements
+
+LAYOUTS = ("lat", "quickstatements")
 
 
 def run_export(
     settings: Settings,
+    layout: str,
     output: Path | None,
     *,
     cites: str | None,
@@ -27,15 +31,25 @@ def run_export(
     as_of: date | None,
     console: Console,
 ) -> int:
-    """Writes the rows (to `output`, or stdout); returns the exit code."""
-    rows = asyncio.run(_read(settings, cites, kinds, as_of))
-    if output is None:
-        write_rows(sys.stdout, rows)
-    else:
-        with output.open("w", encoding="utf-8", newline="") as handle:
+    """Writes the stoppages in `layout` (to `output`, or stdout); returns the exit code."""
+    read = wikidata_rows if layout == "quickstatements" else stoppages
+    rows = asyncio.run(_read(settings, read, cites, kinds, as_of))
+    with output.open("w", encoding="utf-8", newline="") if output else contextlib.nullcontext(sys.stdout) as handle:
+        if layout == "quickstatements":
+            written = write_statements(handle, rows)
+            for skipped in written.skipped:
+                console.print(f"skipped: {skipped}", markup=False, highlight=False, soft_wrap=True)
+        else:
             write_rows(handle, rows)
+    if output is not None:
         console.print(f"Wrote {len(rows)} stoppage(s) to {output}")
     return 0
+
+
+def write_statements(handle: TextIO, rows: list[dict[str, Any]]) -> quickstatements.Statements:
+    written = quickstatements.statements(rows)
+    handle.write("".join(line + "\n" for line in written.lines))
+    return written
 
 
 def write_rows(handle: TextIO, rows: list[dict[str, Any]]) -> None:
@@ -44,9 +58,11 @@ def write_rows(handle: TextIO, rows: list[dict[str, Any]]) -> None:
     writer.writerows(lat.cells_of(row) for row in rows)
 
 
-async def _read(settings: Settings, cites: str | None, kinds: list[str] | None, as_of: date | None) -> list[Any]:
+async def _read(
+    settings: Settings, read: Reader, cites: str | None, kinds: list[str] | None, as_of: date | None
+) -> list[dict[str, Any]]:
     driver = create_driver(settings)
     try:
-        return await stoppages(driver, settings.neo4j_database, cites=cites, kinds=kinds, as_of=as_of)
+        return await read(driver, settings.neo4j_database, cites=cites, kinds=kinds, as_of=as_of)
     finally:
         await driver.close()

@@ -3,8 +3,9 @@ the row), in one statement."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from neo4j import AsyncDriver, RoutingControl
 
@@ -41,11 +42,54 @@ ORDER BY coalesce(s.startDateEarliest, s.attestedOnEarliest), s.id
 """
 
 
+class Reader(Protocol):
+    def __call__(
+        self, driver: AsyncDriver, database: str, *, cites: str | None, kinds: list[str] | None, as_of: date | None
+    ) -> Awaitable[list[dict[str, Any]]]: ...
+
+
 async def stoppages(
     driver: AsyncDriver, database: str, *, cites: str | None, kinds: list[str] | None, as_of: date | None
 ) -> list[dict[str, Any]]:
     """Every stoppage (or those citing `cites`, of `kinds`, begun by `as_of`), oldest first."""
     records, _, _ = await driver.execute_query(
         STOPPAGES, cites=cites, kinds=kinds, asOf=as_of, routing_=RoutingControl.READ, database_=database
+    )
+    return [record.data() for record in records]
+
+
+# What Wikidata's QuickStatements need of a stoppage (seed/quickstatements.py writes them): its own item
+# and sources, and each participant, place and workers-involved figure with the web pages its fact cites.
+_PAGES = (
+    "COLLECT {{ UNWIND range(0, size(coalesce({v}.sources, [])) - 1) AS k "
+    "MATCH (page:Source {{id: {v}.sources[k]}}) WHERE page.url IS NOT NULL "
+    "RETURN {{url: page.url, date: page.date}} ORDER BY k }}"
+)
+WIKIDATA = f"""
+MATCH (s:Strike)
+WHERE ($cites IS NULL OR $cites IN coalesce(s.sources, []))
+  AND ($kinds IS NULL OR coalesce(s.kind, 'STRIKE') IN $kinds)
+  AND ($asOf IS NULL OR coalesce(s.startDateEarliest, s.attestedOnEarliest) <= $asOf)
+RETURN s.id AS id, s.name AS name, coalesce(s.kind, 'STRIKE') AS kind, s.wikidata AS item,
+  s.startDate AS start, s.endDate AS end, {_PAGES.format(v="s")} AS pages,
+  COLLECT {{ MATCH (o:Organization)-[r:WAGES|AGAINST]-(s) WHERE r.retractedAt IS NULL
+            RETURN {{name: o.name, item: o.wikidata, pages: {_PAGES.format(v="r")}}} ORDER BY type(r) DESC, o.name }}
+    AS participants,
+  COLLECT {{ MATCH (s)-[r:AT]->(x) WHERE r.retractedAt IS NULL
+            RETURN {{name: x.name, item: x.wikidata, pages: {_PAGES.format(v="r")}}} ORDER BY x.name }} AS places,
+  COLLECT {{ MATCH (f:Figure)-[r:MEASURES]->(s)
+            WHERE r.retractedAt IS NULL AND f.measure = 'WORKERS_INVOLVED'
+              AND coalesce(f.rank, 'NORMAL') <> 'DEPRECATED'
+            RETURN {{name: f.name, value: f.value, scope: f.scope, rank: coalesce(f.rank, 'NORMAL'),
+                    on: f.attestedOn, pages: {_PAGES.format(v="f")}}} ORDER BY f.value DESC }} AS figures
+ORDER BY coalesce(s.startDateEarliest, s.attestedOnEarliest), s.id
+"""
+
+
+async def wikidata_rows(
+    driver: AsyncDriver, database: str, *, cites: str | None, kinds: list[str] | None, as_of: date | None
+) -> list[dict[str, Any]]:
+    records, _, _ = await driver.execute_query(
+        WIKIDATA, cites=cites, kinds=kinds, asOf=as_of, routing_=RoutingControl.READ, database_=database
     )
     return [record.data() for record in records]
