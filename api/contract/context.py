@@ -53,8 +53,9 @@ class Context:
         """A context of its own for one operation of a WebSocket connection, which runs many at once."""
         request_id = uuid.uuid4().hex[:16]
         graph = RequestGraph(
-            self.graph.driver, self.graph.database, self.graph.timeout, request_id, liveness=self.graph.liveness
-        )
+            self.graph.driver, self.graph.database, self.graph.timeout, request_id, liveness=self.graph.liveness,
+            read_retry_seconds=self.graph.read_retry_seconds,
+        )  # fmt: skip
         return dataclasses.replace(
             self, graph=graph, request_id=request_id, operation=None, execution=None, cost=None, warnings=[]
         )

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, LiteralString, TypeVar
 
 from neo4j import (
+    READ_ACCESS,
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncSession,
     AsyncTransaction,
     NotificationMinimumSeverity,
     Query,
-    RoutingControl,
 )
 from neo4j.exceptions import (
     ConnectionAcquisitionTimeoutError,
@@ -51,6 +51,7 @@ RetryReason = Literal["transient", "unavailable"]
 TIMEOUT_GRACE_SECONDS = 0.5
 # Closing a session or rolling back: beyond this, the connection is killed instead (nothing stays stuck).
 CLEAN_UP_SECONDS = 1.0
+READ_RETRY_FIRST_DELAY = 0.05  # seconds before a read is tried again; doubled each time
 
 NOT_ANSWERING = "the graph database is not answering: try again shortly"
 NOT_SAVED = "the graph database stopped answering before the change was saved: nothing was saved; try again"
@@ -151,6 +152,9 @@ class RequestGraph:
     liveness: Liveness | None = field(default=None, repr=False)
     deadline: float | None = field(default=None)
     retry: RetryReason | None = field(default=None)
+    # How long a read keeps trying while Neo4j does not answer, or answers "try again" (the settings'
+    # `unavailable_retry_seconds`, as the driver's own retries were given).
+    read_retry_seconds: float = field(default=0.5)
     _failure: UserFacingError | None = field(default=None, repr=False)
     _session: AsyncSession | None = field(default=None, repr=False)
     _transaction: AsyncTransaction | None = field(default=None, repr=False)
@@ -159,33 +163,46 @@ class RequestGraph:
         """A fresh view for the next attempt of the same request (the statement count and deadline go on)."""
         return RequestGraph(
             self.driver, self.database, self.timeout, self.request_id, self.statements,
-            liveness=self.liveness, deadline=self.deadline,
+            liveness=self.liveness, deadline=self.deadline, read_retry_seconds=self.read_retry_seconds,
         )  # fmt: skip
 
     async def read(self, cypher: LiteralString, **params: Any) -> list[Record]:
+        """One statement in a read transaction of its own: an auto-commit one (a single round trip where a
+        managed transaction takes two, for a statement that writes nothing), tried again within
+        `read_retry_seconds` when Neo4j does not answer or answers "try again"."""
         if self._transaction is not None:
             return await self._run_in_transaction(cypher, params)
         self.statements += 1
-        work = self.driver.execute_query(
-            Query(cypher, timeout=self.timeout, metadata=self._metadata()),
-            parameters_=params,
-            routing_=RoutingControl.READ,
-            database_=self.database,
-            bookmark_manager_=self.driver.execute_query_bookmark_manager,
+        query = Query(cypher, timeout=self.timeout, metadata=self._metadata())
+        tried_since, delay = time.monotonic(), READ_RETRY_FIRST_DELAY
+        while True:
+            started = time.perf_counter()
+            try:
+                return await watched(
+                    self._read_once(query, params), self.timeout + TIMEOUT_GRACE_SECONDS, self.liveness
+                )
+            except TimeoutError:
+                raise await self._timed_out() from None
+            except NotAnswering:
+                raise Unavailable(NOT_ANSWERING) from None
+            except (Neo4jError, DriverError) as error:
+                if retry_reason(error) is None or time.monotonic() - tried_since + delay > self.read_retry_seconds:
+                    raise user_facing(error) or error from error
+            finally:
+                self.seconds.append(time.perf_counter() - started)
+            await asyncio.sleep(delay)
+            delay *= 2
+
+    async def _read_once(self, query: Query, params: dict[str, Any]) -> list[Record]:
+        session = self.driver.session(
+            database=self.database,
+            default_access_mode=READ_ACCESS,
+            bookmark_manager=self.driver.execute_query_bookmark_manager,
         )
-        started = time.perf_counter()
-        try:
-            result = await watched(work, self.timeout + TIMEOUT_GRACE_SECONDS, self.liveness)
-        except TimeoutError:
-            raise await self._timed_out() from None
-        except NotAnswering:
-            raise Unavailable(NOT_ANSWERING) from None
-        except (Neo4jError, DriverError) as error:
-            raise user_facing(error) or error from error
-        finally:
-            self.seconds.append(time.perf_counter() - started)
-        # dict(record), not record.data(): our results are plain maps, no graph objects to convert.
-        return [dict(record) for record in result.records]
+        async with session:
+            result = await session.run(query, params)
+            # dict(record), not record.data(): our results are plain maps, no graph objects to convert.
+            return [dict(record) async for record in result]
 
     async def write(self, cypher: LiteralString, **params: Any) -> list[Record]:
         if self._failure is not None:  # the transaction is lost; the view retries the request
