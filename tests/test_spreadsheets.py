@@ -11,7 +11,7 @@ import pytest
 from neo4j import AsyncDriver
 
 from api.commands.export_command import write_rows, write_statements
-from api.database.exports import stoppages, wikidata_rows
+from api.database.exports import STOPPAGES, WIKIDATA, stoppage_rows
 from schema.model import RelType
 from seed.loader import load_seed
 from seed.problems import SeedValidationError
@@ -123,16 +123,16 @@ async def test_a_file_seeded_from_the_layout_comes_back_out_cell_for_cell(driver
     source = FIXTURES / "lat-roundtrip" / "actions.csv"
     await reset_graph(driver, read_seed([source.parent, COUNTRY, INDUSTRIES]))
     out = io.StringIO()
-    write_rows(out, await stoppages(driver, "neo4j", cites="sheet-actions-csv", kinds=None, as_of=None))
+    write_rows(out, await stoppage_rows(STOPPAGES, driver, "neo4j", cites="sheet-actions-csv", kinds=None, as_of=None))
     assert out.getvalue() == source.read_text()
-    only = await stoppages(driver, "neo4j", cites="sheet-actions-csv", kinds=["LOCKOUT"], as_of=None)
+    only = await stoppage_rows(STOPPAGES, driver, "neo4j", cites="sheet-actions-csv", kinds=["LOCKOUT"], as_of=None)
     assert [row["kind"] for row in only] == ["LOCKOUT"]
 
 
 async def test_quickstatements_come_out_with_a_reference_on_every_line(driver: AsyncDriver) -> None:
     await reset_graph(driver, read_seed([FIXTURES / "wikidata"]))
     out = io.StringIO()
-    written = write_statements(out, await wikidata_rows(driver, "neo4j", cites=None, kinds=None, as_of=None))
+    written = write_statements(out, await stoppage_rows(WIKIDATA, driver, "neo4j", cites=None, kinds=None, as_of=None))
     ref = '\tS854\t"https://example.org/wikidata-fixture"\tS577\t+2024-02-11T00:00:00Z/11'
     assert out.getvalue().splitlines() == [
         "CREATE",

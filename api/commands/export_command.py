@@ -9,11 +9,11 @@ import csv
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, LiteralString, TextIO
 
 from rich.console import Console
 
-from api.database.exports import Reader, stoppages, wikidata_rows
+from api.database.exports import STOPPAGES, WIKIDATA, stoppage_rows
 from api.database.graph import create_driver
 from api.settings import Settings
 from seed import lat, quickstatements
@@ -32,8 +32,8 @@ def run_export(
     console: Console,
 ) -> int:
     """Writes the stoppages in `layout` (to `output`, or stdout); returns the exit code."""
-    read = wikidata_rows if layout == "quickstatements" else stoppages
-    rows = asyncio.run(_read(settings, read, cites, kinds, as_of))
+    statement = WIKIDATA if layout == "quickstatements" else STOPPAGES
+    rows = asyncio.run(_read(settings, statement, cites, kinds, as_of))
     with output.open("w", encoding="utf-8", newline="") if output else contextlib.nullcontext(sys.stdout) as handle:
         if layout == "quickstatements":
             written = write_statements(handle, rows)
@@ -59,10 +59,10 @@ def write_rows(handle: TextIO, rows: list[dict[str, Any]]) -> None:
 
 
 async def _read(
-    settings: Settings, read: Reader, cites: str | None, kinds: list[str] | None, as_of: date | None
+    settings: Settings, statement: LiteralString, cites: str | None, kinds: list[str] | None, as_of: date | None
 ) -> list[dict[str, Any]]:
     driver = create_driver(settings)
     try:
-        return await read(driver, settings.neo4j_database, cites=cites, kinds=kinds, as_of=as_of)
+        return await stoppage_rows(statement, driver, settings.neo4j_database, cites=cites, kinds=kinds, as_of=as_of)
     finally:
         await driver.close()

@@ -3,9 +3,8 @@ the row), in one statement."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, RoutingControl
 
@@ -42,22 +41,6 @@ ORDER BY coalesce(s.startDateEarliest, s.attestedOnEarliest), s.id
 """
 
 
-class Reader(Protocol):
-    def __call__(
-        self, driver: AsyncDriver, database: str, *, cites: str | None, kinds: list[str] | None, as_of: date | None
-    ) -> Awaitable[list[dict[str, Any]]]: ...
-
-
-async def stoppages(
-    driver: AsyncDriver, database: str, *, cites: str | None, kinds: list[str] | None, as_of: date | None
-) -> list[dict[str, Any]]:
-    """Every stoppage (or those citing `cites`, of `kinds`, begun by `as_of`), oldest first."""
-    records, _, _ = await driver.execute_query(
-        STOPPAGES, cites=cites, kinds=kinds, asOf=as_of, routing_=RoutingControl.READ, database_=database
-    )
-    return [record.data() for record in records]
-
-
 # What Wikidata's QuickStatements need of a stoppage (seed/quickstatements.py writes them): its own item
 # and sources, and each participant, place and workers-involved figure with the web pages its fact cites.
 _PAGES = (
@@ -86,10 +69,18 @@ ORDER BY coalesce(s.startDateEarliest, s.attestedOnEarliest), s.id
 """
 
 
-async def wikidata_rows(
-    driver: AsyncDriver, database: str, *, cites: str | None, kinds: list[str] | None, as_of: date | None
+async def stoppage_rows(
+    statement: LiteralString,
+    driver: AsyncDriver,
+    database: str,
+    *,
+    cites: str | None,
+    kinds: list[str] | None,
+    as_of: date | None,
 ) -> list[dict[str, Any]]:
+    """What `statement` (STOPPAGES or WIKIDATA) says of every stoppage (or of those citing `cites`, of
+    `kinds`, begun by `as_of`), oldest first."""
     records, _, _ = await driver.execute_query(
-        WIKIDATA, cites=cites, kinds=kinds, asOf=as_of, routing_=RoutingControl.READ, database_=database
+        statement, cites=cites, kinds=kinds, asOf=as_of, routing_=RoutingControl.READ, database_=database
     )
     return [record.data() for record in records]
