@@ -17,11 +17,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from schema.names import normalized_name
 from seed.problems import Problem
+from seed.us_states import US_STATES
 from seed.yaml_reader import MAX_FILE_BYTES, ParsedFile, PathKey
 
 TABLE_SUFFIXES = (".csv",)
@@ -38,6 +40,21 @@ def slugify(text: str, limit: int = 80) -> str:
 def header_key(header: str) -> str:
     """A header as layouts compare them: case, spaces and punctuation aside ("Zip code" is "ZIP Code")."""
     return re.sub(r"[^a-z0-9]+", " ", header.lower()).strip()
+
+
+class Layout(Protocol):
+    """A spreadsheet layout, one module each (seed/lat.py, seed/bls.py): its columns, how a table is
+    recognised as one and read as a seed document, and how a stoppage is written back as a row."""
+
+    NAME: str
+    COLUMNS: tuple[str, ...]
+    REQUIRED: tuple[str, ...]
+
+    def recognises(self, table: Table) -> bool: ...
+
+    def document(self, table: Table, known: Reconciler) -> Document: ...
+
+    def cells_of(self, stoppage: dict[str, Any]) -> dict[str, str]: ...
 
 
 # -- what the other seed files hold ----------------------------------------------------------------------
@@ -88,7 +105,11 @@ class Reconciler:
         if section == "places" and isinstance(entry.get("kind"), str):
             self.kinds[node_id] = entry["kind"]
         if section == "industries" and isinstance(entry.get("code"), str):
-            self.codes.setdefault(entry["code"], node_id)
+            code = entry["code"]
+            self.codes.setdefault(code, node_id)
+            span = re.fullmatch(r"(\d\d)-(\d\d)", code)
+            for sector in range(int(span[1]), int(span[2]) + 1) if span else ():  # "31-33" takes in 31, 32, 33
+                self.codes.setdefault(str(sector), node_id)
 
     def named(self, section: str, name: str) -> str | None:
         return self.names.get((section, normalized_name(name)))
@@ -192,3 +213,201 @@ def cited(sheet: str, line: int, column: str, page: str | None) -> list[dict[str
     """A row's citation: the file's row and column, and the page the row cites."""
     cites = [{"source": sheet, "locator": f"row {line}, column {column}"}]
     return cites + ([{"source": page}] if page else [])
+
+
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+COUNTRY = ("united-states", "United States", "US")
+
+
+@dataclass
+class Rows:
+    """What every layout's rows share: problems at a row and column, cells read as days and numbers, and
+    the nodes and facts a row names, reconciled with `known` or made once with an id from their name."""
+
+    built: Document
+    known: Reconciler
+    sheet: str
+    stoppages: dict[str, int] = field(default_factory=dict)  # id -> the row that made it
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.built.problems.append(Problem(self.built.display, line, column, message))
+
+    # -- cells -----------------------------------------------------------------------------------------------
+
+    def day(self, line: int, text: str, column: str) -> str | None:
+        """A date cell as YYYY-MM-DD (or YYYY-MM, YYYY); M/D/YYYY is read as US dates are written."""
+        if not text:
+            return None
+        us = _US_DATE.match(text)
+        iso = f"{us[3]}-{int(us[1]):02}-{int(us[2]):02}" if us else text if _ISO_DATE.match(text) else None
+        try:
+            if iso is not None and len(iso) == 10:
+                date.fromisoformat(iso)
+        except ValueError:
+            iso = None
+        if iso is None:
+            self.problem(line, column, f"'{text}' is not a date (YYYY-MM-DD, YYYY-MM, YYYY or M/D/YYYY)")
+        return iso
+
+    def number(self, line: int, text: str, column: str) -> int | None:
+        plain = text.replace(",", "")
+        if not plain:
+            return None
+        if not plain.isdigit():
+            self.problem(line, column, f"'{text}' is not a whole number")
+            return None
+        return int(plain)
+
+    def industry(self, line: int, text: str, column: str) -> tuple[str, str | None] | None:
+        """The industry a cell names by NAICS title or code, with the code itself when it is finer than any
+        industry the graph has (a six-digit 622110 is classified under 622)."""
+        if text.replace("-", "").isdigit():
+            for length in range(len(text), 1, -1):
+                found = self.known.codes.get(text[:length])
+                if found:
+                    return found, text if length < len(text) else None
+        found = self.known.named("industries", text)
+        if found is None:
+            self.problem(line, column, f"'{text}' is no NAICS industry: give a code or a title as "
+                         "seed/data/industries.yaml has them")  # fmt: skip
+            return None
+        return found, None
+
+    def web_page(self, line: int, text: str, column: str) -> str | None:
+        if text and not re.match(r"^https?://\S+$", text):
+            self.problem(line, column, f"'{text}' is not a web address (http:// or https://)")
+            return None
+        return text or None
+
+    def ended(self, line: int, start: str | None, end: str | None, column: str, start_column: str) -> str | None:
+        """The day a stoppage ended from its last day (the day after), checked against its start."""
+        if start and end and len(start) == len(end) == 10 and end < start:
+            self.problem(line, column, f"{end} is before the {start_column}, {start}")
+        return (date.fromisoformat(end) + timedelta(days=1)).isoformat() if end and len(end) == 10 else end
+
+    # -- entries ---------------------------------------------------------------------------------------------
+
+    def stoppage_id(
+        self, line: int, prefix: str, employer: str, start: str, identity: list[str], column: str
+    ) -> str | None:
+        """A stoppage's id from what identifies it; None (and a problem) when an earlier row made it."""
+        digest = hashlib.sha1("\x1f".join(identity).encode()).hexdigest()[:6]
+        strike = f"{prefix}-{slugify(employer, 40)}-{start}-{digest}"
+        if strike in self.stoppages:
+            self.problem(line, column, f"the same stoppage as row {self.stoppages[strike]}")
+            return None
+        self.stoppages[strike] = line
+        self.known.ids[strike] = "strikes"
+        return strike
+
+    def organization(self, line: int, name: str, kind: str, column: str, page: str | None) -> str | None:
+        if not name:
+            return None
+        return self.known.named("organizations", name) or self.node(
+            line, "organizations", slugify(name), {"name": name, "kind": kind}, cited(self.sheet, line, column, page),
+            column,
+        )  # fmt: skip
+
+    def local(self, line: int, name: str, union: str, column: str, page: str | None) -> str | None:
+        """A local by its own name, else named after its union ("Local 7" of GFN is "GFN Local 7")."""
+        if name and not self.known.named("organizations", name) and union and union.lower() not in name.lower():
+            name = f"{union} {name}"
+        return self.organization(line, name, "LOCAL", column, page)
+
+    def region(self, line: int, code: str, column: str, page: str | None) -> str:
+        """A US state (its USPS code) as a place of kind REGION in the United States."""
+        cites = cited(self.sheet, line, column, page)
+        country_id, country_name, iso = COUNTRY
+        country = self.known.iso.get(iso) or self.node(
+            line, "places", country_id, {"name": country_name, "kind": "COUNTRY", "iso_code": iso}, cites, column
+        )
+        named = self.known.named("places", US_STATES[code])
+        region = self.known.iso.get(f"US-{code}") or (named if self.known.kinds.get(named or "") == "REGION" else None)
+        if region is None:
+            fields = {"name": US_STATES[code], "kind": "REGION", "iso_code": f"US-{code}"}
+            region = self.node(line, "places", f"us-{code.lower()}", fields, cites, column, within=country)
+            self.known.iso[f"US-{code}"] = region
+        return region
+
+    def city(self, line: int, name: str, code: str | None, region: str | None, column: str, page: str | None) -> str:
+        """A city in its state: one named so there, else a new one named "City, ST"."""
+        full = f"{name}, {code}" if code else name
+        names = (self.known.named("places", name), self.known.named("places", full))
+        found = next((found for found in names if found and region in (None, self.known.within.get(found))), None)
+        return found or self.node(
+            line, "places", slugify(full), {"name": full, "kind": "CITY"}, cited(self.sheet, line, column, page),
+            column, within=region,
+        )  # fmt: skip
+
+    def page(self, line: int, url: str) -> str:
+        """The web page a row cites, one `Source` per address."""
+        found = self.known.named("sources", url)
+        if found:
+            return found
+        host = re.sub(r"^https?://(www\.)?", "", url).split("/", 1)[0]
+        node_id = f"page-{slugify(host, 40)}-{hashlib.sha1(url.encode()).hexdigest()[:10]}"
+        return self.node(line, "sources", node_id, {"name": url, "kind": "ARTICLE", "url": url}, None, "Source")
+
+    def figure(
+        self, line: int, strike: str, name: str, suffix: str, fields: dict[str, Any], column: str, page: str | None
+    ) -> None:
+        """A figure a cell gives, counting the stoppage."""
+        cites = cited(self.sheet, line, column, page)
+        figure = f"{strike}-{suffix}"
+        self.built.add("figures", {"id": figure, "name": f"{column}: {name}", **fields, "cites": cites}, line, column)
+        self.fact(line, "MEASURES", figure, strike, cites, column)
+
+    def node(
+        self, line: int, section: str, base: str, fields: dict[str, Any], cites: list[dict[str, str]] | None,
+        column: str, within: str | None = None,
+    ) -> str:  # fmt: skip
+        """A node the row names and nothing matched: made once, with an id from its name."""
+        node_id = self.known.fresh_id(base)
+        entry = {"id": node_id, **fields} | ({"cites": cites} if cites else {})
+        self.built.add(section, entry, line, column)
+        self.known.add_entry(section, entry)
+        if within is not None:
+            self.fact(line, "LOCATED_IN", node_id, within, cites or [], column)
+            self.known.within[node_id] = within
+        return node_id
+
+    def fact(
+        self, line: int, kind: str, start: str, end: str, cites: list[dict[str, str]], column: str, **fields: str
+    ) -> None:
+        key = (kind, start, end)
+        if key in self.known.facts:
+            return
+        self.known.facts.add(key)
+        self.built.add("facts", {"type": kind, "from": start, "to": end, **fields, "cites": cites}, line, column)
+
+
+# -- back out: what every layout's export reads the same way ---------------------------------------------
+
+
+def parties(wagers: list[dict[str, Any]]) -> tuple[str, str]:
+    """The union and the local cells from the organizations waging a stoppage (a local named after its
+    union, "GFN Local 7", comes back as "Local 7")."""
+    unions = [w["name"] for w in wagers if w["kind"] != "LOCAL"]
+    locals_ = [w for w in wagers if w["kind"] == "LOCAL"]
+    union = "; ".join(unions) or next((w["union"] for w in locals_ if w["union"]), "")
+    local = "; ".join(w["name"] for w in locals_)
+    if union and local.lower().startswith(union.lower() + " "):
+        local = local[len(union) + 1 :]
+    return union, local
+
+
+def largest(figures: list[dict[str, Any]], measure: str) -> str:
+    values = [figure["value"] for figure in figures if figure["measure"] == measure and figure["value"] is not None]
+    return f"{max(values):.0f}" if values else ""
+
+
+def last_day(end: str) -> str:
+    """A stoppage's last day from the day it ended (the day before)."""
+    return (date.fromisoformat(end) - timedelta(days=1)).isoformat() if len(end) == 10 else end
+
+
+def state_of(place: dict[str, Any]) -> str:
+    """A region's USPS code when it is a US state, else its name."""
+    code = (place["iso"] or "").removeprefix("US-")
+    return code if code in US_STATES else str(place["name"])

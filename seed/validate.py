@@ -8,17 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from seed import lat
+from seed import bls, lat
 from seed.checks import Checks, Progress
 from seed.evidence import unverified_warning
 from seed.problems import Problem, SeedValidationError
 from seed.seed_set import Located, Places, RecordSink, SeedSet
-from seed.spreadsheets import TABLE_SUFFIXES, Document, Reconciler, read_csv
+from seed.spreadsheets import TABLE_SUFFIXES, Document, Layout, Reconciler, read_csv
 from seed.yaml_reader import ParsedFile, paused_gc, read_yaml
 
 __all__ = ["Located", "Places", "RecordSink", "SeedSet", "read_seed", "seed_files", "validate_documents"]
 
 DEFAULT_SEED_DIR = Path(__file__).resolve().parent / "data"
+LAYOUTS: tuple[Layout, ...] = (lat, bls)  # the spreadsheet layouts, tried in turn
 
 
 def seed_files(paths: list[Path] | None) -> list[Path]:
@@ -95,13 +96,12 @@ def _table(path: Path, known: Reconciler, problems: list[Problem]) -> Document |
     problems.extend(found)
     if table is None:
         return None
-    if not lat.recognises(table):
-        needs = ", ".join(lat.REQUIRED)
-        problems.append(
-            Problem(display, 1, "", f"its columns match no layout (the Labor Action Tracker's needs {needs})")
-        )
+    layout = next((layout for layout in LAYOUTS if layout.recognises(table)), None)
+    if layout is None:
+        needs = "; ".join(f"{layout.NAME}: {', '.join(layout.REQUIRED)}" for layout in LAYOUTS)
+        problems.append(Problem(display, 1, "", f"its columns match no layout (each needs its columns: {needs})"))
         return None
-    document = lat.document(table, known)
+    document = layout.document(table, known)
     problems.extend(document.problems)
     return document
 

@@ -13,6 +13,7 @@ from neo4j import AsyncDriver
 from api.commands.export_command import write_rows, write_statements
 from api.database.exports import STOPPAGES, WIKIDATA, stoppage_rows
 from schema.model import RelType
+from seed import bls, lat
 from seed.loader import load_seed
 from seed.problems import SeedValidationError
 from seed.validate import read_seed
@@ -123,7 +124,9 @@ async def test_a_file_seeded_from_the_layout_comes_back_out_cell_for_cell(driver
     source = FIXTURES / "lat-roundtrip" / "actions.csv"
     await reset_graph(driver, read_seed([source.parent, COUNTRY, INDUSTRIES]))
     out = io.StringIO()
-    write_rows(out, await stoppage_rows(STOPPAGES, driver, "neo4j", cites="sheet-actions-csv", kinds=None, as_of=None))
+    write_rows(
+        out, await stoppage_rows(STOPPAGES, driver, "neo4j", cites="sheet-actions-csv", kinds=None, as_of=None), lat
+    )
     assert out.getvalue() == source.read_text()
     only = await stoppage_rows(STOPPAGES, driver, "neo4j", cites="sheet-actions-csv", kinds=["LOCKOUT"], as_of=None)
     assert [row["kind"] for row in only] == ["LOCKOUT"]
@@ -148,3 +151,34 @@ async def test_quickstatements_come_out_with_a_reference_on_every_line(driver: A
         "Fictional strike of 2024: P710 Sandbox Employer: no Wikidata item",
         "Fictional lockout of 2024: a lockout has no Wikidata class here",
     ]
+
+
+def test_a_bls_listing_is_read_with_its_industry_code_and_states() -> None:
+    seed = read_seed([FIXTURES / "bls", COUNTRY, INDUSTRIES])
+    facts = {(fact.type, fact.from_, fact.to): fact for fact in seed.facts.values()}
+    strike = next(node for node in seed.nodes.values() if node.id.startswith("bls-example-health-system"))
+    industry = facts[(RelType.IN_INDUSTRY, strike.id, "naics-622")]  # 622110 under the graph's 622
+    assert industry.detail == "NAICS 622110"
+    assert {key[2] for key in facts if key[:2] == (RelType.AT, strike.id)} == {"us-ca", "us-or"}
+    workers = seed.nodes[f"{strike.id}-workers"]
+    assert (workers.value, workers.approximation.value) == (2000, "ABOUT")
+    assert str(strike.end_date) == "2023-10-07" and "does not tell strikes from lockouts" in (strike.note or "")
+
+
+def test_a_bls_days_idle_that_is_not_workers_times_lost_workdays_is_said(tmp_path: Path) -> None:
+    text = (FIXTURES / "bls" / "stoppages.csv").read_text().replace(",10000\n", ",9000\n")
+    (tmp_path / "listing.csv").write_text(text)
+    seed = read_seed([tmp_path, COUNTRY, INDUSTRIES])
+    said = [str(w) for w in seed.warnings if "lost workdays" in w.message]
+    assert [s.split(": ", 1)[1] for s in said] == [
+        "Days idle, cumulative for this work stoppage: 9,000 in the file; 2,000 workers x lost workdays is 10,000"
+    ]
+
+
+async def test_a_bls_listing_comes_back_out_cell_for_cell(driver: AsyncDriver) -> None:
+    source = FIXTURES / "bls" / "stoppages.csv"
+    await reset_graph(driver, read_seed([source.parent, COUNTRY, INDUSTRIES]))
+    out = io.StringIO()
+    rows = await stoppage_rows(STOPPAGES, driver, "neo4j", cites="sheet-stoppages-csv", kinds=None, as_of=None)
+    write_rows(out, rows, bls)
+    assert out.getvalue().replace('"', "") == source.read_text().replace('"', "")

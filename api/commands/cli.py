@@ -178,7 +178,7 @@ def import_(
 def export(
     output: Annotated[Path | None, typer.Option(help="Where to write the CSV (default: standard output).")] = None,
     layout: Annotated[
-        str, typer.Option("--format", help="lat (the Labor Action Tracker's layout) or quickstatements (Wikidata).")
+        str, typer.Option("--format", help="lat or bls (spreadsheet layouts) or quickstatements (Wikidata).")
     ] = "lat",
     cites: Annotated[
         str | None, typer.Option(help="Only stoppages citing this source (a spreadsheet's: sheet-<file>).")
@@ -190,10 +190,10 @@ def export(
     Wikidata QuickStatements with references."""
     from datetime import date
 
-    from api.commands.export_command import LAYOUTS, run_export
+    from api.commands.export_command import FORMATS, run_export
 
-    if layout not in LAYOUTS:
-        raise _fail(f"--format {layout}: one of {', '.join(LAYOUTS)}")
+    if layout not in FORMATS:
+        raise _fail(f"--format {layout}: one of {', '.join(FORMATS)}")
     try:
         day = date.fromisoformat(as_of) if as_of is not None else None
     except ValueError:

@@ -1,5 +1,6 @@
 """`strikegraph export`: stoppages out of the graph as a spreadsheet in a layout (seed/lat.py), the way a
-spreadsheet of that layout went in, or as Wikidata QuickStatements (seed/quickstatements.py)."""
+spreadsheet of that layout went in (seed/lat.py, seed/bls.py), or as Wikidata QuickStatements
+(seed/quickstatements.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from rich.console import Console
 from api.database.exports import STOPPAGES, WIKIDATA, stoppage_rows
 from api.database.graph import create_driver
 from api.settings import Settings
-from seed import lat, quickstatements
+from seed import quickstatements
+from seed.spreadsheets import Layout
+from seed.validate import LAYOUTS
 
-LAYOUTS = ("lat", "quickstatements")
+TABLES: dict[str, Layout] = {layout.NAME: layout for layout in LAYOUTS}
+FORMATS = (*TABLES, "quickstatements")
 
 
 def run_export(
@@ -40,7 +44,7 @@ def run_export(
             for skipped in written.skipped:
                 console.print(f"skipped: {skipped}", markup=False, highlight=False, soft_wrap=True)
         else:
-            write_rows(handle, rows)
+            write_rows(handle, rows, TABLES[layout])
     if output is not None:
         console.print(f"Wrote {len(rows)} stoppage(s) to {output}")
     return 0
@@ -52,10 +56,10 @@ def write_statements(handle: TextIO, rows: list[dict[str, Any]]) -> quickstateme
     return written
 
 
-def write_rows(handle: TextIO, rows: list[dict[str, Any]]) -> None:
-    writer = csv.DictWriter(handle, fieldnames=list(lat.COLUMNS), lineterminator="\n")
+def write_rows(handle: TextIO, rows: list[dict[str, Any]], layout: Layout) -> None:
+    writer = csv.DictWriter(handle, fieldnames=list(layout.COLUMNS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(lat.cells_of(row) for row in rows)
+    writer.writerows(layout.cells_of(row) for row in rows)
 
 
 async def _read(

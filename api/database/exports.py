@@ -23,8 +23,8 @@ RETURN s.id AS id, coalesce(s.kind, 'STRIKE') AS kind, s.startDate AS start, s.e
                                           WHERE a.retractedAt IS NULL RETURN u.name ORDER BY u.name })}
             ORDER BY o.name } AS wagers,
   EXISTS { MATCH (:Organization)-[r:AUTHORIZED]->(s) WHERE r.retractedAt IS NULL } AS authorized,
-  COLLECT { MATCH (s)-[r:IN_INDUSTRY]->(i:Industry) WHERE r.retractedAt IS NULL RETURN i.name ORDER BY i.code }
-    AS industries,
+  COLLECT { MATCH (s)-[r:IN_INDUSTRY]->(i:Industry) WHERE r.retractedAt IS NULL
+            RETURN {name: i.name, code: i.code, detail: r.detail} ORDER BY i.code } AS industries,
   COLLECT { MATCH (f:Figure)-[r:MEASURES]->(s)
             WHERE r.retractedAt IS NULL AND coalesce(f.rank, 'NORMAL') <> 'DEPRECATED'
             RETURN {measure: f.measure, value: f.value} } AS figures,
