@@ -26,20 +26,9 @@ from datetime import date
 from typing import Any
 
 from schema.holidays import lost_workdays
+from seed import spreadsheets as sheets
 from seed.problems import Problem
-from seed.spreadsheets import (
-    Document,
-    Reconciler,
-    Rows,
-    Table,
-    cited,
-    header_key,
-    largest,
-    last_day,
-    parties,
-    slugify,
-    state_of,
-)
+from seed.spreadsheets import Document, Reconciler, Rows, Table, cited, column_keys, layout_document, recognised
 from seed.us_states import state_code
 
 NAME: str = "bls"
@@ -61,38 +50,16 @@ DAYS_IDLE = "Days idle, cumulative for this work stoppage"
 STRIKE_COLUMNS = {"start_date": "Beginning date", "end_date": "Ending date", "name": "Organizations involved"}
 
 
-def _keys() -> dict[str, str]:
-    """Each header key a column may have -> the column."""
-    keys = {header_key(column): column for column in COLUMNS}
-    keys |= {header_key(variant): column for column, variants in VARIANTS.items() for variant in variants}
-    return keys
-
-
-KEYS = _keys()
+KEYS = column_keys(COLUMNS, VARIANTS)
 
 
 def recognises(table: Table) -> bool:
-    columns = {KEYS.get(header_key(header)) for header in table.headers}
-    return all(column in columns for column in REQUIRED)
+    return recognised(table, KEYS, REQUIRED)
 
 
 def document(table: Table, known: Reconciler) -> Document:
     """The table as one seed document, rows reconciled with `known` (and with each other)."""
-    built = Document(table.display)
-    for header in table.headers:
-        column = KEYS.get(header_key(header))
-        if column is None:
-            built.warnings.append(Problem(table.display, 1, header, "not a column of the layout: ignored"))
-        elif column in NOT_STORED:
-            built.warnings.append(Problem(table.display, 1, header, "not stored"))
-    sheet = known.fresh_id("sheet-" + slugify(table.display.rsplit("/", 1)[-1], 60))
-    known.ids[sheet] = "sources"
-    built.add("sources", {"id": sheet, "name": f"Spreadsheet {table.display}", "kind": "DOCUMENT"}, 1, "")
-    rows = _Rows(built, known, sheet)
-    given = {KEYS[header_key(header)]: header_key(header) for header in table.headers if header_key(header) in KEYS}
-    for line, cells in table.rows:
-        rows.row(line, {column: cells.get(given.get(column, ""), "") for column in COLUMNS})
-    return built
+    return layout_document(table, known, KEYS, COLUMNS, _Rows, dict.fromkeys(NOT_STORED, "not stored"))
 
 
 class _Rows(Rows):
@@ -144,16 +111,9 @@ class _Rows(Rows):
         if strike is None:
             return
         name = f"Work stoppage at {employer}" + (f", {', '.join(codes)}" if codes else "") + f", {start}"
-        given = f"began {start} (its Beginning date)" + (
-            f", last day {cell['Ending date']} (its Ending date), so ended {ended}" if ended else ""
-        )
-        entry: dict[str, Any] = {
-            "id": strike, "name": name, "start_date": start, "cites": cite("Beginning date"),
-            "note": f"From {self.built.display}, row {line}: {given}. The BLS does not tell strikes from lockouts.",
-        }  # fmt: skip
-        if ended:
-            entry["end_date"] = ended
-        self.built.add("strikes", entry, line, STRIKE_COLUMNS)
+        dates = (start, ended, cell["Ending date"])
+        more = ". The BLS does not tell strikes from lockouts."
+        self.add_stoppage(line, strike, {"name": name}, dates, STRIKE_COLUMNS, cite("Beginning date"), more)
         against = self.organization(line, employer, "EMPLOYER", "Organizations involved", None)
         assert against is not None, "checked: the row names an employer"
         self.fact(line, "AGAINST", strike, against, cite("Organizations involved"), "Organizations involved")
@@ -180,18 +140,18 @@ def cells_of(stoppage: dict[str, Any]) -> dict[str, str]:
     """A stoppage read from the graph (api/database/exports.py) as a row of the layout: a file seeded from
     the layout comes back cell for cell, names as the nodes they were reconciled with spell them, states as
     their codes in the order of their names, days idle computed (Areas and Ownership, not stored, empty)."""
-    union, local = parties(stoppage["wagers"])
+    union, local = sheets.parties(stoppage["wagers"])
     start, end = stoppage["start"] or "", stoppage["end"] or ""
-    workers = largest(stoppage["figures"], "WORKERS_INVOLVED")
+    workers = sheets.largest(stoppage["figures"], "WORKERS_INVOLVED")
     idle = ""
     if workers and len(start) == len(end) == 10:
         idle = str(int(workers) * lost_workdays(date.fromisoformat(start), date.fromisoformat(end)))
-    states = [state_of(place) for place in _regions(stoppage["locations"])]
+    states = [sheets.state_of(place) for place in _regions(stoppage["locations"])]
     codes = [(i["detail"] or "").removeprefix("NAICS ") or i["code"] for i in stoppage["industries"]]
     return {
         "Organizations involved": "; ".join(stoppage["employers"]), "States": ", ".join(states), "Areas": "",
         "Ownership": "", "Union": union, "Bargaining unit / Local": local, "Industry code": "; ".join(codes),
-        "Beginning date": start, "Ending date": last_day(end), "Number of workers": workers, DAYS_IDLE: idle,
+        "Beginning date": start, "Ending date": sheets.last_day(end), "Number of workers": workers, DAYS_IDLE: idle,
     }  # fmt: skip
 
 

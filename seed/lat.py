@@ -28,20 +28,8 @@ import re
 from datetime import date
 from typing import Any
 
-from seed.problems import Problem
-from seed.spreadsheets import (
-    Document,
-    Reconciler,
-    Rows,
-    Table,
-    cited,
-    header_key,
-    largest,
-    last_day,
-    parties,
-    slugify,
-    state_of,
-)
+from seed import spreadsheets as sheets
+from seed.spreadsheets import Document, Reconciler, Rows, Table, cited, column_keys, layout_document, recognised
 from seed.us_states import state_code
 
 NAME: str = "lat"
@@ -64,28 +52,17 @@ STRIKE_COLUMNS = {"start_date": "Start Date", "end_date": "End Date", "name": "E
 KIND_WORDS = {"STRIKE": "Strike", "PROTEST": "Protest", "LOCKOUT": "Lockout", "WALKOUT": "Walkout"}
 
 
+KEYS = column_keys(COLUMNS)
+
+
 def recognises(table: Table) -> bool:
-    keys = {header_key(header) for header in table.headers}
-    return all(header_key(column) in keys for column in REQUIRED)
+    return recognised(table, KEYS, REQUIRED)
 
 
 def document(table: Table, known: Reconciler) -> Document:
     """The table as one seed document, rows reconciled with `known` (and with each other)."""
-    built = Document(table.display)
-    columns = {header_key(column): column for column in COLUMNS}
-    for header in table.headers:
-        if header_key(header) not in columns:
-            built.warnings.append(Problem(table.display, 1, header, "not a column of the layout: ignored"))
-        elif columns[header_key(header)] in DERIVED:
-            built.warnings.append(Problem(table.display, 1, header, "derived from the dates: not stored"))
-    sheet = known.fresh_id("sheet-" + slugify(table.display.rsplit("/", 1)[-1], 60))
-    known.ids[sheet] = "sources"
-    built.add("sources", {"id": sheet, "name": f"Spreadsheet {table.display}", "kind": "DOCUMENT"}, 1, "")
-    rows = _Rows(built, known, sheet)
-    keys = [(column, header_key(column)) for column in COLUMNS]
-    for line, cells in table.rows:
-        rows.row(line, {column: cells.get(key, "") for column, key in keys})
-    return built
+    derived = "derived from the dates: not stored"
+    return layout_document(table, known, KEYS, COLUMNS, _Rows, dict.fromkeys(DERIVED, derived))
 
 
 class _Rows(Rows):
@@ -135,18 +112,9 @@ class _Rows(Rows):
         if strike is None:
             return
         name = f"{KIND_WORDS[kind]} at {employer}" + (f", {where}" if where else "") + f", {start}"
-        given = f"began {start} (its Start Date)" + (
-            f", last day {cell['End Date']} (its End Date), so ended {ended}" if ended else ""
-        )
-        entry: dict[str, Any] = {
-            "id": strike, "name": name, "kind": kind, "start_date": start,
-            "note": f"From {self.built.display}, row {line}: {given}", "cites": cite("Start Date"),
-        }  # fmt: skip
-        if ended:
-            entry["end_date"] = ended
-        if cell["Notes"]:
-            entry["description"] = cell["Notes"]
-        self.built.add("strikes", entry, line, STRIKE_COLUMNS)
+        fields = {"name": name, "kind": kind} | ({"description": cell["Notes"]} if cell["Notes"] else {})
+        dates = (start, ended, cell["End Date"])
+        self.add_stoppage(line, strike, fields, dates, STRIKE_COLUMNS, cite("Start Date"))
         against = self.organization(line, employer, "EMPLOYER", "Employer", page)
         assert against is not None, "checked: the row names an employer"
         self.fact(line, "AGAINST", strike, against, cite("Employer"), "Employer")
@@ -171,7 +139,7 @@ class _Rows(Rows):
         for demand in (part.strip() for part in re.split(r"[;,]", cell["Worker Demands"])):
             if demand:
                 issue = self.known.named("issues", demand) or self.node(
-                    line, "issues", "demand-" + slugify(demand, 60), {"name": demand}, cite("Worker Demands"),
+                    line, "issues", "demand-" + sheets.slugify(demand, 60), {"name": demand}, cite("Worker Demands"),
                     "Worker Demands",
                 )  # fmt: skip
                 self.fact(line, "DEMANDS", strike, issue, cite("Worker Demands"), "Worker Demands")
@@ -191,7 +159,7 @@ class _Rows(Rows):
             site["postal_code"] = cell["Zip Code"]
         column = "Address" if cell["Address"] else "Zip Code"
         return self.known.named("sites", site_name) or self.node(
-            line, "sites", "site-" + slugify(site_name), site, cited(self.sheet, line, column, page), column,
+            line, "sites", "site-" + sheets.slugify(site_name), site, cited(self.sheet, line, column, page), column,
             within=place,
         )  # fmt: skip
 
@@ -204,10 +172,10 @@ def cells_of(stoppage: dict[str, Any]) -> dict[str, str]:
     the layout comes back cell for cell, names as the nodes they were reconciled with spell them, a state
     as its code, an industry as its title, demands in alphabetical order and the duration in days."""
     wagers = stoppage["wagers"]
-    union, local = parties(wagers)
+    union, local = sheets.parties(wagers)
     start, end = stoppage["start"] or "", stoppage["end"] or ""
     days = str((date.fromisoformat(end) - date.fromisoformat(start)).days) if len(start) == len(end) == 10 else ""
-    figures = {column: largest(stoppage["figures"], measure) for column, (_, measure, _) in FIGURES.items()}
+    figures = {column: sheets.largest(stoppage["figures"], measure) for column, (_, measure, _) in FIGURES.items()}
     place = _place(stoppage["locations"])
     return {
         "Employer": "; ".join(stoppage["employers"]), "Labor Organization": union, "Local": local,
@@ -215,7 +183,7 @@ def cells_of(stoppage: dict[str, Any]) -> dict[str, str]:
         "Bargaining Unit Size": figures["Bargaining Unit Size"], "Number of Locations": figures["Number of Locations"],
         **place, "Strike or Protest": KIND_WORDS.get(stoppage["kind"], stoppage["kind"].title()),
         "Approximate Number of Participants": figures["Approximate Number of Participants"],
-        "Start Date": start, "End Date": last_day(end),
+        "Start Date": start, "End Date": sheets.last_day(end),
         "Duration Amount": days, "Duration Unit": "Days" if days else "",
         "Authorized": "Yes" if stoppage["authorized"] else "No" if wagers else "",
         "Worker Demands": "; ".join(sorted(stoppage["demands"])), "Source": next(iter(stoppage["pages"]), ""),
@@ -233,7 +201,7 @@ def _place(locations: list[dict[str, Any]]) -> dict[str, str]:
     if "Site" in at["labels"]:
         cells["Address"], cells["Zip Code"] = at["address"] or "", at["postal"] or ""
     region = next((p for p in chain if p["kind"] == "REGION"), None)
-    code = state_of(region) if region else ""
+    code = sheets.state_of(region) if region else ""
     cells["State"] = code
     city = next((p["name"] for p in chain if p["kind"] == "CITY"), "")
     cells["City"] = city.removesuffix(f", {code}") if code else city

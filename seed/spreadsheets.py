@@ -230,6 +230,10 @@ class Rows:
     sheet: str
     stoppages: dict[str, int] = field(default_factory=dict)  # id -> the row that made it
 
+    def row(self, line: int, cell: dict[str, str]) -> None:
+        """One row's entries, or its problems (each layout's own)."""
+        raise NotImplementedError
+
     def problem(self, line: int, column: str, message: str) -> None:
         self.built.problems.append(Problem(self.built.display, line, column, message))
 
@@ -300,6 +304,20 @@ class Rows:
         self.stoppages[strike] = line
         self.known.ids[strike] = "strikes"
         return strike
+
+    def add_stoppage(
+        self, line: int, strike: str, fields: dict[str, Any], dates: tuple[str, str | None, str],
+        columns: dict[str, str], cites: list[dict[str, str]], more: str = "",
+    ) -> None:  # fmt: skip
+        """The stoppage's entry: `fields`, its start and end (`dates`: start, the day it ended, the last day
+        as the file gives it) and a note saying which cells they come from; `columns` maps fields to columns."""
+        start, ended, last = dates
+        given = f"began {start} (its {columns['start_date']})" + (
+            f", last day {last} (its {columns['end_date']}), so ended {ended}" if ended else ""
+        )
+        note = f"From {self.built.display}, row {line}: {given}{more}"
+        entry = {"id": strike, **fields, "start_date": start, "note": note, "cites": cites}
+        self.built.add("strikes", entry | ({"end_date": ended} if ended else {}), line, columns)
 
     def organization(self, line: int, name: str, kind: str, column: str, page: str | None) -> str | None:
         if not name:
@@ -380,6 +398,41 @@ class Rows:
             return
         self.known.facts.add(key)
         self.built.add("facts", {"type": kind, "from": start, "to": end, **fields, "cites": cites}, line, column)
+
+
+def column_keys(columns: tuple[str, ...], variants: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Each header key a layout's column may have (its own, or a variant spelling) -> the column."""
+    keys = {header_key(column): column for column in columns}
+    return keys | {header_key(variant): column for column, others in (variants or {}).items() for variant in others}
+
+
+def recognised(table: Table, keys: dict[str, str], required: tuple[str, ...]) -> bool:
+    """Whether the table has every column a layout requires."""
+    given = {keys.get(header_key(header)) for header in table.headers}
+    return all(column in given for column in required)
+
+
+def layout_document(
+    table: Table, known: Reconciler, keys: dict[str, str], columns: tuple[str, ...], rows: type[Rows],
+    unstored: dict[str, str],
+) -> Document:  # fmt: skip
+    """A table as one seed document, each row read by the layout's `rows` and reconciled with `known`; a
+    column the layout does not store (`unstored`: why) or does not know is a warning."""
+    built = Document(table.display)
+    for header in table.headers:
+        column = keys.get(header_key(header))
+        if column is None:
+            built.warnings.append(Problem(table.display, 1, header, "not a column of the layout: ignored"))
+        elif column in unstored:
+            built.warnings.append(Problem(table.display, 1, header, unstored[column]))
+    sheet = known.fresh_id("sheet-" + slugify(table.display.rsplit("/", 1)[-1], 60))
+    known.ids[sheet] = "sources"
+    built.add("sources", {"id": sheet, "name": f"Spreadsheet {table.display}", "kind": "DOCUMENT"}, 1, "")
+    given = {keys[header_key(header)]: header_key(header) for header in table.headers if header_key(header) in keys}
+    reader = rows(built, known, sheet)
+    for line, cells in table.rows:
+        reader.row(line, {column: cells.get(given.get(column, ""), "") for column in columns})
+    return built
 
 
 # -- back out: what every layout's export reads the same way ---------------------------------------------
