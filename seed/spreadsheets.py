@@ -1,5 +1,6 @@
-"""Spreadsheets as seed files: a CSV in a known layout (seed/lat.py: the Labor Action Tracker's) becomes
-one seed document, validated by the same checks as YAML, with every problem at `file:row: column: message`.
+"""Spreadsheets as seed files: a CSV or an XLSX workbook in a known layout (seed/lat.py, the Labor Action
+Tracker's; seed/bls.py, the BLS's) becomes one seed document, validated by the same checks as YAML, with
+every problem at `file:row: column: message`.
 
 A row names employers, unions, places and demands by their names, not by ids: each is reconciled with the
 nodes of the seed files read in the same run (by id, name or alias, compared as name keys compare them;
@@ -15,19 +16,24 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol
+
+import openpyxl
 
 from schema.names import normalized_name
 from seed.problems import Problem
 from seed.us_states import US_STATES
 from seed.yaml_reader import MAX_FILE_BYTES, ParsedFile, PathKey
 
-TABLE_SUFFIXES = (".csv",)
+TABLE_SUFFIXES = (".csv", ".xlsx")
 MAX_CELL = 10_000  # characters; csv's own limit is 128 KiB
+MAX_ROWS = 1_000_000  # of a workbook's sheet: its file is compressed, so its size alone does not bound it
+MAX_COLUMNS = 200
 
 
 def slugify(text: str, limit: int = 80) -> str:
@@ -172,6 +178,70 @@ def read_csv(path: Path, display: str) -> tuple[Table | None, list[Problem]]:
     except csv.Error as error:
         return None, [Problem(display, reader.line_num, "", f"not valid CSV: {error}")]
     return Table(display, headers, rows), problems
+
+
+def read_table(path: Path, display: str, is_header: Callable[[list[str]], bool]) -> tuple[Table | None, list[Problem]]:
+    """A CSV, or the first sheet of an XLSX workbook, as a table."""
+    if path.suffix.lower() == ".xlsx":
+        return read_xlsx(path, display, is_header)
+    return read_csv(path, display)
+
+
+def read_xlsx(path: Path, display: str, is_header: Callable[[list[str]], bool]) -> tuple[Table | None, list[Problem]]:
+    """The first sheet of a workbook (openpyxl, streaming): its header is the first row `is_header` knows,
+    below any title rows; its rows run to the first blank row after them, where notes may follow.
+    Dates are read as days, whole numbers as digits."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, [
+            Problem(display, 0, "", f"{size:,} bytes is over the limit of {MAX_FILE_BYTES:,} bytes: split it")
+        ]
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        return None, [Problem(display, 0, "", f"not an XLSX workbook: {error}")]
+    problems: list[Problem] = []
+    headers: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS or len(values) > MAX_COLUMNS:
+                problems.append(Problem(display, number, "", f"over {MAX_ROWS:,} rows or {MAX_COLUMNS} columns"))
+                break
+            cells = [_cell_text(value) for value in values]
+            if headers is None:
+                if is_header(cells):
+                    headers = cells[: max(i + 1 for i, cell in enumerate(cells) if cell)]
+                continue
+            if not any(cells):
+                if rows:
+                    break  # the table ends; notes may follow
+                continue
+            extra = [i for i, cell in enumerate(cells) if cell and i >= len(headers)]
+            if extra:
+                problems.append(Problem(display, number, "", f"a value beyond the table's {len(headers)} columns"))
+                continue
+            long = [headers[i] for i, cell in enumerate(cells) if len(cell) > MAX_CELL]
+            problems += [Problem(display, number, header, f"over {MAX_CELL:,} characters") for header in long]
+            padded = cells + [""] * (len(headers) - len(cells))
+            rows.append((number, {header_key(h): c for h, c in zip(headers, padded, strict=False)}))
+    finally:
+        workbook.close()
+    if headers is None:
+        return None, [*problems, Problem(display, 1, "", "no row of its first sheet is the header of a known layout")]
+    return Table(display, headers, rows), problems
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 @dataclass

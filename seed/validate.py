@@ -13,7 +13,7 @@ from seed.checks import Checks, Progress
 from seed.evidence import unverified_warning
 from seed.problems import Problem, SeedValidationError
 from seed.seed_set import Located, Places, RecordSink, SeedSet
-from seed.spreadsheets import TABLE_SUFFIXES, Document, Layout, Reconciler, read_csv
+from seed.spreadsheets import TABLE_SUFFIXES, Document, Layout, Reconciler, Table, read_table
 from seed.yaml_reader import ParsedFile, paused_gc, read_yaml
 
 __all__ = ["Located", "Places", "RecordSink", "SeedSet", "read_seed", "seed_files", "validate_documents"]
@@ -23,11 +23,12 @@ LAYOUTS: tuple[Layout, ...] = (lat, bls)  # the spreadsheet layouts, tried in tu
 
 
 def seed_files(paths: list[Path] | None) -> list[Path]:
-    """The YAML and CSV files named, with folders expanded (sorted); the curated seed when none are named."""
+    """The YAML and spreadsheet files named, with folders expanded (sorted); the curated seed when none are
+    named."""
     files: list[Path] = []
     for path in paths or [DEFAULT_SEED_DIR]:
         if path.is_dir():
-            files += sorted([*path.glob("*.yaml"), *path.glob("*.yml"), *path.glob("*.csv")])
+            files += sorted([*path.glob("*.yaml"), *path.glob("*.yml"), *path.glob("*.csv"), *path.glob("*.xlsx")])
         else:
             files.append(path)
     return files
@@ -89,10 +90,14 @@ def read_seed(
     return seed
 
 
+def _known_header(display: str, cells: list[str]) -> bool:
+    return any(layout.recognises(Table(display, cells, [])) for layout in LAYOUTS)
+
+
 def _table(path: Path, known: Reconciler, problems: list[Problem]) -> Document | None:
     """A spreadsheet as a seed document, in the layout its headers are recognised as."""
     display = display_name(path)
-    table, found = read_csv(path, display)
+    table, found = read_table(path, display, lambda cells: _known_header(display, cells))
     problems.extend(found)
     if table is None:
         return None

@@ -4,9 +4,12 @@ and again with no change, and written back out cell for cell. The rows are ficti
 
 from __future__ import annotations
 
+import csv
 import io
+from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 from neo4j import AsyncDriver
 
@@ -182,3 +185,33 @@ async def test_a_bls_listing_comes_back_out_cell_for_cell(driver: AsyncDriver) -
     rows = await stoppage_rows(STOPPAGES, driver, "neo4j", cites="sheet-stoppages-csv", kinds=None, as_of=None)
     write_rows(out, rows, bls)
     assert out.getvalue().replace('"', "") == source.read_text().replace('"', "")
+
+
+def test_a_workbook_reads_as_its_csv_does_below_its_title_and_above_its_notes(tmp_path: Path) -> None:
+    """The BLS's listing as a workbook: a title row above the header, dates as date cells, numbers as
+    numbers, a blank row and a footnote below the table."""
+    rows = list(csv.reader((FIXTURES / "bls" / "stoppages.csv").open()))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Work stoppages involving 1,000 or more workers (fictional)"])
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        cells: list[object] = list(row)
+        for column in (7, 8):  # the dates, as date cells
+            cells[column] = datetime.fromisoformat(row[column]) if row[column] else None
+        for column in (9, 10):
+            cells[column] = int(row[column]) if row[column] else None
+        sheet.append(cells)
+    sheet.append([])
+    sheet.append(["(1) Industry code is from NAICS."])
+    (tmp_path / "stoppages.xlsx").parent.mkdir(exist_ok=True)
+    book.save(tmp_path / "stoppages.xlsx")
+    from_book = read_seed([tmp_path, COUNTRY, INDUSTRIES])
+    from_csv = read_seed([FIXTURES / "bls", COUNTRY, INDUSTRIES])
+    assert sorted(from_book.facts) == sorted(from_csv.facts)
+    assert {k: v.model_dump(exclude={"note", "cites"}) for k, v in from_book.nodes.items() if k.startswith("bls-")} == {
+        k: v.model_dump(exclude={"note", "cites"}) for k, v in from_csv.nodes.items() if k.startswith("bls-")
+    }
+    located = next(n for n in from_book.nodes.values() if n.id.startswith("bls-example-motors"))
+    assert located.cites[0].model_dump(exclude_none=True)["locator"] == "row 4, column Beginning date"
