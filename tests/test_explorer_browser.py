@@ -17,6 +17,7 @@ from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from api.auth import Role
@@ -286,3 +287,33 @@ def _record(name: str, value: float) -> None:
     path = ARTIFACTS / "timings.json"
     figures = json.loads(path.read_text()) if path.exists() else {}
     path.write_text(json.dumps(figures | {name: value}, indent=2))
+
+
+def test_the_chart_draws_the_stoppages_per_year_and_month_as_of_its_date(
+    browser: webdriver.Chrome, live_url: str
+) -> None:
+    """`strikeStats` as bars, each bar the API's own row, following the date and the selects."""
+    wait = open_page(browser, f"{live_url}/explore?asOf=2023-08-10")
+    browser.find_element(By.ID, "chart-view").click()
+    wait.until(lambda b: b.find_element(By.ID, "chart").get_attribute("data-drawn") == "YEAR stoppages 2023-08-10")
+    assert not browser.find_element(By.ID, "graph").is_displayed()
+    expected = httpx.post(
+        f"{live_url}/graphql",
+        json={"query": '{ strikeStats(asOf: "2023-08-10") { year stoppages } }'},
+    ).json()["data"]["strikeStats"]
+    bars = browser.execute_script(
+        "return [...document.querySelectorAll('#chart .chart-bar')].map(b => [b.dataset.group, b.dataset.value])"
+    )
+    assert bars == [[str(row["year"]), str(row["stoppages"])] for row in expected] and len(bars) >= 2
+    screenshot(browser, "chart-per-year")
+
+    Select(browser.find_element(By.ID, "chart-group")).select_by_value("MONTH")
+    wait.until(lambda b: b.find_element(By.ID, "chart").get_attribute("data-drawn") == "MONTH stoppages 2023-08-10")
+    months = browser.execute_script(
+        "return [...document.querySelectorAll('#chart .chart-bar')].map(b => b.dataset.group)"
+    )
+    assert "2023-05" in months and "2023-07" in months  # the WGA's strike began in May, SAG-AFTRA's in July
+
+    browser.find_element(By.ID, "chart-view").click()  # closed: the graph is back
+    wait.until(lambda b: b.find_element(By.ID, "graph").is_displayed())
+    only_local_requests(browser, live_url)

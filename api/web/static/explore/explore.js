@@ -1,7 +1,8 @@
 // strikegraph explorer: search, a node's neighbourhood as of a date, who strikes whom on a date, shortest
 // paths, the dates and citations of every fact, and live updates. It talks only to the public GraphQL API
 // (./graphql.js), as any front-end would; Cytoscape.js draws.
-import { LiveChanges, NEIGHBOURHOOD, PATH, RESOLVE, SEARCH, STRIKES, query } from "./graphql.js";
+import { drawChart } from "./chart.js";
+import { LiveChanges, NEIGHBOURHOOD, PATH, RESOLVE, SEARCH, STRIKES, query, stats } from "./graphql.js";
 import { KINDS } from "./model.js";
 import { changeEntry, drawnLists, factDetails, legend, nodeDetails, searchResults } from "./panel.js";
 
@@ -297,6 +298,29 @@ function setDate(value) {
   state.asOf = value;
   $("as-of").value = value.length === 10 ? value : `${value}-01-01`.slice(0, 10);
   run(() => redraw());
+  if (!$("chart-pane").hidden) showChart();
+}
+
+// The chart replaces the graph until it is closed (the same button); it follows the date and its selects.
+function toggleChart() {
+  const showing = $("chart-pane").hidden;
+  $("chart-pane").hidden = !showing;
+  $("graph").hidden = showing;
+  $("chart-view").setAttribute("aria-pressed", String(showing));
+  if (showing) return showChart();
+  cy.resize();
+  return Promise.resolve();
+}
+
+function showChart() {
+  const group = $("chart-group").value;
+  const measure = $("chart-measure").value;
+  const groupBy = group === "MONTH" ? ["YEAR", "MONTH"] : [group];
+  return run(async () => {
+    const { strikeStats: rows } = await query(stats(measure), { groupBy, asOf: state.asOf });
+    drawChart($("chart"), rows, group, measure);
+    $("chart").dataset.drawn = `${group} ${measure} ${state.asOf}`;
+  });
 }
 
 async function search(text) {
@@ -408,6 +432,8 @@ function wire() {
   });
   $("as-of").addEventListener("change", (event) => setDate(event.target.value || today()));
   $("strikes-view").addEventListener("click", () => showStrikes());
+  $("chart-view").addEventListener("click", () => toggleChart());
+  $("chart-form").addEventListener("change", () => showChart());
   $("path-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const [from, to] = [$("path-from").value.trim(), $("path-to").value.trim()];
@@ -466,7 +492,7 @@ function start() {
   $("as-of").value = state.asOf.length === 10 ? state.asOf : `${state.asOf}-01-01`.slice(0, 10);
   const live = new LiveChanges({ onChange, onState });
   live.start();
-  window.explorer = { cy, state, live, focusOn, showStrikes, showPath, setDate };
+  window.explorer = { cy, state, live, focusOn, showStrikes, showPath, setDate, toggleChart };
   const nodes = (params.get("node") || "").split(",").filter(Boolean).slice(0, 20);
   const [from, to] = [params.get("from"), params.get("to")];
   const drawn = () => performance.mark("explorer-drawn"); // the first view is on screen (page-load figures)

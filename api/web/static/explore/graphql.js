@@ -29,6 +29,12 @@ export const PATH = `query Path($from: String!, $to: String!) {
   path(from: $from, to: $to, maxLength: 6) { length
     hops { ${FACT} forward from { __typename id slug name } to { __typename id slug name } } }
 }`;
+// Work stoppages grouped for a chart: one document per measure, so a chart of stoppages reads no figures.
+export function stats(measure) {
+  return `query Stats($groupBy: [StatsGroup!], $asOf: Date) {
+  strikeStats(groupBy: $groupBy, asOf: $asOf) { year month industry { code name } state { name } ${measure} }
+}`;
+}
 export const SEARCH = `query Search($text: String!) { search(text: $text, first: 10) { node { __typename id slug name } } }`;
 
 export class GraphQLError extends Error {
