@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import openpyxl
 import pytest
 from neo4j import AsyncDriver
 
-from api.commands.export_command import write_rows, write_statements
+from api.commands.export_command import write_lines, write_plain, write_rows, write_statements
 from api.database.exports import STOPPAGES, WIKIDATA, stoppage_rows
 from schema.model import RelType
 from seed import bls, lat
@@ -133,6 +134,19 @@ async def test_a_file_seeded_from_the_layout_comes_back_out_cell_for_cell(driver
     assert out.getvalue() == source.read_text()
     only = await stoppage_rows(STOPPAGES, driver, "neo4j", cites="sheet-actions-csv", kinds=["LOCKOUT"], as_of=None)
     assert [row["kind"] for row in only] == ["LOCKOUT"]
+    plain, lines = io.StringIO(), io.StringIO()
+    write_plain(plain, only)
+    write_lines(lines, only)
+    (row,) = csv.DictReader(io.StringIO(plain.getvalue()))
+    assert {k: row[k] for k in ("kind", "start_date", "employers", "industries", "places", "workers_involved")} == {
+        "kind": "LOCKOUT",
+        "start_date": "2024-05-01",
+        "employers": "Example Hospital Group",
+        "industries": "622",
+        "places": "New York",
+        "workers_involved": "1150",
+    }
+    assert json.loads(lines.getvalue())["name"] == "Lockout at Example Hospital Group, NY, 2024-05-01"
 
 
 async def test_quickstatements_come_out_with_a_reference_on_every_line(driver: AsyncDriver) -> None:

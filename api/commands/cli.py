@@ -178,7 +178,7 @@ def import_(
 def export(
     output: Annotated[Path | None, typer.Option(help="Where to write the CSV (default: standard output).")] = None,
     layout: Annotated[
-        str, typer.Option("--format", help="lat or bls (spreadsheet layouts) or quickstatements (Wikidata).")
+        str, typer.Option("--format", help="lat or bls (spreadsheet layouts), csv, jsonl or quickstatements.")
     ] = "lat",
     cites: Annotated[
         str | None, typer.Option(help="Only stoppages citing this source (a spreadsheet's: sheet-<file>).")

@@ -13,7 +13,7 @@ MATCH (s:Strike)
 WHERE ($cites IS NULL OR $cites IN coalesce(s.sources, []))
   AND ($kinds IS NULL OR coalesce(s.kind, 'STRIKE') IN $kinds)
   AND ($asOf IS NULL OR coalesce(s.startDateEarliest, s.attestedOnEarliest) <= $asOf)
-RETURN s.id AS id, coalesce(s.kind, 'STRIKE') AS kind, s.startDate AS start, s.endDate AS end,
+RETURN s.id AS id, s.name AS name, coalesce(s.kind, 'STRIKE') AS kind, s.startDate AS start, s.endDate AS end,
   s.description AS notes,
   COLLECT { MATCH (s)-[r:AGAINST]->(o:Organization) WHERE r.retractedAt IS NULL RETURN o.name ORDER BY o.name }
     AS employers,

@@ -20,8 +20,16 @@ ASSETS_DIR = Path(__file__).resolve().parent / "static" / "explore"
 ASSETS_PATH = "/explore/assets"
 # What the browser may fetch: the vendored build, our module and styles, the licence (not the npm pins).
 ASSET_FILES = frozenset(
-    {"cytoscape.min.js", "LICENSE.cytoscape", "explore.js", "graphql.js", "model.js", "panel.js", "chart.js",
-     "explore.css"}
+    {
+        "cytoscape.min.js",
+        "LICENSE.cytoscape",
+        "explore.js",
+        "graphql.js",
+        "model.js",
+        "panel.js",
+        "chart.js",
+        "explore.css",
+    }
 )
 MODEL_PATH = "/explore/model.json"
 
