@@ -18,7 +18,7 @@ import httpx
 from graphql import parse
 
 from api.compile.execute import OperationCompiler, planning_schema
-from api.contract.extensions import AST_BYTES_PER_CHARACTER, AST_FIXED_BYTES
+from api.contract.answering import AST_BYTES_PER_CHARACTER, AST_FIXED_BYTES
 from api.contract.graphql_schema import build_schema
 from api.settings import Settings
 from bench.live import ApiProcess, serving
