@@ -68,13 +68,19 @@ STATS_COLUMNS = ("year", "month", "industry", "state", "union", "employer")
 # the one that counts most ("in all, more than 18,300" over "at the three plants struck first, 12,700").
 # Where a scope's best figures disagree (a union's count and an employer's), the low takes the lowest and
 # the high the highest. A figure counts as the number the source gives ("more than 10,000" counts 10,000),
-# so scoped counts alone (one hospital's, another's) give a lower bound, never their sum.
+# so scoped counts alone (one hospital's, another's) give a lower bound, never their sum. The figures are
+# collected per stoppage and weighed as lists (a stoppage has a few): twice as fast here as a subquery that
+# groups them.
 WORKERS = (
-    "CALL (s) {{ OPTIONAL MATCH (f:Figure)-[m:MEASURES]->(s) WHERE m.retractedAt IS NULL "
-    "AND f.measure = 'WORKERS_INVOLVED' AND coalesce(f.attestedOnEarliest, {day}) <= {day} "
-    "WITH coalesce(f.scope, '') AS scope, {rank} AS rank, f.value AS value WHERE value IS NOT NULL AND rank < 2 "
-    "WITH scope, rank, min(value) AS low, max(value) AS high ORDER BY scope, rank "
-    "WITH scope, collect([low, high])[0] AS best RETURN max(best[0]) AS low, max(best[1]) AS high }} "
+    "WITH *, COLLECT {{ MATCH (f:Figure)-[m:MEASURES]->(s) WHERE m.retractedAt IS NULL "
+    "AND f.measure = 'WORKERS_INVOLVED' AND f.value IS NOT NULL AND coalesce(f.attestedOnEarliest, {day}) <= {day} "
+    "WITH f, {rank} AS rank WHERE rank < 2 RETURN [coalesce(f.scope, ''), rank, f.value] }} AS figures "
+    # a scope's best: no better-ranked figure of the same scope
+    "WITH *, [x IN figures WHERE NOT any(y IN figures WHERE y[0] = x[0] AND y[1] < x[1])] AS best "
+    "WITH *, reduce(h = null, x IN best | CASE WHEN h IS NULL OR x[2] > h THEN x[2] ELSE h END) AS high, "
+    # the low: of each scope's lowest best figure, the largest
+    "reduce(l = null, x IN best | CASE WHEN NOT any(y IN best WHERE y[0] = x[0] AND y[2] < x[2]) "
+    "AND (l IS NULL OR x[2] > l) THEN x[2] ELSE l END) AS low "
 )
 
 # Holidays before a day `{d}`: those of the years before its year, and those of its year before it
