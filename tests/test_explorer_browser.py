@@ -317,3 +317,31 @@ def test_the_chart_draws_the_stoppages_per_year_and_month_as_of_its_date(
     browser.find_element(By.ID, "chart-view").click()  # closed: the graph is back
     wait.until(lambda b: b.find_element(By.ID, "graph").is_displayed())
     only_local_requests(browser, live_url)
+
+
+def test_a_citation_says_what_kind_of_source_it_is_and_that_nobody_can_check_it(
+    browser: webdriver.Chrome, live_url: str
+) -> None:
+    """The WGA's email is known only through the story that relays it: the panel calls it an email and
+    unverified (neither a web address nor a stored copy), and the story beside it an article."""
+    wait = open_page(browser, f"{live_url}/explore?node=wga&asOf=2023-08-10")
+    fact = "wga-negotiating-committee--part-of--wga"
+    wait.until(lambda b: b.execute_script("return window.explorer.cy.$id(arguments[0]).nonempty()", fact))
+    graph = browser.find_element(By.ID, "graph")
+    middle, width, height = browser.execute_script(
+        "const cy = window.explorer.cy; return [cy.$id(arguments[0]).renderedMidpoint(), cy.width(), cy.height()]",
+        fact,
+    )
+    ActionChains(browser).move_to_element_with_offset(
+        graph, int(middle["x"] - width / 2), int(middle["y"] - height / 2)
+    ).click().perform()
+    wait.until(lambda b: "PART_OF" in details(b))
+    citation = browser.find_element(By.CSS_SELECTOR, "#details .citations li")
+    source = httpx.post(
+        f"{live_url}/graphql", json={"query": '{ source(id: "wga-email-2023-08-10") { kind unverified } }'}
+    ).json()["data"]["source"]
+    assert source == {"kind": "EMAIL", "unverified": True}
+    assert citation.find_element(By.CSS_SELECTOR, ".source-facts").text.startswith("email")
+    assert citation.find_element(By.CSS_SELECTOR, ".source-facts .unverified").text == "unverified"
+    assert citation.find_element(By.CSS_SELECTOR, ".via").text.startswith("via ")  # the story relaying it
+    screenshot(browser, "unverified-citation")

@@ -5,8 +5,8 @@ import { LOOKUPS } from "./model.js";
 // What the explorer asks. A neighbourhood is read by global id (`node(id:)`): one query text for every
 // kind of node, so one plan. A slug alone (a deep link) is first resolved to its global id, one small
 // lookup per kind.
-const SOURCE = "slug title publisher date url";
-const CITATIONS = `sources { quote paraphrase checked source { ${SOURCE} } via { ${SOURCE} } }`;
+const SOURCE = "slug title publisher date url kind unverified";
+const CITATIONS = `sources { quote paraphrase checked locator source { ${SOURCE} } via { ${SOURCE} } }`;
 const FACT = `factId type title role detail since until attestedOn on by vote scope note inferred current ${CITATIONS}`;
 export const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $asOf: Date) {
   node(id: $id) {

@@ -42,15 +42,23 @@ export function factDetails({ fact, source, target }, nameOf) {
   ];
 }
 
-// Each source with its title, publisher and date, its own words (a quote) or how a relaying source puts
-// them (a paraphrase, "via" that source).
+// Each source as solid as it is: its title (a link when it has an address), what kind of document it is,
+// publisher and date, whether anyone can check it, where in it (a spreadsheet's row and column), and its
+// own words (a quote) or how a relaying source puts them (a paraphrase, "via" that source).
 function citations(sources) {
   const title = (source) =>
     source.url ? h("a", { href: source.url, rel: "noopener" }, source.title) : h("strong", {}, source.title);
-  return h("ol", { class: "citations" }, ...sources.map(({ quote, paraphrase, checked, source, via }) => h("li", {},
+  const facts = (source) => h("div", { class: "source-facts" },
+    [source.kind && source.kind.toLowerCase(), source.publisher, source.date].filter(Boolean).join(", "),
+    source.unverified ? h("span", { class: "unverified", title: "It has neither a web address nor a stored copy: "
+      + "nobody can check it." }, "unverified") : "");
+  return h("ol", { class: "citations" }, ...sources.map(({ quote, paraphrase, checked, locator, source, via }) =>
+    h("li", {},
     title(source),
-    h("div", { class: "source-facts" }, [source.publisher, source.date].filter(Boolean).join(", ")),
-    via ? h("div", { class: "via" }, "via ", title(via), via.date ? `, ${via.date}` : "") : "",
+    facts(source),
+    locator ? h("div", { class: "locator" }, `at ${locator}`) : "",
+    via ? h("div", { class: "via" }, "via ", title(via), via.date ? `, ${via.date}` : "",
+      via.unverified ? h("span", { class: "unverified" }, "unverified") : "") : "",
     quote ? h("blockquote", {}, quote) : "",
     paraphrase ? h("blockquote", { class: "paraphrase" }, `as relayed: ${paraphrase}`) : "",
     (quote || paraphrase) && checked === false
