@@ -8,13 +8,17 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, RoutingControl
 
-STOPPAGES = """
+# Which stoppages an export reads: those citing `$cites`, of `$kinds`, begun by `$asOf` (each when given).
+WHICH = """
 MATCH (s:Strike)
 WHERE ($cites IS NULL OR $cites IN coalesce(s.sources, []))
   AND ($kinds IS NULL OR coalesce(s.kind, 'STRIKE') IN $kinds)
   AND ($asOf IS NULL OR coalesce(s.startDateEarliest, s.attestedOnEarliest) <= $asOf)
-RETURN s.id AS id, s.name AS name, coalesce(s.kind, 'STRIKE') AS kind, s.startDate AS start, s.endDate AS end,
-  s.description AS notes,
+"""
+STOPPAGES = (
+    WHICH
+    + """RETURN s.id AS id, s.name AS name, coalesce(s.kind, 'STRIKE') AS kind,
+  s.startDate AS start, s.endDate AS end, s.description AS notes,
   COLLECT { MATCH (s)-[r:AGAINST]->(o:Organization) WHERE r.retractedAt IS NULL RETURN o.name ORDER BY o.name }
     AS employers,
   COLLECT { MATCH (o:Organization)-[r:WAGES]->(s) WHERE r.retractedAt IS NULL
@@ -39,6 +43,7 @@ RETURN s.id AS id, s.name AS name, coalesce(s.kind, 'STRIKE') AS kind, s.startDa
             MATCH (page:Source {id: s.sources[k]}) WHERE page.url IS NOT NULL RETURN page.url ORDER BY k } AS pages
 ORDER BY coalesce(s.startDateEarliest, s.attestedOnEarliest), s.id
 """
+)
 
 
 # What Wikidata's QuickStatements need of a stoppage (seed/quickstatements.py writes them): its own item
@@ -48,11 +53,9 @@ _PAGES = (
     "MATCH (page:Source {{id: {v}.sources[k]}}) WHERE page.url IS NOT NULL "
     "RETURN {{url: page.url, date: page.date}} ORDER BY k }}"
 )
-WIKIDATA = f"""
-MATCH (s:Strike)
-WHERE ($cites IS NULL OR $cites IN coalesce(s.sources, []))
-  AND ($kinds IS NULL OR coalesce(s.kind, 'STRIKE') IN $kinds)
-  AND ($asOf IS NULL OR coalesce(s.startDateEarliest, s.attestedOnEarliest) <= $asOf)
+WIKIDATA = (
+    WHICH
+    + f"""
 RETURN s.id AS id, s.name AS name, coalesce(s.kind, 'STRIKE') AS kind, s.wikidata AS item,
   s.startDate AS start, s.endDate AS end, {_PAGES.format(v="s")} AS pages,
   COLLECT {{ MATCH (o:Organization)-[r:WAGES|AGAINST]-(s) WHERE r.retractedAt IS NULL
@@ -67,6 +70,7 @@ RETURN s.id AS id, s.name AS name, coalesce(s.kind, 'STRIKE') AS kind, s.wikidat
                     on: f.attestedOn, pages: {_PAGES.format(v="f")}}} ORDER BY f.value DESC }} AS figures
 ORDER BY coalesce(s.startDateEarliest, s.attestedOnEarliest), s.id
 """
+)
 
 
 async def stoppage_rows(
