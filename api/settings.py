@@ -143,6 +143,13 @@ class Settings(BaseSettings):
     change_read_timeout_seconds: float = 2.0
     change_buffer: int = 256  # changes waiting for one subscriber before it has fallen behind (FELL_BEHIND)
 
+    # -- The response cache (api/contract/response_cache.py): answers kept while the graph has not changed --
+    response_cache: bool = True
+    response_cache_bytes: int = 67_108_864
+    # A change committed through another process is seen within this (the trail is read every
+    # change_poll_interval_seconds); while the trail cannot be read for longer, nothing is served from memory.
+    response_cache_max_staleness_seconds: float = 1.0
+
     @property
     def graphiql_enabled(self) -> bool:
         return self.graphiql if self.graphiql is not None else self.environment == "development"

@@ -37,6 +37,12 @@ def audit_schema_statements() -> list[str]:
     ]
 
 
+# Writes that bypass the trail (a seed run, a bulk import) give it a new epoch, so every API process forgets
+# what it knew of the graph (api/live/freshness.py). A new sequence node starts an epoch too (`numbering`):
+# a graph emptied and written again never looks like the one before.
+NEW_EPOCH = f"MERGE (s:{CHANGE_SEQUENCE} {{id: $sequence}}) SET s.epoch = randomUUID()"
+
+
 def numbering(changes: str, also_set: str = "") -> str:
     """Cypher that gives the changes `changes` matches (as `c`, in order) the next numbers of the sequence
     `$sequence`: the write lock on the sequence node (taken by the first SET, before `last` is read) is held
@@ -45,7 +51,7 @@ def numbering(changes: str, also_set: str = "") -> str:
     return f"""
     {changes}
     WITH collect(c) AS pending WHERE size(pending) > 0
-    MERGE (s:{CHANGE_SEQUENCE} {{id: $sequence}})
+    MERGE (s:{CHANGE_SEQUENCE} {{id: $sequence}}) ON CREATE SET s.epoch = randomUUID()
     SET s._lock = true
     WITH s, pending, coalesce(s.last, 0) AS base
     SET s.last = base + size(pending) REMOVE s._lock

@@ -16,6 +16,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
+from schema.audit import NEW_EPOCH, SEQUENCE_ID
 from schema.graph_model import ENTITY
 from schema.keys import FACT_KEY, NAME_KEY, name_key
 from schema.model import Label
@@ -274,7 +275,13 @@ async def _write_all(
         summary.facts["removed"] += record["count"]
         async for record in await tx.run(PRUNE_NODES, keep=list(seed.nodes)):
             summary.nodes["kept (used by API facts)" if record["used"] else "removed"] += record["count"]
+    if summary.changes:  # the API's cached answers were read before these writes
+        await _new_epoch(tx)
     return summary
+
+
+async def _new_epoch(tx: AsyncManagedTransaction) -> None:
+    await (await tx.run(NEW_EPOCH, sequence=SEQUENCE_ID)).consume()
 
 
 async def load_seed(
@@ -304,6 +311,8 @@ async def load_seed(
     if prune:
         raise ValueError("prune needs the single-transaction load")
     summary = LoadSummary()
+    async with driver.session(database=database) as session:  # batch by batch: cached answers are stale from the first
+        await session.execute_write(_new_epoch)
     for target, batches in (("nodes", _node_batches(seed, batch_rows)), ("facts", _fact_batches(seed, batch_rows))):
         started = time.perf_counter()
 
@@ -321,6 +330,8 @@ async def load_seed(
             async with driver.session(database=database) as session:
                 for _, rows in _node_batches(seed, batch_rows):
                     await session.execute_write(_claim_names, seed, rows)
+    async with driver.session(database=database) as session:
+        await session.execute_write(_new_epoch)
     return summary
 
 

@@ -3,6 +3,7 @@ server), the real ASGI app over httpx, and a known graph at the start of every t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from starlette.applications import Starlette
 from api.auth import ApiKeyRecord, Role, hash_key
 from api.database.graph import apply_graph_schema, create_driver
 from api.database.local_neo4j import LocalNeo4j, RunningNeo4j, free_port
+from api.live.feed import ChangeFeed
 from api.settings import PROJECT_ROOT, Settings
 from api.web.app import create_app
 from seed.loader import load_seed
@@ -70,6 +72,25 @@ async def reset_graph(driver: AsyncDriver, seed: SeedSet | None) -> None:
     await driver.execute_query("MATCH (n) DETACH DELETE n")
     if seed is not None:
         await load_seed(driver, "neo4j", seed)
+    await caught_up()
+
+
+# The feeds of the session's apps. A reset writes around the audit trail, as a seed run does: their response
+# caches would see it within the stated bound (a poll); a test reads at once, so they read the trail now.
+_followers: list[tuple[asyncio.AbstractEventLoop, ChangeFeed]] = []
+
+
+def follow(feed: ChangeFeed, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    _followers.append((loop or asyncio.get_running_loop(), feed))
+
+
+async def caught_up() -> None:
+    running = asyncio.get_running_loop()
+    for loop, feed in _followers:
+        if loop is running:
+            await feed.catch_up()
+        elif not loop.is_closed():
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(feed.catch_up(), loop))
 
 
 # Every node and relationship with its labels or type and properties: two graphs with the same fingerprint are
@@ -110,6 +131,7 @@ async def empty_graph(driver: AsyncDriver) -> AsyncDriver:
 async def app(settings: Settings, driver: AsyncDriver) -> AsyncIterator[Starlette]:
     application = create_app(settings)
     async with LifespanManager(application):
+        follow(application.state.feed)
         yield application
 
 
@@ -154,5 +176,5 @@ def live_url(settings: Settings, driver: AsyncDriver) -> Iterator[str]:
     """The real server (uvicorn on a free port) for clients that need a socket: the HTTP audit, a browser."""
     from tests.http_apps import live_server
 
-    with live_server(settings) as url:
+    with live_server(settings, lambda loop, app: follow(app.state.feed, loop)) as url:
         yield url

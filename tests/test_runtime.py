@@ -29,7 +29,8 @@ STRIKEGRAPH = str(Path(sys.executable).parent / "strikegraph")
 async def test_healthz_answers_while_the_process_is_up(client: httpx.AsyncClient) -> None:
     response = await client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "subscriptions": 0, "changeFeed": "idle"}  # no one subscribes
+    # No one subscribes; the response cache follows the trail.
+    assert response.json() == {"status": "ok", "subscriptions": 0, "changeFeed": "following"}
 
 
 async def test_readyz_is_200_while_neo4j_answers(client: httpx.AsyncClient) -> None:

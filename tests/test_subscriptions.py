@@ -217,14 +217,14 @@ async def wait_for_health(process: ApiProcess, expected: dict[str, Any], timeout
 
 
 @pytest.mark.usefixtures("seeded")
-async def test_a_dropped_connection_leaves_no_subscription_and_no_poller_behind(
+async def test_a_dropped_connection_leaves_no_subscription_behind(
     processes: tuple[ApiProcess, ApiProcess],
 ) -> None:
-    server = processes[0]
+    server = processes[0]  # its response cache keeps the feed following throughout (the poller's own test: below)
     assert await wait_for_health(server, {"subscriptions": 0}) == {
         "status": "ok",
         "subscriptions": 0,
-        "changeFeed": "idle",
+        "changeFeed": "following",
     }
     connection = await websockets.connect(server.websocket, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
     client = GraphQLWebSocket(connection)
@@ -236,14 +236,14 @@ async def test_a_dropped_connection_leaves_no_subscription_and_no_poller_behind(
     assert await wait_for_health(server, {"subscriptions": 2}) == {
         "status": "ok",
         "subscriptions": 2,
-        "changeFeed": "polling",
+        "changeFeed": "following",
     }
 
     connection.transport.abort()  # the network goes: no close frame, no complete
     assert await wait_for_health(server, {"subscriptions": 0}) == {
         "status": "ok",
         "subscriptions": 0,
-        "changeFeed": "idle",
+        "changeFeed": "following",
     }
 
 

@@ -25,7 +25,7 @@ from typing import Any, cast
 import httpx
 
 from api.compile.root_fields import LOOKUPS
-from api.database.bulk_finish import index_population, nodes_in_use, set_missing, stored_counts
+from api.database.bulk_finish import index_population, new_epoch, nodes_in_use, set_missing, stored_counts
 from api.database.graph import Driver, apply_graph_schema, create_driver, record_keys_present
 from api.database.local_neo4j import LauncherError, LocalNeo4j
 from api.settings import Settings
@@ -206,6 +206,7 @@ async def finish_import(
         report.seconds["empty lists"] += time.perf_counter() - started
         started = time.perf_counter()
         await _check_counts(driver, database, report)
+        await new_epoch(driver, database)
         report.checked_facts = await _check_sample(settings, sample)
         report.seconds["check"] = time.perf_counter() - started
     finally:

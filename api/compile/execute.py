@@ -30,6 +30,7 @@ from graphql.execution.values import VariableValues, get_variable_values
 
 from api.compile.plan import ObjectPlan, OperationPlan, RootPlan
 from api.compile.planner import NotCompilable, Planner, fragments_of, unwrap
+from api.compile.reads import Reads, reads_of
 from api.compile.rebind import Template, rebind, rebindable, shape_key, template_of
 from api.compile.render import Renderer, Statement, subqueries
 from api.compile.respond import Shaper
@@ -66,6 +67,11 @@ class Compiled:
     statement: Statement | None
     bound: frozenset[str] = frozenset()
     template: Template | None = None
+
+    @cached_property
+    def reads(self) -> Reads:
+        """The labels and types its answer depends on (the response cache's invalidation)."""
+        return reads_of(self.plan)
 
 
 class ByteBudgetCache:

@@ -64,7 +64,7 @@ def _inner_subqueries(plan: FieldPlan) -> int:
         return int(weighs_latest(plan))
     if plan.fetch != "relation":
         return 0
-    relation = _relation(plan)
+    relation = relation_of(plan)
     ranked = relation.reach == 1 and relation.ranked and not plan.arg("all_ranks")
     return int(weighs_latest(plan)) + int(ranked)
 
@@ -75,7 +75,7 @@ def weighs_latest(plan: FieldPlan) -> bool:
     as_of, history = plan.arg("as_of"), plan.arg("history", False)
     if plan.fetch == "relationships":
         return as_of is None and not history
-    relation = _relation(plan)
+    relation = relation_of(plan)
     if relation.reach > 1 or relation.time is None:
         return False
     return as_of is None and not history and relation.current
@@ -236,7 +236,7 @@ class Renderer:
     def relation(self, plan: FieldPlan, parent: str) -> str:
         assert plan.child is not None
         type_name = plan.child.type_name or "Node"
-        relation = _relation(plan)
+        relation = relation_of(plan)
         rel, other = self.fresh("r"), self.fresh("m")
         if relation.reach > 1:
             return self.reachable(plan, relation, parent, other)
@@ -385,7 +385,8 @@ class _Scope(dict[str, str]):
         raise KeyError(f"no variable for role {key!r} here")
 
 
-def _relation(plan: FieldPlan) -> Relation:
+def relation_of(plan: FieldPlan) -> Relation:
+    """The relation a `relation` field follows."""
     type_name, _, name = plan.relation.partition(".")
     return next(relation for relation in NODE_KIND_BY_TYPE[type_name].relations if relation.name == name)
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -26,6 +27,7 @@ from graphql.validation import ASTValidationRule
 from api.auth import Role, require_role
 from api.compile.execute import (
     ByteBudgetCache,
+    Compiled,
     OperationCompiler,
     QueryTooComplex,
     VariableErrors,
@@ -35,6 +37,7 @@ from api.compile.planner import NotCompilable
 from api.contract.budgets import Budget, Budgets
 from api.contract.context import Context
 from api.contract.new_documents import NewDocuments, RateLimited
+from api.contract.response_cache import ResponseCache, read_scope
 from api.errors import UserFacingError
 
 log = logging.getLogger("strikegraph.graphql")
@@ -78,6 +81,7 @@ class Answering:
     suggestions: bool  # "Did you mean ...?" in errors (development only)
     compiled: bool = True  # False: graphql-core executes every field (the equivalence tests' baseline)
     costs: Budgets | None = None  # each client's query cost budget (None: no limit)
+    responses: ResponseCache | None = None  # answers kept while the graph has not changed under them
 
     @property
     def cache(self) -> ByteBudgetCache:
@@ -149,10 +153,44 @@ class Answering:
             self.charge(context, compiled.plan.cost)
         except RateLimited as error:
             return refused(error)
+        if self.responses is None:
+            return await self.run(context, compiled)
+        return await self.cached(self.responses, context, compiled, query, name, variables)
+
+    async def run(self, context: Context, compiled: Compiled) -> ExecutionResult:
         try:
             return await self.compiler.run(context.graph, compiled)
         except Exception as error:  # coded (or masked) by `coded`, at no path
             return ExecutionResult(data=None, errors=[GraphQLError(str(error), original_error=error)])
+
+    async def cached(
+        self,
+        responses: ResponseCache,
+        context: Context,
+        compiled: Compiled,
+        query: str,
+        name: str | None,
+        variables: dict[str, Any] | None,
+    ) -> ExecutionResult:
+        """The answer from memory while nothing it reads has changed; a GET whose If-None-Match still holds
+        gets nothing (a 304); otherwise read, and kept when it has no error."""
+        key = responses.key(query, name, variables, read_scope(context))
+        if context.revalidating is not None:
+            context.etag = responses.unchanged_since(context.revalidating, key, compiled.reads)
+            if context.etag is not None:
+                context.cache = "unchanged"
+                return ExecutionResult(data=None)
+        answer = responses.get(key)
+        if answer is not None:
+            context.cache, context.etag = "hit", responses.tag(key, answer.stamp)
+            return ExecutionResult(data=orjson.Fragment(answer.data))  # type: ignore[arg-type]
+        stamp = responses.freshness.stamp()  # before the read: a change committed during it counts as after
+        result = await self.run(context, compiled)
+        context.cache = "miss"
+        if stamp is not None and result.errors is None and result.data is not None:
+            responses.put(key, result.data, stamp, compiled.reads)
+            context.etag = responses.tag(key, stamp)
+        return result
 
     # -- the client's share -----------------------------------------------------------------------------------
 
@@ -218,6 +256,8 @@ def response_facts(context: Context) -> dict[str, Any]:
         facts["execution"] = context.execution
     if context.cost is not None:
         facts["cost"] = context.cost
+    if context.cache is not None:
+        facts["cache"] = context.cache
     if context.warnings:
         facts["warnings"] = context.warnings
     return facts

@@ -39,6 +39,9 @@ class Context:
     # parsing, validation and planning are not refused halfway.
     admitted: bool = field(default=False)
     feed: ChangeFeed | None = field(default=None)  # the process's change feed, for subscriptions
+    revalidating: str | None = field(default=None)  # a GET's If-None-Match: 304 when the answer is unchanged
+    cache: str | None = field(default=None)  # the response cache: "hit", "miss" or "unchanged" (a 304)
+    etag: str | None = field(default=None)  # the answer's entity tag, from the response cache
     # On a WebSocket: the key as sent (checked again at every event, so a revoked key stops a stream),
     # the keys to check it against, and what the client sent in `connection_init` (Strawberry sets it).
     authorization: str | None = field(default=None)

@@ -130,6 +130,9 @@ class WriteTransaction(SchemaExtension):
             if not failed:
                 await sequence_changes(graph)  # the audit trail's numbers: the last lock before the commit
             await graph.finish(commit=not failed)
+            feed = getattr(self.execution_context.context, "feed", None)
+            if not failed and feed is not None:
+                await feed.catch_up()  # this process's cached answers see the write before the client does
         except UserFacingError as error:  # Neo4j unavailable or timed out while committing
             if result is not None:
                 result.data = None

@@ -29,9 +29,11 @@ from api.contract.extensions import (
 from api.contract.mutations import Mutation
 from api.contract.new_documents import NewDocuments
 from api.contract.queries import Query
+from api.contract.response_cache import ResponseCache
 from api.contract.scalars import SCALAR_MAP
 from api.contract.subscriptions import Subscription
 from api.contract.types.nodes import NODE_TYPES
+from api.live.freshness import Freshness
 from api.settings import Settings
 from schema.camel import camel_case
 
@@ -131,9 +133,14 @@ def build_schema(settings: Settings, lane: NewDocuments | None = None) -> Strike
         if settings.query_cost_per_second > 0
         else None
     )
+    responses = (
+        ResponseCache(settings.response_cache_bytes, Freshness(settings.response_cache_max_staleness_seconds))
+        if settings.response_cache
+        else None
+    )
     answering = schema.answering = Answering(
         compiler, lane or new_documents(settings), rules, settings.max_tokens, development, settings.compiled_execution,
-        costs,
+        costs, responses,
     )  # fmt: skip
     return schema
 

@@ -8,6 +8,7 @@ import re
 
 from neo4j import AsyncDriver, Query
 
+from schema.audit import NEW_EPOCH, SEQUENCE_ID
 from schema.graph_model import ENTITY
 from schema.model import Label, RelType
 from seed.import_files import Fixup
@@ -40,6 +41,11 @@ async def set_missing(driver: AsyncDriver, database: str, fixup: Fixup) -> int:
     async with driver.session(database=database) as session:  # IN TRANSACTIONS needs an auto-commit one
         summary = await (await session.run(Query(statement), value=fixup.value, ids=fixup.ids)).consume()
     return summary.counters.properties_set
+
+
+async def new_epoch(driver: AsyncDriver, database: str) -> None:
+    """The imported graph is not the one any API process knew: their cached answers are stale."""
+    await driver.execute_query(NEW_EPOCH, sequence=SEQUENCE_ID, database_=database)
 
 
 async def index_population(driver: AsyncDriver, database: str) -> tuple[float, float]:

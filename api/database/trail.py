@@ -18,7 +18,7 @@ from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID
 # A range seek on the unique `seq` index. `$until` bounds a replay; the poller reads up to the head.
 READ_TRAIL: LiteralString = f"""
     OPTIONAL MATCH (s:{CHANGE_SEQUENCE} {{id: $sequence}})
-    RETURN coalesce(s.last, 0) AS head, COLLECT {{
+    RETURN coalesce(s.last, 0) AS head, s.epoch AS epoch, COLLECT {{
         MATCH (c:{CHANGE}) WHERE c.seq > $after AND c.seq <= coalesce($until, 9223372036854775807)
         RETURN c {{.seq, .id, at: toString(c.at), .actor, .action, .entityType, .entity, .nodes, .before, .after}}
         ORDER BY c.seq LIMIT $limit
@@ -29,6 +29,7 @@ READ_TRAIL: LiteralString = f"""
 @dataclass(frozen=True)
 class TrailRows:
     head: int
+    epoch: str | None
     rows: list[dict[str, Any]]  # as stored: the feed checks each before it is sent
 
 
@@ -49,4 +50,4 @@ async def read_trail_rows(
         unavailable = "the change feed cannot read the audit trail right now: try again shortly"
         raise ServiceUnavailable(unavailable) from error
     record = result.records[0]
-    return TrailRows(int(record["head"]), list(record["changes"]))
+    return TrailRows(int(record["head"]), record["epoch"], list(record["changes"]))

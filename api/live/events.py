@@ -91,6 +91,7 @@ def shaped_change(plan: ObjectPlan, event: ChangeEvent) -> dict[str, Any]:
 @dataclass(frozen=True)
 class TrailPage:
     head: int  # the last number given; lower than what was seen before means the graph was wiped
+    epoch: str | None  # changed by writes that bypass the trail (schema/audit.py)
     changes: list[ChangeEvent]
     last_seq: int | None  # of the last change read, malformed ones included (they are skipped, not retried)
 
@@ -107,4 +108,4 @@ async def read_trail(
             changes.append(ChangeEvent.from_record(row))
         except MalformedChange as error:
             log.error("skipping a change subscribers cannot be sent: %s", error)
-    return TrailPage(head=read.head, changes=changes, last_seq=last_seq)
+    return TrailPage(head=read.head, epoch=read.epoch, changes=changes, last_seq=last_seq)

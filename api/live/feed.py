@@ -5,6 +5,9 @@ Reading the trail (not this process's memory) is what lets every API process ser
 write. The trail's numbers follow commit order with no gaps (schema/audit.py), so "after the last seen"
 never skips a change nor sends one twice. Each subscriber has a bounded buffer; one that falls behind is
 ended with FELL_BEHIND (and can resume with `after:`), never allowed to grow without bound.
+
+With the response cache on, the feed also keeps `freshness` (api/live/freshness.py) and then polls for as long
+as the app runs: `follow` starts it, and `catch_up` reads the trail at once after this process's own writes.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from api.database.graph import TIMEOUT_GRACE_SECONDS, Driver
 from api.errors import ServiceUnavailable, UserFacingError
 from api.live.events import ChangeEvent, TrailPage, read_trail
+from api.live.freshness import Freshness
 
 log = logging.getLogger("strikegraph.live")
 
@@ -109,12 +114,14 @@ class Subscriber:
 
 
 class ChangeFeed:
-    """Made once in the app's lifespan; the poller runs only while there are subscribers."""
+    """Made once in the app's lifespan; the poller runs while there are subscribers, or always with `freshness`."""
 
-    def __init__(self, driver: Driver, database: str, limits: FeedLimits) -> None:
+    def __init__(self, driver: Driver, database: str, limits: FeedLimits, freshness: Freshness | None = None) -> None:
         self.driver = driver
         self.database = database
         self.limits = limits
+        self.freshness = freshness
+        self._reading = asyncio.Lock()  # one read of the trail at a time: the poller's, or a catch-up
         self._subscribers: set[Subscriber] = set()
         self._head: int | None = None  # the last change handed out; None while idle
         self._poller: asyncio.Task[None] | None = None
@@ -128,6 +135,13 @@ class ChangeFeed:
     @property
     def polling(self) -> bool:
         return self._poller is not None and not self._poller.done()
+
+    @property
+    def state(self) -> str:
+        """For /healthz: "following" the trail for the response cache, "polling" it for subscribers, or "idle"."""
+        if not self.polling:
+            return "idle"
+        return "following" if self.freshness is not None else "polling"
 
     @asynccontextmanager
     async def subscription(
@@ -152,6 +166,24 @@ class ChangeFeed:
             if not self._subscribers:
                 self._stop()
 
+    async def follow(self) -> None:
+        """Polls from now until `close`, for `freshness`. Never fails: while Neo4j is away the poller retries,
+        and nothing is vouched for."""
+        if self.freshness is not None and not self.polling and not self._closed:
+            self._poller = asyncio.create_task(self._poll(), name="strikegraph-change-feed")
+            self._poller.add_done_callback(_report_crash)
+
+    async def catch_up(self) -> None:
+        """Reads the trail now (after this process committed a write: its own reads see it at once). A failure
+        is left to the poller."""
+        if self.freshness is None or self._head is None:
+            return
+        try:
+            async with self._reading:
+                await self._next_page()
+        except ServiceUnavailable as error:
+            log.info("change feed: catching up failed (%s); the poller will", error)
+
     async def close(self) -> None:
         """End every subscription (they may resume elsewhere with `after:`) and stop polling."""
         self._closed = True
@@ -167,7 +199,15 @@ class ChangeFeed:
         """The head subscribers start from; the first subscriber reads it and starts the poller."""
         async with self._starting:
             if self._head is None:
-                self._head = (await self._read(after=0, until=0)).head  # just the head
+                async with self._reading:
+                    started = time.monotonic()
+                    first = await self._read(after=0, until=0)  # just the head
+                    self._head = first.head
+                    self._saw(first, started, complete=True)
+            elif self.freshness is not None:  # following all along: read on to the head as it is now
+                async with self._reading:
+                    while (page := await self._next_page()) is None or len(page.changes) >= self.limits.batch:
+                        pass
             if not self.polling:
                 self._poller = asyncio.create_task(self._poll(), name="strikegraph-change-feed")
                 self._poller.add_done_callback(_report_crash)
@@ -176,6 +216,8 @@ class ChangeFeed:
     def _stop(self) -> None:
         """The last subscriber left: stop reading the trail, and forget the head (the next first
         subscriber starts from the head at that time, not from here)."""
+        if self.freshness is not None:
+            return  # the response cache needs the feed
         if self._poller is not None:
             self._poller.cancel()
         self._poller = None
@@ -199,10 +241,11 @@ class ChangeFeed:
     async def _poll(self) -> None:
         failures = 0
         while True:
-            head = self._head
-            assert head is not None, "polling only while there is a head"
             try:
-                page = await self._read(after=head, until=None)
+                if self._head is None:  # following from the start: the head first
+                    await self._start()
+                async with self._reading:
+                    page = await self._next_page()
             except ServiceUnavailable as error:
                 failures += 1
                 if failures == 1:
@@ -212,17 +255,31 @@ class ChangeFeed:
             if failures:
                 log.info("change feed: reading the audit trail again after %d failed attempts", failures)
                 failures = 0
-            if page.head < head and not page.changes:
-                log.info("change feed: the trail restarted at %d (the graph was emptied); following it", page.head)
-                self._head = 0
-                continue
-            for event in page.changes:
-                for subscriber in list(self._subscribers):
-                    subscriber.offer(event)
-            if page.last_seq is not None:
-                self._head = page.last_seq
-            if len(page.changes) < self.limits.batch:
+            if page is not None and len(page.changes) < self.limits.batch:
                 await asyncio.sleep(self.limits.poll_interval)
+
+    async def _next_page(self) -> TrailPage | None:
+        """The changes after the head, handed to subscribers and `freshness`; None when the trail restarted."""
+        head = self._head
+        assert head is not None, "reading on only from a head"
+        started = time.monotonic()
+        page = await self._read(after=head, until=None)
+        if page.head < head and not page.changes:
+            log.info("change feed: the trail restarted at %d (the graph was emptied); following it", page.head)
+            self._head = 0
+            self._saw(page, started, complete=False)
+            return None
+        for event in page.changes:
+            for subscriber in list(self._subscribers):
+                subscriber.offer(event)
+        if page.last_seq is not None:
+            self._head = page.last_seq
+        self._saw(page, started, complete=len(page.changes) < self.limits.batch)
+        return page
+
+    def _saw(self, page: TrailPage, started: float, *, complete: bool) -> None:
+        if self.freshness is not None:
+            self.freshness.saw(page.changes, head=page.head, epoch=page.epoch, started=started, complete=complete)
 
 
 def _shutting_down(last_seq: int | None) -> ServiceUnavailable:

@@ -60,9 +60,12 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
         driver = create_driver(settings)
         app.state.driver = driver
         app.state.liveness = create_liveness(settings)
-        app.state.feed = ChangeFeed(driver, settings.neo4j_database, feed_limits(settings))
+        responses = graphql.answering.responses
+        freshness = responses.freshness if responses is not None else None
+        app.state.feed = ChangeFeed(driver, settings.neo4j_database, feed_limits(settings), freshness)
         try:
             await prepare_graph(driver, settings)
+            await app.state.feed.follow()  # with the response cache: what changed, from now on
             log.info("GraphQL at http://%s:%d/graphql%s", settings.host, settings.port, graphiql_note)
             if settings.explorer:
                 log.info("Explorer at http://%s:%d/explore", settings.host, settings.port)
@@ -75,7 +78,7 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
     async def healthz(request: Request) -> Response:
         feed: ChangeFeed = request.app.state.feed
         health: dict[str, object] = {
-            "status": "ok", "subscriptions": feed.subscriptions, "changeFeed": "polling" if feed.polling else "idle"
+            "status": "ok", "subscriptions": feed.subscriptions, "changeFeed": feed.state
         }  # fmt: skip
         if local_neo4j is not None:  # the Neo4j this process runs: not healthy while it is not running
             state = local_neo4j.state
@@ -96,7 +99,10 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
 
     graphql = StrikegraphGraphQL(settings)
-    metrics = Metrics({"documents": graphql.answering.cache, "plans": graphql.answering.compiler.plans})
+    caches = {"documents": graphql.answering.cache, "plans": graphql.answering.compiler.plans}
+    if graphql.answering.responses is not None:
+        caches["responses"] = graphql.answering.responses.entries
+    metrics = Metrics(caches)
     graphiql_note = " (GraphiQL in a browser)" if settings.graphiql_enabled else ""
     routes = [
         # Every method reaches the view, so the ones it refuses get a JSON error with a code too.

@@ -67,6 +67,7 @@ class Exchange:
     request_errors: list[bool] = field(default_factory=list)  # per result: errors before execution only
     codes: list[set[str]] = field(default_factory=list)  # per result: the error codes
     retry_after: int | None = None  # seconds, from a RATE_LIMITED error: the Retry-After header
+    etag: str | None = None  # the response cache's tag for the answer (else one is made from the body)
 
 
 class ExchangeResponse(Response):
@@ -125,6 +126,8 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
             return await self.run(request)  # not a query the compiler takes: graphql-core executes it
         if context.budget is not None:  # the client's query cost budget, allowed or not
             sub_response.headers.update(self.answering.rate_limit_fields(context.budget))
+        assert isinstance(sub_response, ExchangeResponse)
+        sub_response.exchange.etag = context.etag
         return self.create_response(await self.process_result(request, result), sub_response)
 
     async def query(
@@ -208,6 +211,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         context = Context(
             request=request, graph=graph, settings=self.settings, request_id=request_id, caller=caller,
             feed=request.app.state.feed, authorization=authorization, keys=self.keys,
+            revalidating=request.headers.get("if-none-match") if request.scope.get("method") == "GET" else None,
         )  # fmt: skip
         request.state.context = context  # for the request's log line
         return context
@@ -401,7 +405,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         return response
 
     def _caching_headers(self, exchange: Exchange, body: bytes) -> dict[str, str]:
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        etag = exchange.etag or '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Vary": "Accept, Authorization"}
         if any(exchange.codes):
             headers["Cache-Control"] = "no-store"  # errors (a timeout, Neo4j away) must not be kept
@@ -446,7 +450,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     if not if_none_match:
         return False
     candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in candidates or etag in candidates
+    return "*" in candidates or etag.removeprefix("W/") in candidates  # the weak comparison (RFC 9110, 13.1.2)
 
 
 BATCHED_MUTATION = (
