@@ -149,6 +149,8 @@ class Settings(BaseSettings):
     # A change committed through another process is seen within this (the trail is read every
     # change_poll_interval_seconds); while the trail cannot be read for longer, nothing is served from memory.
     response_cache_max_staleness_seconds: float = 1.0
+    # Writes straight into Neo4j leave no trace in the audit trail: answers are read again at this age.
+    response_cache_max_age_seconds: float = 300.0
 
     @property
     def graphiql_enabled(self) -> bool:

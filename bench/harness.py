@@ -251,14 +251,19 @@ def _neo4j_env(uri: str, user: str, password: str, database: str) -> dict[str, s
     return keep | {"NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password, "NEO4J_DATABASE": database}
 
 
-def start_strikegraph(strikegraph: str, uri: str, user: str, password: str, database: str) -> Server:
+def start_strikegraph(
+    strikegraph: str, uri: str, user: str, password: str, database: str, *, response_cache: bool = False
+) -> Server:
+    """In production mode; the response cache off unless asked (the cold figures are the read path's own)."""
     env = _neo4j_env(uri, user, password, database) | {
         "STRIKEGRAPH_SEED_ON_START": "false",
         "STRIKEGRAPH_ENVIRONMENT": "production",
         "STRIKEGRAPH_ACCESS_LOG": "false",
         "STRIKEGRAPH_MAX_PAGE_SIZE": "100",
+        "STRIKEGRAPH_RESPONSE_CACHE": "true" if response_cache else "false",
     }
-    server = _spawn("strikegraph", [strikegraph, "serve", "--port", "{port}"], env)
+    name = "strikegraph_cached" if response_cache else "strikegraph"
+    server = _spawn(name, [strikegraph, "serve", "--port", "{port}"], env)
     ready = f"{server.url}/readyz"
     server.url += "/graphql"
     return _wait_ready(server, lambda: httpx.get(ready, timeout=2).status_code == 200)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 from neo4j import AsyncGraphDatabase, NotificationMinimumSeverity
 
 from bench.answers import canonical, diff_summary, from_neo4j_graphql
@@ -47,6 +48,7 @@ TARGETS = {
     "import_seconds_1m": 60,  # 1M nodes and their facts, validation included, end to end
     "validation_seconds_1m": 30,
     "c32_ratio_vs_neo4j_graphql": 2.0,  # at least, at the highest concurrency
+    "c32_ratio_cached_vs_neo4j_graphql": 10.0,  # at least: warm repeated reads with the response cache on
     "p50_ratio_vs_raw_http": 1.2,  # at most
     "p50_ratio_vs_raw": 1.5,  # at most
     "statements_per_request": 1,
@@ -87,6 +89,7 @@ class Report:
     method: str  # rounds, seconds per cell, warm-up
     hostile: list[HostileResult] = field(default_factory=list)
     imports: list[ImportResult] = field(default_factory=list)
+    response_cache: dict[str, float] = field(default_factory=dict)  # the cached server's, after the run
 
 
 @dataclass(frozen=True)
@@ -224,15 +227,18 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
         chosen = reads(graph)
         connection = (config.uri, config.user, config.password, config.database)
         servers["strikegraph"] = start_strikegraph(config.strikegraph_command, *connection)
+        servers["strikegraph_cached"] = start_strikegraph(config.strikegraph_command, *connection, response_cache=True)
         servers["raw_http"] = start_raw_server(*connection)
         if config.with_neo4j_graphql:
             servers["neo4j_graphql"] = start_neo4j_graphql(*connection)
         requests: dict[str, dict[str, tuple[str, bytes]]] = {
-            "strikegraph": {
-                r.name: (servers["strikegraph"].url, _body({"query": r.strikegraph, "variables": r.variables}))
-                for r in chosen
-            },
-            "raw_http": {r.name: (f"{servers['raw_http'].url}/read/{r.name}", _body(r.variables)) for r in chosen},
+            name: {
+                r.name: (servers[name].url, _body({"query": r.strikegraph, "variables": r.variables})) for r in chosen
+            }
+            for name in ("strikegraph", "strikegraph_cached")
+        }
+        requests["raw_http"] = {
+            r.name: (f"{servers['raw_http'].url}/read/{r.name}", _body(r.variables)) for r in chosen
         }
         if config.with_neo4j_graphql:
             requests["neo4j_graphql"] = {
@@ -257,6 +263,7 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
         hub, start, end = hostile_arguments(graph)
         hostile = await asyncio.to_thread(measure_hostile, servers["strikegraph"].url, hub, start, end)
         rss = {name: server.peak_rss_mb() for name, server in servers.items()}
+        cached = response_cache_figures(servers["strikegraph_cached"].url.removesuffix("/graphql") + "/metrics")
         imports = await importing
         method = (
             f"median of {config.rounds} rounds, {config.duration:g}s per cell, targets interleaved; "
@@ -264,7 +271,7 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
         )
         return Report(
             loads, results, list(targets), config.concurrencies, rss, profile, environment(),
-            graph.nodes, graph.facts, method, hostile, imports,
+            graph.nodes, graph.facts, method, hostile, imports, cached,
         )  # fmt: skip
     finally:
         for server in servers.values():
@@ -272,6 +279,22 @@ async def run(config: BenchConfig, say: Any = print) -> Report:
         await driver.close()
         if not importing.done():
             await asyncio.wait([importing])  # its own Neo4j is stopped by its own process
+
+
+def response_cache_figures(metrics_url: str) -> dict[str, float]:
+    """Hits, misses, bytes and entries of a server's response cache, from its /metrics."""
+    figures: dict[str, float] = {}
+    for line in httpx.get(metrics_url, timeout=10).text.splitlines():
+        if 'cache="responses"' not in line or line.startswith("#"):
+            continue
+        name, value = line.rsplit(" ", 1)
+        if name.startswith("strikegraph_cache_lookups_total"):
+            figures["hits" if 'result="hit"' in name else "misses"] = float(value)
+        elif name.startswith("strikegraph_cache_bytes"):
+            figures["bytes"] = float(value)
+        elif name.startswith("strikegraph_cache_entries"):
+            figures["entries"] = float(value)
+    return figures
 
 
 def environment() -> dict[str, str]:

@@ -1,6 +1,7 @@
 """The benchmark in miniature (a tiny graph, one round of one-second cells), so `python -m bench` cannot rot:
 every stage runs (the bulk import, wrk, the raw driver over HTTP and in-process, @neo4j/graphql, py-spy),
-every target gives the same whole answer, and strikegraph sends one statement per read."""
+every target gives the same whole answer, strikegraph sends one statement per read, and with the response
+cache on answers repeated reads from memory."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from api.database.local_neo4j import RunningNeo4j
 from bench.report import format_report
 from bench.run import BenchConfig, run
 
-TARGETS = {"strikegraph", "raw_http", "raw", "neo4j_graphql"}
+TARGETS = {"strikegraph", "strikegraph_cached", "raw_http", "raw", "neo4j_graphql"}
 
 
 async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNeo4j, driver: AsyncDriver) -> None:
@@ -50,7 +51,10 @@ async def test_benchmark_runs_end_to_end_on_a_tiny_graph(neo4j_server: RunningNe
     assert 0 < report.rss_mb["strikegraph"] < 1_000
     assert report.profile is not None and report.profile.samples > 0 and report.profile.rows
     table = format_report(report)
-    assert "| strikes_active | strikegraph |" in table
+    assert report.response_cache["hits"] > report.response_cache["misses"] > 0
+    assert "| strikes_active | strikegraph (cache off) |" in table
+    assert "| strikes_active | strikegraph, cached answers (warm) |" in table
+    assert "cached / @neo4j/graphql" in table and "Response cache of the cached server" in table
     assert "| organization_3_levels | raw driver over HTTP |" in table
     assert "Peak RSS of the strikegraph process" in table
     assert "**Bulk import**" in table and "| 1,000 |" in table and "YAML seed files" in table

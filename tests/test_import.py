@@ -64,10 +64,10 @@ async def import_driver(import_neo4j: Settings) -> AsyncIterator[AsyncDriver]:
 
 async def canonical_export(driver: AsyncDriver) -> tuple[list[Any], list[Any]]:
     """Every node (labels, properties, each property's type) and every relationship (type, ends, properties,
-    types), in a stable order; load times by type only."""
+    types), in a stable order; load times, and the trail's epoch (a random id per load), by type only."""
     properties = "[key IN keys({v}) | [key, valueType({v}[key]), CASE WHEN key IN $times THEN null ELSE {v}[key] END]]"
     nodes, _, _ = await driver.execute_query(
-        f"MATCH (n) RETURN labels(n) AS labels, {properties.format(v='n')} AS props", times=list(TIMESTAMPS)
+        f"MATCH (n) RETURN labels(n) AS labels, {properties.format(v='n')} AS props", times=[*TIMESTAMPS, "epoch"]
     )
     facts, _, _ = await driver.execute_query(
         f"MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS start, b.id AS end, {properties.format(v='r')} AS props",

@@ -182,14 +182,13 @@ class Answering:
                 return ExecutionResult(data=None)
         answer = responses.get(key)
         if answer is not None:
-            context.cache, context.etag = "hit", responses.tag(key, answer.stamp)
+            context.cache, context.etag = "hit", responses.tag(key, answer)
             return ExecutionResult(data=orjson.Fragment(answer.data))  # type: ignore[arg-type]
         stamp = responses.freshness.stamp()  # before the read: a change committed during it counts as after
         result = await self.run(context, compiled)
         context.cache = "miss"
         if stamp is not None and result.errors is None and result.data is not None:
-            responses.put(key, result.data, stamp, compiled.reads)
-            context.etag = responses.tag(key, stamp)
+            context.etag = responses.tag(key, responses.put(key, result.data, stamp, compiled.reads))
         return result
 
     # -- the client's share -----------------------------------------------------------------------------------

@@ -134,7 +134,11 @@ def build_schema(settings: Settings, lane: NewDocuments | None = None) -> Strike
         else None
     )
     responses = (
-        ResponseCache(settings.response_cache_bytes, Freshness(settings.response_cache_max_staleness_seconds))
+        ResponseCache(
+            settings.response_cache_bytes,
+            Freshness(settings.response_cache_max_staleness_seconds),
+            settings.response_cache_max_age_seconds,
+        )
         if settings.response_cache
         else None
     )

@@ -5,12 +5,16 @@ may read, and today's date (answers without `asOf` are today's). It holds the `d
 stamp it was read at (api/live/freshness.py) and what its plan reads (api/compile/reads.py); it is served only
 while no change since that stamp touched what it reads, and read again otherwise. Its entity tag is the key's
 hash with the stamp, so a client's `If-None-Match` is answered from the same knowledge, with no Cypher, even
-after the answer itself has left the cache."""
+after the answer itself has left the cache.
+
+Writes straight into Neo4j (not through the API, a seed run or an import) leave no trace in the trail: an
+answer is also read again once it is `max_age` seconds old, so those are seen within that."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +34,7 @@ class Answer:
     data: bytes  # the response's `data`, as JSON
     stamp: Stamp
     reads: Reads
+    read_at: int  # when, in whole seconds of the wall clock (it goes into the entity tag)
 
 
 def read_scope(context: Context) -> str:
@@ -43,10 +48,19 @@ def utc_today() -> dt.date:
 
 
 class ResponseCache:
-    def __init__(self, budget: int, freshness: Freshness, today: Callable[[], dt.date] = utc_today) -> None:
+    def __init__(
+        self,
+        budget: int,
+        freshness: Freshness,
+        max_age: float,
+        today: Callable[[], dt.date] = utc_today,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.entries = ByteBudgetCache(budget)
         self.freshness = freshness
+        self.max_age = max_age
         self.today = today
+        self.clock = clock
 
     def key(self, query: str, name: str | None, variables: dict[str, Any] | None, scope: str) -> bytes:
         identity = orjson.dumps(
@@ -57,19 +71,21 @@ class ResponseCache:
     def get(self, key: bytes) -> Answer | None:
         """The answer, while nothing it reads has changed since it was read."""
         answer: Answer | None = self.entries.get(key, count=False)
-        if answer is not None and self.freshness.unchanged(answer.reads, answer.stamp):
+        if answer is not None and self._young(answer.read_at) and self.freshness.unchanged(answer.reads, answer.stamp):
             self.entries.hits += 1
             return answer
         self.entries.misses += 1
         return None
 
-    def put(self, key: bytes, data: Any, stamp: Stamp, reads: Reads) -> None:
+    def put(self, key: bytes, data: Any, stamp: Stamp, reads: Reads) -> Answer:
         encoded = orjson.dumps(data, default=str)
-        self.entries.put(key, Answer(encoded, stamp, reads), len(encoded) + ENTRY_BYTES)
+        answer = Answer(encoded, stamp, reads, int(self.clock()))
+        self.entries.put(key, answer, len(encoded) + ENTRY_BYTES)
+        return answer
 
-    def tag(self, key: bytes, stamp: Stamp) -> str:
+    def tag(self, key: bytes, answer: Answer) -> str:
         """A weak entity tag (the bytes of `extensions` differ between answers of one tag)."""
-        return f'W/"{key.hex()[:24]}.{_epoch_tag(stamp.epoch)}.{stamp.seq}"'
+        return f'W/"{key.hex()[:24]}.{_epoch_tag(answer.stamp.epoch)}.{answer.stamp.seq}.{answer.read_at}"'
 
     def unchanged_since(self, if_none_match: str, key: bytes, reads: Reads) -> str | None:
         """The tag in `If-None-Match` this answer still has (so 304 needs no read), or None."""
@@ -78,12 +94,15 @@ class ResponseCache:
             tag = candidate.strip().removeprefix("W/")
             if not tag.startswith(prefix) or not tag.endswith('"'):
                 continue
-            seq = tag[len(prefix) : -1]
-            if not seq.isdigit() or len(seq) > 18:
+            seq, _, read_at = tag[len(prefix) : -1].partition(".")
+            if not (seq.isdigit() and read_at.isdigit() and len(seq) <= 18 and len(read_at) <= 18):
                 continue
-            if self.freshness.unchanged(reads, Stamp(self.freshness.epoch, int(seq))):
+            if self._young(int(read_at)) and self.freshness.unchanged(reads, Stamp(self.freshness.epoch, int(seq))):
                 return "W/" + tag
         return None
+
+    def _young(self, read_at: int) -> bool:
+        return 0 <= self.clock() - read_at <= self.max_age
 
 
 def _epoch_tag(epoch: str | None) -> str:
