@@ -1,12 +1,12 @@
 """`python -m bench.cache_mix`: the response cache under a read/write mix, through two API processes.
 
-A throwaway Neo4j with the curated seed; two `strikegraph serve` processes on it in production mode, the
-response cache on (its default). Writers rename organizations through the first process, one write after
-another, at about `--writes` percent of all operations; readers ask the second process for those organizations
-all along, so every fresh answer must come through the audit trail. Each read is checked: a read that started
-more than the bound (STRIKEGRAPH_RESPONSE_CACHE_MAX_STALENESS_SECONDS) after a rename was answered must show
-that rename or a later one. Throughput is counted by this Python client, which checks every answer (a C load
-generator cannot), so it is the client's ceiling as much as the server's: compare it with itself, cache off.
+A throwaway Neo4j with the curated seed; two `strikegraph serve` processes on it in production mode. wrk reads
+four organizations in one query from the second process at 32 connections; writers rename those
+organizations through the first process at `--writes` percent of all operations (paced from a short
+read-only run); a checker asks the second process the same query one request after another and compares
+each answer with the renames answered before it began: one older than a rename answered more than the bound
+(STRIKEGRAPH_RESPONSE_CACHE_MAX_STALENESS_SECONDS) before is stale beyond the bound. Run with the response
+cache off, then on.
 """
 
 from __future__ import annotations
@@ -26,108 +26,120 @@ from api.auth import ApiKeyRecord, Role, hash_key
 from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import Settings
 from bench.live import ApiProcess, start_api_process
+from bench.loadgen import Measurement, ensure_wrk, run_wrk
 
 EDITOR_KEY = "sg_bench_editor_key"
 ORGANIZATIONS = ("amptp", "wga", "dga", "sag-aftra")
-READ = "query Org($id: String) { organization(id: $id) { name description version } }"
+READ = "{ " + " ".join(f'o{i}: organization(id: "{slug}") {{ name description version }}'
+                       for i, slug in enumerate(ORGANIZATIONS)) + " }"  # fmt: skip
+CONNECTIONS = 32
 
 
 @dataclass
 class Mix:
-    renamed: list[tuple[float, str, int]] = field(default_factory=list)  # (answered at, organization, number)
-    reads: list[tuple[float, str, int, str]] = field(default_factory=list)  # (started at, organization, seen, cache)
-    writes: int = 0
+    renamed: dict[str, list[tuple[float, int]]] = field(default_factory=dict)  # slug -> (answered at, number)
+    checked: list[tuple[float, dict[str, int], str]] = field(default_factory=list)  # (began, numbers seen, cache)
+    reads: Measurement | None = None
+
+    @property
+    def writes(self) -> int:
+        return sum(len(renames) for renames in self.renamed.values())
 
 
 def _environment(cache: bool) -> dict[str, str]:
     key = ApiKeyRecord(name="bench-editor", role=Role.EDITOR, sha256=hash_key(EDITOR_KEY))
     return {
         "STRIKEGRAPH_ENVIRONMENT": "production",
+        "STRIKEGRAPH_ACCESS_LOG": "false",
         "STRIKEGRAPH_RESPONSE_CACHE": "true" if cache else "false",
         "STRIKEGRAPH_API_KEYS": json.dumps([key.model_dump(mode="json")]),
     }
 
 
-async def _run(writer: ApiProcess, reader: ApiProcess, seconds: float, share: float, readers: int) -> Mix:
+def _numbers(data: dict[str, dict[str, str | None]]) -> dict[str, int]:
+    numbers = {}
+    for index, slug in enumerate(ORGANIZATIONS):
+        description = data[f"o{index}"]["description"] or ""
+        numbers[slug] = int(description.split()[1]) if description.startswith("rename ") else 0
+    return numbers
+
+
+async def _run(writer: ApiProcess, reader: ApiProcess, seconds: float, writes_per_second: float) -> Mix:
     mix = Mix()
     done = asyncio.Event()
-    counter = iter(range(1, 1_000_000))
     headers = {"Authorization": f"Bearer {EDITOR_KEY}"}
+    body = json.dumps({"query": READ}).encode()
 
-    async def write(http: httpx.AsyncClient) -> None:
+    async def write(http: httpx.AsyncClient, slug: str) -> None:  # one writer per organization: no version clash
+        interval = len(ORGANIZATIONS) / writes_per_second
+        number = 0
         while not done.is_set():
-            if mix.writes > share * (len(mix.reads) + mix.writes):
-                await asyncio.sleep(0.002)
-                continue
-            slug = ORGANIZATIONS[mix.writes % len(ORGANIZATIONS)]
-            number = next(counter)
-            body = (await http.post("/graphql", json={"query": READ, "variables": {"id": slug}})).json()
-            version = body["data"]["organization"]["version"]
-            mutation = (
-                f'mutation {{ updateNode(id: "{slug}", expectedVersion: {version}, '
-                f'input: {{description: "rename {number}"}}) {{ id }} }}'
-            )
-            answer = (await http.post("/graphql", json={"query": mutation}, headers=headers)).json()
-            assert "errors" not in answer, answer
-            mix.renamed.append((time.monotonic(), slug, number))
-            mix.writes += 1
+            began = time.monotonic()
+            number += 1
+            answer = (await http.post("/graphql", json={"query": READ})).json()
+            version = answer["data"][f"o{ORGANIZATIONS.index(slug)}"]["version"]
+            mutation = (f'mutation {{ updateNode(id: "{slug}", expectedVersion: {version}, '
+                        f'input: {{description: "rename {number}"}}) {{ id }} }}')  # fmt: skip
+            written = (await http.post("/graphql", json={"query": mutation}, headers=headers)).json()
+            assert "errors" not in written, written
+            mix.renamed.setdefault(slug, []).append((time.monotonic(), number))
+            await asyncio.sleep(max(0.0, interval - (time.monotonic() - began)))
 
-    async def read(http: httpx.AsyncClient, index: int) -> None:
-        turn = index
+    async def check(http: httpx.AsyncClient) -> None:
         while not done.is_set():
-            slug = ORGANIZATIONS[turn % len(ORGANIZATIONS)]
-            turn += 1
-            started = time.monotonic()
-            body = (await http.post("/graphql", json={"query": READ, "variables": {"id": slug}})).json()
-            description = body["data"]["organization"]["description"] or ""
-            seen = int(description.split()[1]) if description.startswith("rename ") else 0
-            mix.reads.append((started, slug, seen, body["extensions"].get("cache", "off")))
+            began = time.monotonic()
+            answer = (await http.post("/graphql", json={"query": READ})).json()
+            mix.checked.append((began, _numbers(answer["data"]), answer["extensions"].get("cache", "off")))
 
-    limits = httpx.Limits(max_connections=readers + 2)
-    async with (
-        httpx.AsyncClient(base_url=writer.url, timeout=30, limits=limits) as writes,
-        httpx.AsyncClient(base_url=reader.url, timeout=30, limits=limits) as reads,
-    ):
-        tasks = [asyncio.create_task(write(writes)), *(asyncio.create_task(read(reads, i)) for i in range(readers))]
-        await asyncio.sleep(seconds)
+    async def load() -> None:
+        mix.reads = await run_wrk(ensure_wrk(), reader.url + "/graphql", body, CONNECTIONS, seconds)
         done.set()
-        await asyncio.gather(*tasks)
+
+    async with (
+        httpx.AsyncClient(base_url=writer.url, timeout=30) as writes,
+        httpx.AsyncClient(base_url=reader.url, timeout=30) as reads,
+    ):
+        await asyncio.gather(load(), check(reads), *(write(writes, slug) for slug in ORGANIZATIONS))
     return mix
 
 
 def _report(name: str, mix: Mix, seconds: float, bound: float) -> str:
-    by_organization: dict[str, list[tuple[float, int]]] = {}
-    for answered, slug, number in mix.renamed:
-        by_organization.setdefault(slug, []).append((answered, number))
-    beyond = within = 0
-    for started, slug, seen, _ in mix.reads:
-        due = [number for answered, number in by_organization.get(slug, []) if answered < started]
-        if due and seen < due[-1]:  # an older name than the last rename answered before this read began
-            settled = [number for answered, number in by_organization[slug] if answered + bound < started]
-            if settled and seen < settled[-1]:
+    within = beyond = 0
+    for began, seen, _ in mix.checked:
+        for slug, renames in mix.renamed.items():
+            answered = [number for at, number in renames if at < began]
+            settled = [number for at, number in renames if at + bound < began]
+            if settled and seen[slug] < settled[-1]:
                 beyond += 1
-            else:
+            elif answered and seen[slug] < answered[-1]:
                 within += 1
-    hits = sum(cache == "hit" for *_, cache in mix.reads)
-    total = len(mix.reads) + mix.writes
+    assert mix.reads is not None
+    reads, writes = mix.reads.requests, mix.writes
+    hits = sum(cache == "hit" for *_, cache in mix.checked)
     return (
-        f"| {name} | {total / seconds:,.0f} | {mix.writes / total:.1%} | {hits / max(1, len(mix.reads)):.1%} "
+        f"| {name} | {reads / seconds:,.0f} | {mix.reads.p50:.2f} | {writes / seconds:,.0f} "
+        f"| {writes / (reads + writes):.1%} | {hits / max(1, len(mix.checked)):.1%} of {len(mix.checked):,} "
         f"| {within} | {beyond} |"
     )
 
 
 def main(
-    seconds: Annotated[float, typer.Option(help="Seconds of load per setting.")] = 20.0,
+    seconds: Annotated[float, typer.Option(help="Seconds of load per setting (whole).")] = 20.0,
     writes: Annotated[float, typer.Option(help="Writes as a share of all operations, in percent.")] = 5.0,
-    readers: Annotated[int, typer.Option(help="Concurrent readers.")] = 32,
 ) -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     bound = settings.response_cache_max_staleness_seconds
-    print(f"{readers} readers on one process, writes through another at {writes:g}% of operations, {seconds:g}s each;")
-    print(f"a stale read is one older than a rename answered before it began; the bound is {bound:g}s.")
+    print(
+        f"wrk reads at c={CONNECTIONS} from one process; writes through another at about {writes:g}% of all "
+        f"operations; {seconds:g}s each. A checked read is stale when it shows an older name than a rename"
+    )
+    print(f"answered before it began; beyond the bound when that rename was answered more than {bound:g}s before.")
     print("")
-    print("| response cache | operations/s | writes | hits | stale within the bound | stale beyond it |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| response cache | reads/s | read p50 ms (c=32) | writes/s | writes | checked reads from memory "
+        "| stale within the bound | stale beyond it |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="strikegraph-cache-mix-") as folder:
         home = Path(folder)
         local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap="1g", pagecache="256m")
@@ -139,7 +151,10 @@ def main(
                 first = start_api_process("writer", neo4j, home, environment | {"STRIKEGRAPH_SEED_ON_START": "true"})
                 second = start_api_process("reader", neo4j, home, environment)
                 try:
-                    mix = asyncio.run(_run(first, second, seconds, writes / 100, readers))
+                    body = json.dumps({"query": READ}).encode()
+                    alone = asyncio.run(run_wrk(ensure_wrk(), second.url + "/graphql", body, CONNECTIONS, 3))
+                    rate = alone.per_second * writes / (100 - writes)
+                    mix = asyncio.run(_run(first, second, seconds, rate))
                 finally:
                     first.stop()
                     second.stop()
