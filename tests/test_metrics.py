@@ -74,3 +74,18 @@ async def test_with_metrics_off_there_is_no_endpoint(settings: Settings) -> None
         assert (await http.post("/graphql", json={"query": "{ strikes { slug } }"})).status_code == 200
         refused = await http.get("/metrics")
         assert refused.status_code == 404
+
+
+async def test_the_change_feed_and_the_response_cache_are_seen(client: httpx.AsyncClient) -> None:
+    query = {"query": '{ organization(id: "wga") { name } }'}
+    await client.post("/graphql", json=query)
+    before = await _scrape(client)
+    await client.post("/graphql", json=query)
+    after = await _scrape(client)
+    hit = ("strikegraph_cache_lookups_total", {"cache": "responses", "result": "hit"})
+    assert _value(after, hit[0], **hit[1]) == _value(before, hit[0], **hit[1]) + 1
+    assert _value(after, "strikegraph_cache_entries", cache="responses") >= 1
+    assert _value(after, "strikegraph_subscriptions") == 0
+    assert _value(after, "strikegraph_change_feed_lag") == 0
+    assert 0 <= _value(after, "strikegraph_change_feed_age_seconds") < 1.0  # followed every 0.2 s
+    assert ("strikegraph_change_feed_poll_errors_total", ()) in after

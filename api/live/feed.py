@@ -122,6 +122,10 @@ class ChangeFeed:
         self.limits = limits
         self.freshness = freshness
         self._reading = asyncio.Lock()  # one read of the trail at a time: the poller's, or a catch-up
+        # For /metrics: the trail's head as last read, when the last read that reached it began, failed reads.
+        self.trail_head = 0
+        self.read_at: float | None = None
+        self.poll_errors = 0
         self._subscribers: set[Subscriber] = set()
         self._head: int | None = None  # the last change handed out; None while idle
         self._poller: asyncio.Task[None] | None = None
@@ -135,6 +139,11 @@ class ChangeFeed:
     @property
     def polling(self) -> bool:
         return self._poller is not None and not self._poller.done()
+
+    @property
+    def lag(self) -> int:
+        """Changes the trail held at its last read that are not handed out yet."""
+        return 0 if self._head is None else max(0, self.trail_head - self._head)
 
     @property
     def state(self) -> str:
@@ -248,6 +257,7 @@ class ChangeFeed:
                     page = await self._next_page()
             except ServiceUnavailable as error:
                 failures += 1
+                self.poll_errors += 1
                 if failures == 1:
                     log.warning("change feed: %s (%s); retrying", error, error.__cause__)
                 await asyncio.sleep(min(self.limits.poll_interval * 2**failures, MAX_BACKOFF_SECONDS))
@@ -278,6 +288,9 @@ class ChangeFeed:
         return page
 
     def _saw(self, page: TrailPage, started: float, *, complete: bool) -> None:
+        self.trail_head = page.head
+        if complete:
+            self.read_at = started
         if self.freshness is not None:
             self.freshness.saw(page.changes, head=page.head, epoch=page.epoch, started=started, complete=complete)
 

@@ -102,7 +102,7 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
     caches = {"documents": graphql.answering.cache, "plans": graphql.answering.compiler.plans}
     if graphql.answering.responses is not None:
         caches["responses"] = graphql.answering.responses.entries
-    metrics = Metrics(caches)
+    metrics = Metrics(caches, lambda: getattr(app.state, "feed", None))
     graphiql_note = " (GraphiQL in a browser)" if settings.graphiql_enabled else ""
     routes = [
         # Every method reaches the view, so the ones it refuses get a JSON error with a code too.
@@ -122,12 +122,13 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
         routes += explorer_routes()
     if settings.environment == "development":
         routes.append(Route("/", to_graphiql, methods=["GET"]))
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[*measuring, cors_middleware(settings), body_limit_middleware(settings)],
         exception_handlers={HTTPException: http_error, Exception: internal_error},
     )
+    return app
 
 
 def feed_limits(settings: Settings) -> FeedLimits:

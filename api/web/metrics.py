@@ -7,7 +7,7 @@ Each app has its own registry; with several processes, Prometheus scrapes each (
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.compile.execute import ByteBudgetCache
 from api.database.graph import RequestGraph
+from api.live.feed import ChangeFeed
 
 METHODS = frozenset({"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"})
 ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/explore", "/explore/model.json", "/")
@@ -59,8 +60,36 @@ class _Caches(Collector):
         yield from (size, budget, entries, lookups)
 
 
+class _Feed(Collector):
+    """The change feed as it is when scraped (None before the app's lifespan made it)."""
+
+    def __init__(self, feed: Callable[[], ChangeFeed | None]) -> None:
+        self.feed = feed
+
+    def collect(self) -> Iterator[Metric]:
+        feed = self.feed()
+        if feed is None:
+            return
+        yield GaugeMetricFamily("strikegraph_subscriptions", "Open subscriptions in this process.", feed.subscriptions)
+        yield GaugeMetricFamily(
+            "strikegraph_change_feed_lag", "Changes committed (as of the last read of the audit trail) and not yet "
+            "handed to subscribers and the response cache.", feed.lag,
+        )  # fmt: skip
+        if feed.read_at is not None:
+            yield GaugeMetricFamily(
+                "strikegraph_change_feed_age_seconds", "Seconds since the last read of the audit trail that reached "
+                "its head began (past STRIKEGRAPH_RESPONSE_CACHE_MAX_STALENESS_SECONDS, nothing is served from "
+                "memory).", time.monotonic() - feed.read_at,
+            )  # fmt: skip
+        yield CounterMetricFamily(
+            "strikegraph_change_feed_poll_errors", "Reads of the audit trail that failed.", feed.poll_errors
+        )
+
+
 class Metrics:
-    def __init__(self, caches: dict[str, ByteBudgetCache]) -> None:
+    def __init__(
+        self, caches: dict[str, ByteBudgetCache], feed: Callable[[], ChangeFeed | None] = lambda: None
+    ) -> None:
         self.registry = CollectorRegistry()
         self.http_duration = Histogram(
             "http_server_request_duration_seconds", "Duration of HTTP server requests.",
@@ -79,6 +108,7 @@ class Metrics:
             "the client waited for them.", ["db_system_name", "db_namespace"], buckets=SECONDS, registry=self.registry,
         )  # fmt: skip
         self.registry.register(_Caches(caches))
+        self.registry.register(_Feed(feed))
 
     def operation(self, operation_type: str | None, codes: set[str], cost: int | None, graph: RequestGraph) -> None:
         outcomes = sorted(codes) or ["ok"]
