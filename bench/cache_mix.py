@@ -137,7 +137,7 @@ def main(
     print("")
     print(
         "| response cache | reads/s | read p50 ms (c=32) | writes/s | writes | checked reads from memory "
-        "| stale within the bound | stale beyond it |"
+        "| organizations shown stale within the bound | beyond it |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="strikegraph-cache-mix-") as folder:
