@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # place of uvicorn's access log; "text": human lines, as in development.
     log_format: Literal["text", "json"] = "text"
     metrics: bool = True  # Prometheus metrics at /metrics (api/web/metrics.py)
+    # Traces go out when the standard OTEL_* variables name an OTLP endpoint (api/tracing.py); the GraphQL
+    # document, its literals replaced, is recorded on the operation's span only when this asks.
+    trace_documents: bool = False
 
     # The Neo4j that `strikegraph neo4j start` (and `serve` without NEO4J_URI) runs for you.
     neo4j_cache_dir: Path = PROJECT_ROOT / ".neo4j"  # downloaded jars, shared by every local instance

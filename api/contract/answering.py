@@ -24,6 +24,7 @@ from graphql import (
 )
 from graphql.validation import ASTValidationRule
 
+from api import tracing
 from api.auth import Role, require_role
 from api.compile.execute import (
     ByteBudgetCache,
@@ -179,14 +180,17 @@ class Answering:
             context.etag = responses.unchanged_since(context.revalidating, key, compiled.reads)
             if context.etag is not None:
                 context.cache = "unchanged"
+                tracing.event("strikegraph.response_cache", result="unchanged")
                 return ExecutionResult(data=None)
         answer = responses.get(key)
         if answer is not None:
             context.cache, context.etag = "hit", responses.tag(key, answer)
+            tracing.event("strikegraph.response_cache", result="hit")
             return ExecutionResult(data=orjson.Fragment(answer.data))  # type: ignore[arg-type]
         stamp = responses.freshness.stamp()  # before the read: a change committed during it counts as after
         result = await self.run(context, compiled)
         context.cache = "miss"
+        tracing.event("strikegraph.response_cache", result="miss", kept=stamp is not None and result.errors is None)
         if stamp is not None and result.errors is None and result.data is not None:
             context.etag = responses.tag(key, responses.put(key, result.data, stamp, compiled.reads))
         return result

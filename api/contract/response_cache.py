@@ -34,7 +34,7 @@ class Answer:
     data: bytes  # the response's `data`, as JSON
     stamp: Stamp
     reads: Reads
-    read_at: int  # when, in whole seconds of the wall clock (it goes into the entity tag)
+    read_at: float  # when, by the wall clock (its whole seconds go into the entity tag)
 
 
 def read_scope(context: Context) -> str:
@@ -79,13 +79,13 @@ class ResponseCache:
 
     def put(self, key: bytes, data: Any, stamp: Stamp, reads: Reads) -> Answer:
         encoded = orjson.dumps(data, default=str)
-        answer = Answer(encoded, stamp, reads, int(self.clock()))
+        answer = Answer(encoded, stamp, reads, self.clock())
         self.entries.put(key, answer, len(encoded) + ENTRY_BYTES)
         return answer
 
     def tag(self, key: bytes, answer: Answer) -> str:
         """A weak entity tag (the bytes of `extensions` differ between answers of one tag)."""
-        return f'W/"{key.hex()[:24]}.{_epoch_tag(answer.stamp.epoch)}.{answer.stamp.seq}.{answer.read_at}"'
+        return f'W/"{key.hex()[:24]}.{_epoch_tag(answer.stamp.epoch)}.{answer.stamp.seq}.{int(answer.read_at)}"'
 
     def unchanged_since(self, if_none_match: str, key: bytes, reads: Reads) -> str | None:
         """The tag in `If-None-Match` this answer still has (so 304 needs no read), or None."""
@@ -101,7 +101,8 @@ class ResponseCache:
                 return "W/" + tag
         return None
 
-    def _young(self, read_at: int) -> bool:
+    def _young(self, read_at: float) -> bool:
+        """Younger than the maximum age (a tag's whole seconds make it look older, never younger)."""
         return 0 <= self.clock() - read_at <= self.max_age
 
 

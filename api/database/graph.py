@@ -31,6 +31,7 @@ from neo4j.exceptions import (
     ServiceUnavailable,
 )
 
+from api import tracing
 from api.database.liveness import Liveness, NotAnswering, watched
 from api.database.migrations import mark_migrated, migrated, normalize_name_keys
 from api.errors import QueryTimeout, UserFacingError
@@ -173,6 +174,10 @@ class RequestGraph:
         if self._transaction is not None:
             return await self._run_in_transaction(cypher, params)
         self.statements += 1
+        with tracing.cypher_span(self.database, cypher):
+            return await self._read(cypher, params)
+
+    async def _read(self, cypher: LiteralString, params: dict[str, Any]) -> list[Record]:
         query = Query(cypher, timeout=self.timeout, metadata=self._metadata())
         tried_since, delay = time.monotonic(), READ_RETRY_FIRST_DELAY
         while True:
@@ -230,7 +235,8 @@ class RequestGraph:
 
         started = time.perf_counter()
         try:
-            return await self._writing(fetch())
+            with tracing.cypher_span(self.database, cypher):
+                return await self._writing(fetch())
         finally:
             self.seconds.append(time.perf_counter() - started)
 

@@ -178,7 +178,12 @@ class ChangeFeed:
     async def follow(self) -> None:
         """Polls from now until `close`, for `freshness`. Never fails: while Neo4j is away the poller retries,
         and nothing is vouched for."""
-        if self.freshness is not None and not self.polling and not self._closed:
+        if self.freshness is None or self.polling or self._closed:
+            return
+        try:
+            await self._start()  # the head now, so answers are kept from the first request on
+        except ServiceUnavailable as error:
+            log.warning("change feed: %s; the poller will keep trying", error)
             self._poller = asyncio.create_task(self._poll(), name="strikegraph-change-feed")
             self._poller.add_done_callback(_report_crash)
 

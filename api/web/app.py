@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from api import tracing
 from api.database.graph import (
     Driver,
     apply_graph_schema,
@@ -57,6 +58,8 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if tracing.wanted():  # the OTEL_* variables ask for traces (a test turns them on itself)
+            tracing.configure(settings.neo4j_uri, settings.trace_documents)
         driver = create_driver(settings)
         app.state.driver = driver
         app.state.liveness = create_liveness(settings)
@@ -74,6 +77,8 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
             await app.state.feed.close()  # ends every subscription (clients may resume with `after:`)
             await app.state.liveness.close()
             await driver.close()
+            if tracing.wanted():
+                tracing.shutdown()  # what is buffered goes out
 
     async def healthz(request: Request) -> Response:
         feed: ChangeFeed = request.app.state.feed

@@ -34,6 +34,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
+from api import tracing
 from api.auth import KeyRing
 from api.contract.answering import client_of, read_refusal, response_facts
 from api.contract.context import Context
@@ -120,6 +121,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         body = await self.parse_http_body(adapter)  # a strict body (400, 415); a persisted query's document
         if isinstance(body, list) or not body.query:
             return await self.run(request)  # a batch: each of its operations with a view of its own
+        request.state.query = body.query  # for the trace (api/tracing.py), when documents are recorded
         context = await self.get_context(request, sub_response)
         result = await self.query(context, body.query, body.operation_name, body.variables)
         if result is None:
@@ -175,24 +177,29 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         started = time.perf_counter()
-        try:
-            response = await self.answer(request)
-        except ClientDisconnect:
-            return  # gone before its body was read (or closed by the body deadline): nobody to answer
-        except RequestRefused as refused:
-            response = refused.response(getattr(request.state, "media_type", JSON))
-        except HTTPException as error:  # Strawberry's own refusals, as JSON with a code
-            if isinstance(error.__cause__, InvalidOperationTypeError):  # a mutation sent with GET
-                response = error_response(405, "METHOD_NOT_ALLOWED", error.reason, headers={"Allow": "POST"})
-            else:
-                code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "BAD_REQUEST")
-                headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
-                response = error_response(error.status_code, code, error.reason, headers=headers)
-        await response(scope, receive, send)
-        context: Context | None = getattr(request.state, "context", None)
-        if self.metrics is not None and context is not None:  # an operation (not the GraphiQL page, not a bad body)
+        with tracing.operation_span(request.headers, request.method, request.url.path) as span:
+            try:
+                response = await self.answer(request)
+            except ClientDisconnect:
+                return  # gone before its body was read (or closed by the body deadline): nobody to answer
+            except RequestRefused as refused:
+                response = refused.response(getattr(request.state, "media_type", JSON))
+            except HTTPException as error:  # Strawberry's own refusals, as JSON with a code
+                if isinstance(error.__cause__, InvalidOperationTypeError):  # a mutation sent with GET
+                    response = error_response(405, "METHOD_NOT_ALLOWED", error.reason, headers={"Allow": "POST"})
+                else:
+                    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(error.status_code, "BAD_REQUEST")
+                    headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
+                    response = error_response(error.status_code, code, error.reason, headers=headers)
+            await response(scope, receive, send)
+            context: Context | None = getattr(request.state, "context", None)
             exchange: Exchange | None = getattr(request.state, "exchange", None)
             codes = set().union(*exchange.codes) if exchange is not None else set()
+            if span is not None and context is not None:
+                operation_type, name = context.described or (None, None)
+                tracing.described(span, operation_type, name, getattr(request.state, "query", None))
+                tracing.finished(span, response.status_code, response_facts(context), codes)
+        if self.metrics is not None and context is not None:  # an operation (not the GraphiQL page, not a bad body)
             described = context.described[0] if context.described else None
             self.metrics.operation(described, codes, context.cost, context.graph)
         if self.settings.log_format == "json":
@@ -308,6 +315,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
             if time.monotonic() - started + delay > budget or (deadline and time.monotonic() + delay >= deadline):
                 return result
             log.info("request %s: %s failure, running it again in %.2fs", context.request_id, reason, delay)
+            tracing.event("strikegraph.retry", reason=reason, delay_seconds=delay)
             await asyncio.sleep(delay)
             context.graph = context.graph.again()
 

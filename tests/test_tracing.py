@@ -1,0 +1,159 @@
+"""Traces by the OpenTelemetry conventions (api/tracing.py): a SERVER span per GraphQL operation over HTTP in
+the caller's trace, a CLIENT span per Cypher statement under it, the response cache's answer as an event; and
+the SDK's own OTLP/HTTP exporter delivering them to a receiver that decodes the protobuf."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import httpx
+import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+
+from api import tracing
+from api.auth import Role
+from api.settings import Settings
+from tests.conftest import bearer
+
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+PARENT_ID = "00f067aa0ba902b7"
+TRACEPARENT = {"traceparent": f"00-{TRACE_ID}-{PARENT_ID}-01"}
+
+
+@pytest.fixture
+def spans(settings: Settings) -> Iterator[InMemorySpanExporter]:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing.configure(settings.neo4j_uri, documents=True, provider=provider)
+    try:
+        yield exporter
+    finally:
+        tracing.shutdown(flush=False)
+
+
+def _server(finished: tuple[ReadableSpan, ...]) -> ReadableSpan:
+    [server] = [span for span in finished if span.kind is SpanKind.SERVER]
+    return server
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_an_operation_is_a_server_span_in_the_callers_trace_with_a_client_span_per_statement(
+    client: httpx.AsyncClient, spans: InMemorySpanExporter
+) -> None:
+    query = 'query Union { organization(id: "wga") { name leaders(asOf: "2023-08-10") { person { name } } } }'
+    response = await client.post("/graphql", json={"query": query}, headers=TRACEPARENT)
+    assert response.status_code == 200 and "errors" not in response.json()
+    finished = spans.get_finished_spans()
+    server = _server(finished)
+    assert server.name == "query Union"
+    assert server.context is not None and format(server.context.trace_id, "032x") == TRACE_ID
+    assert server.parent is not None and format(server.parent.span_id, "016x") == PARENT_ID
+    attributes = dict(server.attributes or {})
+    assert attributes["graphql.operation.type"] == "query" and attributes["graphql.operation.name"] == "Union"
+    assert attributes["http.request.method"] == "POST" and attributes["http.response.status_code"] == 200
+    assert (
+        attributes["graphql.document"]
+        == "query Union { organization(id: ?) { name leaders(asOf: ?) { person { name } } } }"
+    )
+    clients = [span for span in finished if span.kind is SpanKind.CLIENT]
+    assert len(clients) == response.json()["extensions"]["cypherStatements"] == 1
+    [cypher] = clients
+    assert cypher.parent is not None and cypher.parent.span_id == server.context.span_id
+    statement = dict(cypher.attributes or {})
+    assert statement["db.system.name"] == "neo4j" and statement["db.namespace"] == "neo4j"
+    assert statement["db.query.summary"] == cypher.name and statement["server.port"] > 0
+    text = str(statement["db.query.text"])
+    assert "$" in text and "wga" not in text and "2023" not in text  # parameters, never values
+
+    spans.clear()
+    again = await client.post("/graphql", json={"query": query})
+    assert again.json()["extensions"]["cache"] == "hit"
+    finished = spans.get_finished_spans()
+    assert [span.kind for span in finished] == [SpanKind.SERVER]  # no statement
+    assert [(e.name, dict(e.attributes or {})) for e in finished[0].events] == [
+        ("strikegraph.response_cache", {"result": "hit"})
+    ]
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_a_mutation_traces_each_statement_of_its_transaction_and_a_refusal_its_code(
+    client: httpx.AsyncClient, spans: InMemorySpanExporter
+) -> None:
+    mutation = 'mutation { updateNode(id: "dga", expectedVersion: 1, input: {description: "Directors"}) { version } }'
+    response = await client.post("/graphql", json={"query": mutation}, headers=bearer(Role.EDITOR))
+    assert "errors" not in response.json(), response.json()
+    finished = spans.get_finished_spans()
+    server = _server(finished)
+    assert server.name == "mutation"
+    writes = [span for span in finished if span.kind is SpanKind.CLIENT]
+    assert len(writes) == response.json()["extensions"]["cypherStatements"] > 2
+    assert all(span.parent is not None and span.parent.span_id == server.context.span_id for span in writes)
+
+    spans.clear()
+    refused = await client.post("/graphql", json={"query": mutation})  # no key
+    assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert dict(_server(spans.get_finished_spans()).attributes or {})["error.type"] == "UNAUTHENTICATED"
+
+
+def test_the_standard_variables_turn_traces_on_and_off() -> None:
+    assert not tracing.wanted({})
+    assert tracing.wanted({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"})
+    assert tracing.wanted({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://collector:4318/v1/traces"})
+    assert not tracing.wanted({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_SDK_DISABLED": "true"})
+    assert not tracing.wanted({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_TRACES_EXPORTER": "none"})
+
+
+def test_documents_lose_their_literals_and_statements_get_a_low_cardinality_summary() -> None:
+    assert tracing.sanitized('{ a(id: "x\\"y", n: -2.5e3, t: """long""") { b } }') == "{ a(id: ?, n: ?, t: ?) { b } }"
+    assert tracing.query_summary("CALL () { MATCH (n:Entity:Organization {id: $p0}) RETURN n }") == "CALL Entity"
+    assert tracing.query_summary("RETURN 1") == "RETURN"
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[ExportTraceServiceRequest] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        request = ExportTraceServiceRequest()
+        request.ParseFromString(body)
+        self.received.append(request)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_spans_go_out_over_otlp_http_as_the_variables_say(
+    client: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receiver = HTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=receiver.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", f"http://127.0.0.1:{receiver.server_port}")
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "strikegraph-test")
+    try:
+        tracing.configure(settings.neo4j_uri, documents=False)
+        await client.post("/graphql", json={"query": 'query Org { organization(id: "amptp") { slug aliases } }'})
+    finally:
+        tracing.shutdown()  # flushes the batch to the receiver
+        receiver.shutdown()
+    spans = [
+        (span.name, span.kind, {a.key: a.value.string_value for a in resource.resource.attributes})
+        for request in _Receiver.received
+        for resource in request.resource_spans
+        for scope in resource.scope_spans
+        for span in scope.spans
+    ]
+    assert ("query Org", 2, {"service.name": "strikegraph-test"}) in [
+        (name, kind, {k: v for k, v in attrs.items() if k == "service.name"}) for name, kind, attrs in spans
+    ]  # 2: SPAN_KIND_SERVER in OTLP
