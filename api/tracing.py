@@ -115,6 +115,14 @@ def finished(span: Span | None, status: int, facts: Mapping[str, Any], codes: se
         span.set_status(Status(StatusCode.ERROR))
 
 
+def ids(span: Span | None) -> tuple[str, str] | None:
+    """The span's trace and span ids as the W3C header writes them, for a log line to join with."""
+    if span is None:
+        return None
+    context = span.get_span_context()
+    return format(context.trace_id, "032x"), format(context.span_id, "016x")
+
+
 def event(name: str, **attributes: str | int | float | bool) -> None:
     """A step of the current operation (a retry, the response cache's answer), when traced."""
     if _tracing is not None:

@@ -48,5 +48,6 @@ def test_json_lines_log_each_request_with_its_ids_and_never_the_key(neo4j_server
     assert first["traceId"] == TRACE and first["status"] == 200 and first["durationMs"] > 0
     assert (first["operationType"], first["operationName"], first["execution"]) == ("query", "Strikes", "compiled")
     assert first["statements"] == 1 and first["cost"] > 0 and first["client"] == "127.0.0.1"
+    assert first["cache"] == "miss"  # the process's first answer: read, and kept
     assert len(requests) == 2
     assert secret not in text

@@ -4,6 +4,7 @@ the SDK's own OTLP/HTTP exporter delivering them to a receiver that decodes the 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -20,6 +21,7 @@ from api import tracing
 from api.auth import Role
 from api.settings import Settings
 from tests.conftest import bearer
+from tests.http_apps import app_client
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_ID = "00f067aa0ba902b7"
@@ -100,6 +102,22 @@ async def test_a_mutation_traces_each_statement_of_its_transaction_and_a_refusal
     refused = await client.post("/graphql", json={"query": mutation})  # no key
     assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert dict(_server(spans.get_finished_spans()).attributes or {})["error.type"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_the_json_log_line_joins_its_span_by_trace_and_span_id(
+    settings: Settings, spans: InMemorySpanExporter, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with app_client(settings, log_format="json") as http:
+        with caplog.at_level(logging.INFO, logger="strikegraph.request"):
+            await http.post("/graphql", json={"query": "query Strikes { strikes { slug } }"})
+    [line] = [record.fields for record in caplog.records if record.name == "strikegraph.request"]
+    server = _server(spans.get_finished_spans())
+    assert server.context is not None
+    assert (line["traceId"], line["spanId"]) == (
+        format(server.context.trace_id, "032x"),
+        format(server.context.span_id, "016x"),
+    )
 
 
 def test_the_standard_variables_turn_traces_on_and_off() -> None:

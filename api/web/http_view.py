@@ -203,7 +203,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
             described = context.described[0] if context.described else None
             self.metrics.operation(described, codes, context.cost, context.graph)
         if self.settings.log_format == "json":
-            log_request(request, response.status_code, time.perf_counter() - started)
+            log_request(request, response.status_code, time.perf_counter() - started, tracing.ids(span))
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None = None) -> Context:
         driver: Driver = request.app.state.driver

@@ -54,18 +54,21 @@ def trace_id(traceparent: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def log_request(request: Request, status: int, seconds: float) -> None:
-    """One line for one GraphQL request over HTTP, once it is answered."""
+def log_request(request: Request, status: int, seconds: float, traced: tuple[str, str] | None = None) -> None:
+    """One line for one GraphQL request over HTTP, once it is answered; `traced`: its span's trace and span ids
+    (api/tracing.py), else the trace id the client sent."""
     context: Context | None = getattr(request.state, "context", None)
     fields: dict[str, Any] = {
         "requestId": context.request_id if context else request.headers.get("x-request-id"),
-        "traceId": trace_id(request.headers.get("traceparent")),
+        "traceId": traced[0] if traced else trace_id(request.headers.get("traceparent")),
         "method": request.method,
         "path": request.url.path,
         "status": status,
         "durationMs": round(seconds * 1000, 3),
         "client": None,
     }
+    if traced:
+        fields["spanId"] = traced[1]
     if context is not None:
         fields["client"] = payer_of(context)  # whose budget it spends: a key by name, else an address
         operation_type, operation_name = context.described or (None, None)
@@ -75,5 +78,6 @@ def log_request(request: Request, status: int, seconds: float) -> None:
             "execution": context.execution,
             "cost": context.cost,
             "statements": context.graph.statements,
+            "cache": context.cache,
         }
     log.info("%s %s %s", request.method, request.url.path, status, extra={"fields": fields})

@@ -1,0 +1,103 @@
+"""`python -m bench.observability`: what metrics and traces cost a request.
+
+A throwaway Neo4j with the curated seed; `strikegraph serve` in production mode with the response cache off
+(every request reads Neo4j), three ways in turn: metrics off, metrics on (the default), and metrics on with
+traces exported over OTLP/HTTP to a receiver in this process (which decodes nothing: it answers 200). wrk
+measures the same read at concurrency 1 (p50) and 32 (throughput), after a warm-up, in rounds with the
+settings interleaved; the medians are printed with their ratios to metrics off."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+
+from api.database.local_neo4j import LocalNeo4j, free_port
+from api.settings import Settings
+from bench.live import ApiProcess, start_api_process
+from bench.loadgen import Measurement, ensure_wrk, run_wrk
+
+READ = 'query Org { organization(id: "wga") { name aliases leaders { person { name } } } }'
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    spans_bytes = 0
+
+    def do_POST(self) -> None:  # the standard library names it
+        _Receiver.spans_bytes += len(self.rfile.read(int(self.headers["Content-Length"])))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _measure(api: ApiProcess, seconds: float) -> tuple[Measurement, Measurement]:
+    wrk, body = ensure_wrk(), orjson.dumps({"query": READ})
+    return (
+        asyncio.run(run_wrk(wrk, api.graphql, body, 1, seconds)),
+        asyncio.run(run_wrk(wrk, api.graphql, body, 32, seconds)),
+    )
+
+
+def main(
+    seconds: Annotated[float, typer.Option(help="Seconds per cell (whole).")] = 5.0,
+    rounds: Annotated[int, typer.Option(help="Rounds, the settings interleaved; medians are shown.")] = 3,
+) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    common = {"STRIKEGRAPH_ENVIRONMENT": "production", "STRIKEGRAPH_ACCESS_LOG": "false",
+              "STRIKEGRAPH_RESPONSE_CACHE": "false"}  # fmt: skip
+    setups = {
+        "metrics off": {"STRIKEGRAPH_METRICS": "false"},
+        "metrics on": {},
+        "metrics and traces (OTLP)": {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{receiver.server_port}"},
+    }
+    cells: dict[str, list[tuple[Measurement, Measurement]]] = {name: [] for name in setups}
+    with tempfile.TemporaryDirectory(prefix="strikegraph-observability-") as folder:
+        home = Path(folder)
+        local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap="1g", pagecache="256m")
+        running = local.start()
+        neo4j = (running.uri, running.user, running.password)
+        try:
+            apis = {
+                name: start_api_process(name.split()[-1].strip("()"), neo4j, home,
+                                        common | extra | {"STRIKEGRAPH_SEED_ON_START": "true"})
+                for name, extra in setups.items()
+            }  # fmt: skip
+            try:
+                for api in apis.values():
+                    _measure(api, 2)  # warm-up: Neo4j's plan, the caches, the connections
+                for _ in range(rounds):
+                    for name, api in apis.items():
+                        cells[name].append(_measure(api, seconds))
+            finally:
+                for api in apis.values():
+                    api.stop()
+        finally:
+            local.stop()
+            receiver.shutdown()
+    base_p50 = statistics.median(one.p50 for one, _ in cells["metrics off"])
+    base_rate = statistics.median(many.per_second for _, many in cells["metrics off"])
+    print(f"`{READ}`, cache off; median of {rounds} rounds, {seconds:g}s per cell; OTLP received "
+          f"{_Receiver.spans_bytes / 1e6:.1f} MB.")  # fmt: skip
+    print("")
+    print("| setting | p50 ms (c=1) | p50 / metrics off | c=32 req/s | req/s / metrics off |")
+    print("|---|---:|---:|---:|---:|")
+    for name in setups:
+        p50 = statistics.median(one.p50 for one, _ in cells[name])
+        rate = statistics.median(many.per_second for _, many in cells[name])
+        print(f"| {name} | {p50:.2f} | {p50 / base_p50:.3f} | {rate:,.0f} | {rate / base_rate:.3f} |")
+
+
+if __name__ == "__main__":
+    typer.run(main)
