@@ -131,9 +131,10 @@ def event(name: str, **attributes: str | int | float | bool) -> None:
 
 @contextmanager
 def cypher_span(database: str, cypher: str) -> Iterator[Span | None]:
-    """The CLIENT span of one Cypher statement."""
+    """The CLIENT span of one Cypher statement, under the operation's span when that one is recorded (not
+    sampled out; statements of no traced operation, such as the change feed's, are not traced)."""
     tracing = _tracing
-    if tracing is None:
+    if tracing is None or not trace.get_current_span().is_recording():
         yield None
         return
     summary = query_summary(cypher)

@@ -1,8 +1,9 @@
 """`python -m bench.observability`: what metrics and traces cost a request.
 
 A throwaway Neo4j with the curated seed; `strikegraph serve` in production mode with the response cache off
-(every request reads Neo4j), three ways in turn: metrics off, metrics on (the default), and metrics on with
-traces exported over OTLP/HTTP to a receiver in this process (which decodes nothing: it answers 200). wrk
+(every request reads Neo4j), four ways in turn: metrics off, metrics on (the default), metrics on with every
+trace exported over OTLP/HTTP to a receiver in this process (which decodes nothing: it answers 200), and the
+same with one trace in ten sampled (`OTEL_TRACES_SAMPLER=parentbased_traceidratio`, argument 0.1). wrk
 measures the same read at concurrency 1 (p50) and 32 (throughput), after a warm-up, in rounds with the
 settings interleaved; the medians are printed with their ratios to metrics off."""
 
@@ -12,6 +13,7 @@ import asyncio
 import statistics
 import tempfile
 import threading
+import timeit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Annotated
@@ -48,6 +50,43 @@ def _measure(api: ApiProcess, seconds: float) -> tuple[Measurement, Measurement]
     )
 
 
+def hook_microseconds() -> dict[str, float]:
+    """The tracing hooks of one request (the operation's span and one statement's), in this process: CPU per
+    request with every trace recorded, one in ten, and none (spans still made, then sampled out)."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+    from opentelemetry.sdk.trace.sampling import ParentBased, Sampler, TraceIdRatioBased
+
+    from api import tracing
+
+    class Discard(SpanExporter):
+        def export(self, spans: object) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    cypher = "CALL () { MATCH (n:Entity:Organization {id: $p0}) RETURN n { .name, .aliases } AS f0 } RETURN f0"
+    samplers: dict[str, Sampler | None] = {
+        "every trace": None,
+        "one in ten": ParentBased(TraceIdRatioBased(0.1)),
+        "none": ParentBased(TraceIdRatioBased(0)),
+    }
+    costs = {}
+    for name, sampler in samplers.items():
+        provider = TracerProvider(sampler=sampler) if sampler else TracerProvider()
+        provider.add_span_processor(BatchSpanProcessor(Discard()))
+        tracing.configure("bolt://127.0.0.1:7687", False, provider)
+
+        def request() -> None:
+            with tracing.operation_span({}, "POST", "/graphql") as span:
+                with tracing.cypher_span("neo4j", cypher * 10):
+                    pass
+                tracing.described(span, "query", "Org", None)
+                tracing.finished(span, 200, {"cost": 3, "cache": "miss", "cypherStatements": 1}, set())
+
+        costs[name] = timeit.timeit(request, number=20_000) / 20_000 * 1e6
+        tracing.shutdown()
+    return costs
+
+
 def main(
     seconds: Annotated[float, typer.Option(help="Seconds per cell (whole).")] = 5.0,
     rounds: Annotated[int, typer.Option(help="Rounds, the settings interleaved; medians are shown.")] = 3,
@@ -61,6 +100,11 @@ def main(
         "metrics off": {"STRIKEGRAPH_METRICS": "false"},
         "metrics on": {},
         "metrics and traces (OTLP)": {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{receiver.server_port}"},
+        "metrics and 10% of traces (sampled)": {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{receiver.server_port}",
+            "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+            "OTEL_TRACES_SAMPLER_ARG": "0.1",
+        },
     }
     cells: dict[str, list[tuple[Measurement, Measurement]]] = {name: [] for name in setups}
     with tempfile.TemporaryDirectory(prefix="strikegraph-observability-") as folder:
@@ -70,9 +114,9 @@ def main(
         neo4j = (running.uri, running.user, running.password)
         try:
             apis = {
-                name: start_api_process(name.split()[-1].strip("()"), neo4j, home,
+                name: start_api_process(f"api-{index}", neo4j, home,
                                         common | extra | {"STRIKEGRAPH_SEED_ON_START": "true"})
-                for name, extra in setups.items()
+                for index, (name, extra) in enumerate(setups.items())
             }  # fmt: skip
             try:
                 for api in apis.values():
@@ -97,6 +141,9 @@ def main(
         p50 = statistics.median(one.p50 for one, _ in cells[name])
         rate = statistics.median(many.per_second for _, many in cells[name])
         print(f"| {name} | {p50:.2f} | {p50 / base_p50:.3f} | {rate:,.0f} | {rate / base_rate:.3f} |")
+    print("")
+    costs = ", ".join(f"{name} {us:.0f} us" for name, us in hook_microseconds().items())
+    print(f"The tracing hooks' CPU per request (one operation span and one statement's, in-process): {costs}.")
 
 
 if __name__ == "__main__":
