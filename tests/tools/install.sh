@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Test tools outside PyPI, installed once on a fresh machine: the GraphQL-over-HTTP audit (npm, pinned by
-# tests/http_audit/package-lock.json) and Debian's chromium + chromium-driver for the GraphiQL browser test.
+# tests/http_audit/package-lock.json), Debian's chromium + chromium-driver for the browser tests, and Debian's
+# prometheus (with promtool) for the test that has a real Prometheus scrape the service.
 # Idempotent and quick when everything is there; `make test` and the session fixtures call it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,9 +23,19 @@ browser() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 }
 
+prometheus() {
+    command -v prometheus >/dev/null && command -v promtool >/dev/null && return
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    # The package's service is not started (policy-rc.d-less containers just skip it): the test runs its own.
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+}
+
 case "${1:-all}" in
     audit) audit ;;
     browser) browser ;;
-    all) audit; browser ;;
-    *) echo "usage: $0 [audit|browser|all]" >&2; exit 2 ;;
+    prometheus) prometheus ;;
+    all) audit; browser; prometheus ;;
+    *) echo "usage: $0 [audit|browser|prometheus|all]" >&2; exit 2 ;;
 esac
