@@ -241,6 +241,8 @@ def _node_record(kind: NodeKind) -> type[NodeRecord]:
 
 
 NODE_RECORDS: dict[Label, type[NodeRecord]] = {kind.label: _node_record(kind) for kind in NODE_KINDS}
+# Each by its name in this module too, so records pickle (the importer's writer processes, seed/import_files.py).
+globals().update({model.__name__: model for model in NODE_RECORDS.values()})
 NODE_SECTIONS: dict[str, type[NodeRecord]] = {kind.section: NODE_RECORDS[kind.label] for kind in NODE_KINDS}
 FACT_SECTION = "facts"
 

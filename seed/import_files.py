@@ -18,7 +18,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import gc
 import io
+import multiprocessing
+import pickle
+import queue
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -114,10 +118,16 @@ class _Table:
     its header is written last, once every value has said its type."""
 
     def __init__(
-        self, folder: Path, name: str, columns: tuple[str, ...], id_columns: tuple[str, ...], id_property: str | None
+        self,
+        folder: Path,
+        file_name: str,
+        key: tuple[str, str, tuple[str, ...]],
+        id_columns: tuple[str, ...],
+        id_property: str | None,
     ) -> None:
-        self.data_path = folder / f"{name}.csv"
-        self.header_path = folder / f"{name}.header.csv"
+        self.data_path = folder / f"{file_name}.csv"
+        self.key = key  # (kind, labels or type, columns)
+        columns = key[2]
         self.columns = columns
         self.id_columns = id_columns  # relationship ends (":START_ID", ":END_ID"), ahead of the properties
         self.id_property = id_property  # the property that is also the node's import id
@@ -150,21 +160,61 @@ class _Table:
                 self.convert.append(index)
         self.unknown = still_unknown
 
+    def part(self) -> TablePart:
+        self.file.close()
+        return TablePart(self.key, self.id_columns, self.id_property, self.types, self.empty_lists, self.nulls,
+                         self.rows, self.multiline, self.data_path)  # fmt: skip
+
+
+@dataclass
+class TablePart:
+    """One table as one writer left it (its data file closed): what the header, the importer's options and the
+    fix-ups need. Writers working on parts of one archive each leave their own; `assemble` joins them."""
+
+    key: tuple[str, str, tuple[str, ...]]  # (kind: "nodes" or "relationships", labels or type, columns)
+    id_columns: tuple[str, ...]
+    id_property: str | None
+    types: list[str | None]
+    empty_lists: list[list[str]]
+    nulls: list[int]
+    rows: int
+    multiline: bool
+    data_path: Path
+
     def header(self) -> str:
         named = [
             f"{column}:ID" if column == self.id_property else f"{column}:{column_type or 'string'}"
-            for column, column_type in zip(self.columns, self.types, strict=True)
+            for column, column_type in zip(self.key[2], self.types, strict=True)
         ]
         return FIELD_DELIMITER.join([*self.id_columns, *named]) + "\n"
+
+    def join(self, other: TablePart) -> None:
+        """Another writer's part of the same table (its rows are in its own data file)."""
+        self.types = [mine or theirs for mine, theirs in zip(self.types, other.types, strict=True)]
+        self.empty_lists = [mine + theirs for mine, theirs in zip(self.empty_lists, other.empty_lists, strict=True)]
+        self.nulls = [mine + theirs for mine, theirs in zip(self.nulls, other.nulls, strict=True)]
+        self.rows += other.rows
+
+
+@dataclass
+class Parts:
+    """What one writer wrote."""
+
+    tables: list[TablePart]
+    node_count: int
+    fact_count: int
+    bytes_written: int
+    writer: str = ""  # its files' prefix
 
 
 class ImportFiles:
     """A `RecordSink` (seed/validate.py) writing what it is given into `folder`; `close()` finishes the files."""
 
-    def __init__(self, folder: Path, at: dt.datetime | None = None) -> None:
+    def __init__(self, folder: Path, at: dt.datetime | None = None, prefix: str = "") -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.at = at or dt.datetime.now(dt.UTC)  # one time for the whole import, as a transaction's datetime()
+        self.prefix = prefix  # of its file names, when several writers share the folder
         self.tables: dict[tuple[str, str, tuple[str, ...]], _Table] = {}
         self.input = ImportInput(folder)
 
@@ -205,12 +255,12 @@ class ImportFiles:
         properties: dict[str, Any],
         id_property: str | None = None,
     ) -> None:
-        columns = tuple(properties)
-        table = self.tables.get((kind, name, columns))
+        key = (kind, name, tuple(properties))
+        table = self.tables.get(key)
         if table is None:
-            file_name = f"{kind}-{name.replace(':', '-')}-{len(self.tables)}"
-            table = _Table(self.folder, file_name, columns, id_columns, id_property)
-            self.tables[(kind, name, columns)] = table
+            file_name = f"{self.prefix}{kind}-{name.replace(':', '-')}-{len(self.tables)}"
+            table = _Table(self.folder, file_name, key, id_columns, id_property)
+            self.tables[key] = table
         values = list(properties.values())
         if table.unknown:
             table.learn(values)
@@ -256,20 +306,47 @@ class ImportFiles:
             table.rows += len(rows)
             self.input.bytes_written += len(text)
 
+    def parts(self) -> Parts:
+        """Every data file closed, and what was written."""
+        tables = [table.part() for table in self.tables.values()]
+        written = self.input
+        return Parts(tables, written.node_count, written.fact_count, written.bytes_written, self.prefix)
+
     def close(self) -> ImportInput:
         """Finish every file: headers, what neo4j-admin is told, and the fix-ups for empty lists."""
-        result = self.input
-        for (kind, name, _), table in self.tables.items():
+        return assemble(self.folder, [self.parts()])
+
+    def abort(self) -> None:
+        for table in self.tables.values():
             table.file.close()
-            table.header_path.write_text(table.header(), encoding="utf-8")
-            group = (name, [table.header_path, table.data_path])
-            (result.nodes if kind == "nodes" else result.relationships).append(group)
-            if table.multiline:
-                result.multiline.append(table.data_path)
-            if name in {NAME_KEY, FACT_KEY}:
-                result.key_count += table.rows
-            result.fixups += _fixups(kind, name, table)
-        return result
+
+
+def assemble(folder: Path, writers: Sequence[Parts]) -> ImportInput:
+    """The writers' parts as one import: a header per table (every writer's types), its data files, what
+    neo4j-admin is told about them, and the fix-ups for empty lists."""
+    result = ImportInput(folder)
+    tables: dict[tuple[str, str, tuple[str, ...]], tuple[TablePart, list[Path]]] = {}
+    for parts in writers:
+        result.node_count += parts.node_count
+        result.fact_count += parts.fact_count
+        result.bytes_written += parts.bytes_written
+        for part in parts.tables:
+            if part.multiline:
+                result.multiline.append(part.data_path)
+            joined = tables.get(part.key)
+            if joined is None:
+                tables[part.key] = (part, [part.data_path])
+            else:
+                joined[0].join(part)
+                joined[1].append(part.data_path)
+    for (kind, name, _), (table, data_paths) in tables.items():
+        header_path = table.data_path.with_name(table.data_path.stem + ".header.csv")
+        header_path.write_text(table.header(), encoding="utf-8")
+        (result.nodes if kind == "nodes" else result.relationships).append((name, [header_path, *data_paths]))
+        if name in {NAME_KEY, FACT_KEY}:
+            result.key_count += table.rows
+        result.fixups += _fixups(kind, name, table)
+    return result
 
 
 @functools.lru_cache(maxsize=64)  # the import's one time, on every row
@@ -308,12 +385,118 @@ def _check_one_by_one(table: _Table, rows: list[tuple[str, list[Any]]]) -> None:
                     )
 
 
-def _fixups(kind: str, name: str, table: _Table) -> list[Fixup]:
+def _fixups(kind: str, name: str, table: TablePart) -> list[Fixup]:
     fixups = []
     for index, ids in enumerate(table.empty_lists):
         if not ids:
             continue
         label, rel_type = (name.split(":")[-1], None) if kind == "nodes" else (None, name)
         everywhere = table.nulls[index] == 0  # every row lacking the property in the import had []
-        fixups.append(Fixup(label, rel_type, table.columns[index], [], None if everywhere else ids))
+        fixups.append(Fixup(label, rel_type, table.key[2][index], [], None if everywhere else ids))
     return fixups
+
+
+class ParallelImportFiles:
+    """A `RecordSink` handing each chunk of validated records to one of `workers` processes in turn, each
+    writing its own files with an `ImportFiles` of its own, so writing the rows (their properties, content
+    hashes and CSV) runs on every core beside validation; `close()` joins their parts (`assemble`). A chunk
+    waits while its writer has `backlog` chunks queued, so memory stays bounded."""
+
+    def __init__(self, folder: Path, workers: int, at: dt.datetime | None = None, backlog: int = 4) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.at = at or dt.datetime.now(dt.UTC)
+        context = multiprocessing.get_context("spawn")  # no copy of this process's threads or sockets
+        self.results: multiprocessing.Queue[tuple[str, Any]] = context.Queue()
+        self.inboxes: list[multiprocessing.Queue[bytes | None]] = [
+            context.Queue(maxsize=backlog) for _ in range(workers)
+        ]
+        self.processes = [
+            context.Process(target=_write_part, args=(folder, f"w{index}-", self.at, inbox, self.results),
+                            name=f"strikegraph-import-writer-{index}", daemon=True)
+            for index, inbox in enumerate(self.inboxes)
+        ]  # fmt: skip
+        for process in self.processes:
+            process.start()
+        self.turn = 0
+
+    def nodes(self, records: Sequence[NodeRecord]) -> None:
+        self._send(("nodes", list(records)))
+
+    def facts(self, records: Sequence[FactBase]) -> None:
+        self._send(("facts", list(records)))
+
+    def _send(self, message: tuple[str, list[Any]]) -> None:
+        inbox = self.inboxes[self.turn % len(self.inboxes)]
+        self.turn += 1
+        # Pickled here, not in the queue's feeder thread, which would only print an error and drop the chunk.
+        pickled = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        while True:
+            try:
+                inbox.put(pickled, timeout=0.5)
+                return
+            except queue.Full:
+                self._raise_if_failed()
+
+    def _raise_if_failed(self) -> None:
+        try:
+            kind, value = self.results.get_nowait()
+        except queue.Empty:
+            if all(process.is_alive() for process in self.processes):
+                return
+            raise ImportFilesError("a writer process stopped unexpectedly") from None
+        self.abort()
+        raise ImportFilesError(value if kind == "error" else "a writer finished early")
+
+    def close(self) -> ImportInput:
+        for inbox in self.inboxes:
+            inbox.put(None)
+        parts: list[Parts] = []
+        while len(parts) < len(self.processes):
+            try:
+                kind, value = self.results.get(timeout=1.0)
+            except queue.Empty:
+                if not all(process.is_alive() or process.exitcode == 0 for process in self.processes):
+                    self.abort()
+                    raise ImportFilesError("a writer process stopped unexpectedly") from None
+                continue
+            if kind == "error":
+                self.abort()
+                raise ImportFilesError(value)
+            parts.append(value)
+        for process in self.processes:
+            process.join()
+        return assemble(self.folder, sorted(parts, key=lambda part: part.writer))
+
+    def abort(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join(timeout=10)
+
+
+def _write_part(
+    folder: Path,
+    prefix: str,
+    at: dt.datetime,
+    inbox: multiprocessing.Queue[bytes | None],
+    results: multiprocessing.Queue[tuple[str, Any]],
+) -> None:
+    """A writer process: chunks from `inbox` until None, then its parts (or the first error) to `results`."""
+    gc.disable()  # as in the validating process (`paused_gc`): millions of short-lived rows, no cycles
+    sink = ImportFiles(folder, at, prefix)
+    try:
+        while (message := inbox.get()) is not None:
+            kind, records = pickle.loads(message)
+            if kind == "nodes":
+                sink.nodes(records)
+            else:
+                sink.facts(records)
+        results.put(("parts", sink.parts()))
+    except ImportFilesError as error:
+        sink.abort()
+        results.put(("error", str(error)))
+    except Exception as error:  # reported, with its kind, to the process that validates
+        sink.abort()
+        results.put(("error", f"writing the importer's files failed: {type(error).__name__}: {error}"))

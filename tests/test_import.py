@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,44 @@ def test_the_docker_import_profile_runs_the_three_steps_on_one_volume() -> None:
     volume = f"import-files:{folder}"
     assert all(volume in service["volumes"] for service in (files, store, finish))
     assert "neo4j-data:/data" in store["volumes"] and "neo4j-data:/data" in services["neo4j"]["volumes"]
+
+
+def _rows_by_header(folder: Path, arguments: list[str]) -> dict[str, list[str]]:
+    """Each group of the importer's options as its header and every data line of its files, sorted (the load
+    time, which each run takes anew, left out)."""
+    groups = {}
+    for argument in arguments:
+        if argument.startswith(("--nodes=", "--relationships=")):
+            name, _, files = argument.partition("=")[2].partition("=")
+            header, *data = [folder / file for file in files.split(",")]
+            text = "".join(path.read_text(encoding="utf-8") for path in data)
+            lines = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+Z", "(load time)", text).splitlines()
+            groups[name + " " + header.read_text(encoding="utf-8").strip()] = sorted(lines)
+    return groups
+
+
+def test_writer_processes_write_what_one_process_writes(tmp_path: Path) -> None:
+    from api.commands.bulk_import import write_import_files
+
+    alone, report_alone, _ = write_import_files(tmp_path / "one", [SEED_DIR], writers=1)
+    shared, report_shared, _ = write_import_files(tmp_path / "two", [SEED_DIR], writers=2)
+    assert (
+        _rows_by_header(tmp_path / "one", alone.admin_arguments(relative=True))
+        == _rows_by_header(tmp_path / "two", shared.admin_arguments(relative=True))
+        != {}
+    )
+    assert (report_alone.nodes, report_alone.facts, report_alone.keys) == (
+        report_shared.nodes, report_shared.facts, report_shared.keys
+    )  # fmt: skip
+    assert sorted(map(repr, alone.fixups)) == sorted(map(repr, shared.fixups))
+    assert any(len(files) > 2 for _, files in shared.nodes)  # a table written by both, one header
+
+
+def test_a_writer_that_fails_is_reported_by_the_process_that_validates(tmp_path: Path) -> None:
+    from seed.import_files import ImportFilesError, ParallelImportFiles
+
+    files = ParallelImportFiles(tmp_path / "out", workers=2)
+    files.nodes(["not a record"])  # type: ignore[list-item]
+    with pytest.raises(ImportFilesError, match="writing the importer's files failed: AttributeError"):
+        files.close()
+    assert not any(process.is_alive() for process in files.processes)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import resource
 import shutil
@@ -31,7 +32,7 @@ from api.database.local_neo4j import LauncherError, LocalNeo4j
 from api.settings import Settings
 from schema.model import Label, RelType
 from schema.records import FactBase, NodeRecord
-from seed.import_files import Fixup, ImportFiles, ImportInput
+from seed.import_files import Fixup, ImportFiles, ImportInput, ParallelImportFiles
 from seed.problems import Problem
 from seed.validate import read_seed, validate_documents
 from seed.yaml_reader import ParsedFile, paused_gc
@@ -39,6 +40,7 @@ from seed.yaml_reader import ParsedFile, paused_gc
 Phase = Callable[[str, float, float | None], None]  # (phase, done, total or None): progress for the CLI
 ARGS_FILE = "neo4j-admin.args"  # the importer's options, one per line (`neo4j-admin ... @neo4j-admin.args`)
 PLAN_FILE = "import.json"  # what `--finish` needs: counts, fix-ups, the sample of facts
+MAX_WRITERS = 4  # processes writing the importer's files; more than the cores only adds copies of the rows
 
 
 class ImportRefused(Exception):
@@ -58,23 +60,23 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)  # allowed, but worth a look (as `seed` says them)
 
 
-class _Sampling(ImportFiles):
-    """The importer's files, plus one fact of each relationship type kept to read back after the import,
-    and the time spent writing (the rest of the pass is validation)."""
+class _Sampling:
+    """The importer's files (written here, or by writer processes), plus one fact of each relationship type
+    kept to read back after the import, and the time spent writing (the rest of the pass is validation)."""
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(folder)
+    def __init__(self, files: ImportFiles | ParallelImportFiles) -> None:
+        self.files = files
         self.sample: dict[str, dict[str, Any]] = {}
         self.writing = 0.0
 
     def nodes(self, records: Any) -> None:
         started = time.perf_counter()
-        super().nodes(cast(list[NodeRecord], records))
+        self.files.nodes(cast(list[NodeRecord], records))
         self.writing += time.perf_counter() - started
 
     def facts(self, records: Any) -> None:
         started = time.perf_counter()
-        super().facts(cast(list[FactBase], records))
+        self.files.facts(cast(list[FactBase], records))
         for fact in records:
             if fact.type.value not in self.sample:
                 self.sample[fact.type.value] = {
@@ -83,18 +85,27 @@ class _Sampling(ImportFiles):
                 }  # fmt: skip
         self.writing += time.perf_counter() - started
 
+    def close(self) -> ImportInput:
+        started = time.perf_counter()
+        written = self.files.close()
+        self.writing += time.perf_counter() - started
+        return written
+
 
 def write_import_files(
     folder: Path,
     paths: list[Path] | None = None,
     documents: Iterable[ParsedFile] | None = None,
     progress: Callable[[int], None] | None = None,
+    writers: int | None = None,
 ) -> tuple[ImportInput, ImportReport, list[dict[str, Any]]]:
     """Validate the seed files at `paths` (or `documents` already in memory) and write them into `folder` as
     the importer's input; raises SeedValidationError (nothing kept) when any file has a problem. Also
-    writes the options file and the plan for `finish_import`. `progress` hears bytes read (or entries)."""
+    writes the options file and the plan for `finish_import`. `progress` hears bytes read (or entries).
+    `writers`: processes writing the files beside validation (default: one per core; 1: written here)."""
     shutil.rmtree(folder, ignore_errors=True)
-    sink = _Sampling(folder)
+    count = writers if writers is not None else min(MAX_WRITERS, os.cpu_count() or 1)
+    sink = _Sampling(ParallelImportFiles(folder, count) if count > 1 else ImportFiles(folder))
     report = ImportReport()
     started = time.perf_counter()
     try:
@@ -105,6 +116,7 @@ def write_import_files(
                 seed = read_seed(paths, sink=sink, progress=progress)
             written = sink.close()
     except BaseException:
+        sink.files.abort()
         shutil.rmtree(folder, ignore_errors=True)
         raise
     report.seconds["validate"] = time.perf_counter() - started - sink.writing
