@@ -5,7 +5,9 @@ constraints and indexes, the empty lists, the checks through the API), each time
 It runs in a process of its own (`python -m bench.import_path SIZE HOME`, JSON on stdout) with a Neo4j of
 its own, so its peak memory is its own; the archive is generated first, outside the timings, and the
 memory it takes is reported beside the peak. With `--yaml`, the archive is also written as seed files
-(16 MB each at most, as the reader allows) and read back from them, to time reading YAML."""
+(16 MB each at most, as the reader allows) and read back from them, to time reading YAML. With
+`--writers=N`, N processes write the importer's files (default: one per core; 1: the validating process
+itself, as before they existed)."""
 
 from __future__ import annotations
 
@@ -66,7 +68,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(size: int, home: Path, read_yaml_files: bool = False) -> ImportResult:
+def measure(size: int, home: Path, read_yaml_files: bool = False, writers: int | None = None) -> ImportResult:
     """Import a `size`-node synthetic archive into a fresh Neo4j at `home`, phase by phase."""
     graph = generate(size)
     archive_mb = _rss_mb()
@@ -77,7 +79,8 @@ def measure(size: int, home: Path, read_yaml_files: bool = False) -> ImportResul
     local.stop()
     settings = Settings(_env_file=None, seed_on_start=False, api_keys_file=None)  # type: ignore[call-arg]
     folder = home / "import" / "strikegraph"
-    written, report, sample = write_import_files(folder, documents=[ParsedFile(f"synthetic-{size}", graph.document)])
+    documents = [ParsedFile(f"synthetic-{size}", graph.document)]
+    written, report, sample = write_import_files(folder, documents=documents, writers=writers)
     started = time.perf_counter()
     import_offline(local, written, settings.neo4j_database)
     report.seconds["neo4j-admin import"] = time.perf_counter() - started
@@ -148,7 +151,8 @@ def run_in_subprocess(size: int, home: Path, read_yaml_files: bool = False) -> I
 
 def main() -> None:
     size, home = int(sys.argv[1]), Path(sys.argv[2])
-    result = measure(size, home, read_yaml_files="--yaml" in sys.argv)
+    writers = next((int(arg.split("=", 1)[1]) for arg in sys.argv if arg.startswith("--writers=")), None)
+    result = measure(size, home, read_yaml_files="--yaml" in sys.argv, writers=writers)
     print(json.dumps(asdict(result)))
 
 
