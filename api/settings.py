@@ -5,15 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from api.auth import ApiKeyRecord
+from api.auth import ApiKeyRecord, Role
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # The Neo4j version the local launcher runs and docker-compose.yml pins; a test keeps the two in step.
 NEO4J_VERSION = "5.26.30"
+
+
+class CostBudget(BaseModel):
+    """A query cost budget: this much at once, refilled at this many a second (0: no limit)."""
+
+    burst: float = Field(gt=0)
+    per_second: float = Field(ge=0)
 
 
 class Settings(BaseSettings):
@@ -98,6 +105,19 @@ class Settings(BaseSettings):
     # fair is the operator's call). The budget is per process: behind N processes a client may spend N times it.
     query_cost_burst: float = 1_000_000
     query_cost_per_second: float = 0.0
+    # Budgets of their own, by key name or role, over the default above: e.g.
+    # STRIKEGRAPH_QUERY_COST_BUDGETS='{"role:reader": {"burst": 20000, "per_second": 2000}, "key:newsroom":
+    # {"burst": 200000, "per_second": 20000}}'. A key's own beats its role's; a per_second of 0: no limit.
+    query_cost_budgets: dict[str, CostBudget] = {}
+
+    @field_validator("query_cost_budgets")
+    @classmethod
+    def _budget_names(cls, budgets: dict[str, CostBudget]) -> dict[str, CostBudget]:
+        roles = {f"role:{role.value}" for role in Role}
+        for name in budgets:
+            if name not in roles and not (name.startswith("key:") and len(name) > 4):
+                raise ValueError(f"{name!r}: name a key (`key:<name>`) or a role ({', '.join(sorted(roles))})")
+        return budgets
 
     # Caches, bounded in bytes: parsed and validated documents, and compiled plans.
     document_cache_bytes: int = 32 << 20

@@ -98,3 +98,30 @@ async def test_a_key_is_one_client_wherever_it_calls_from(metered_app: Starlette
         assert again.status_code == 429, again.text
         anonymous = await second.post("/graphql", json={"query": QUERY})
         assert anonymous.status_code == 200, anonymous.text
+
+
+async def test_budgets_follow_the_key_then_its_role_then_the_default_under_concurrent_clients(
+    settings: Settings, seeded: AsyncDriver
+) -> None:
+    budgets = {"role:reader": {"burst": 1, "per_second": 1}, "key:test-editor": {"burst": 1, "per_second": 0}}
+    metered = settings.model_copy(update={"query_cost_budgets": Settings.model_validate(
+        {"query_cost_budgets": budgets, "_env_file": None}).query_cost_budgets})  # fmt: skip
+    application = create_app(metered)
+    async with LifespanManager(application), _client(application, "192.0.2.20") as http:
+        readers = await asyncio.gather(
+            *(http.post("/graphql", json={"query": QUERY}, headers=bearer(Role.READER)) for _ in range(5))
+        )
+        assert sorted(response.status_code for response in readers) == [200, 429, 429, 429, 429]
+        assert all(response.headers["ratelimit-policy"] == '"query-cost";q=1;w=1' for response in readers)
+        editor = [await http.post("/graphql", json={"query": QUERY}, headers=bearer(Role.EDITOR)) for _ in range(3)]
+        assert [response.status_code for response in editor] == [200, 200, 200]  # its own: no limit
+        assert "ratelimit" not in editor[0].headers
+        anonymous = await http.post("/graphql", json={"query": QUERY})
+        assert anonymous.status_code == 200 and "ratelimit" not in anonymous.headers  # the default: no limit
+
+
+def test_a_budget_must_name_a_key_or_a_role() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="name a key"):
+        Settings.model_validate({"query_cost_budgets": {"readers": {"burst": 1, "per_second": 1}}})

@@ -35,7 +35,7 @@ from api.compile.execute import (
     plan_key,
 )
 from api.compile.planner import NotCompilable
-from api.contract.budgets import Budget, Budgets
+from api.contract.budgets import Budget, CostPolicies
 from api.contract.context import Context
 from api.contract.new_documents import NewDocuments, RateLimited
 from api.contract.response_cache import ResponseCache, read_scope
@@ -81,7 +81,7 @@ class Answering:
     max_tokens: int
     suggestions: bool  # "Did you mean ...?" in errors (development only)
     compiled: bool = True  # False: graphql-core executes every field (the equivalence tests' baseline)
-    costs: Budgets | None = None  # each client's query cost budget (None: no limit)
+    costs: CostPolicies | None = None  # each client's query cost budget, by key, role or default
     responses: ResponseCache | None = None  # answers kept while the graph has not changed under them
 
     @property
@@ -201,28 +201,29 @@ class Answering:
         """A query's planned cost, charged to its client before Neo4j sees it: RATE_LIMITED while the
         client's budget is spent (the GraphQL foundation's advice: limit by cost, not by requests). What is
         left goes out in the response's RateLimit fields."""
-        if self.costs is None:
+        budgets = self.costs.of(context.caller) if self.costs is not None else None
+        if budgets is None:
             return
         payer = payer_of(context)
-        wait = self.costs.wait(payer)
+        wait = budgets.wait(payer)
         if wait is not None:
-            context.budget = self.costs.of(payer)
+            context.budget = budgets.of(payer)
             raise RateLimited(
-                f"this client's query cost budget ({self.costs.burst:g}, refilled at {self.costs.per_second:g} a "
+                f"this client's query cost budget ({budgets.burst:g}, refilled at {budgets.per_second:g} a "
                 "second) is spent: retry later, or ask for less (fewer levels, smaller pages)",
                 retryAfterSeconds=wait,
                 limit="queryCost",
             )
-        context.budget = self.costs.spend(payer, cost)
+        context.budget = budgets.spend(payer, cost)
 
-    def rate_limit_fields(self, budget: Budget) -> dict[str, str]:
+    @staticmethod
+    def rate_limit_fields(budget: Budget) -> dict[str, str]:
         """The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy (the burst, and
         the seconds in which it refills) and what is left now, with the seconds until it is full again."""
-        assert self.costs is not None
-        remaining = max(0, int(budget.left))
+        policy, remaining = budget.policy, max(0, int(budget.left))
         return {
-            "RateLimit-Policy": f'"query-cost";q={self.costs.burst:.0f};w={self.costs.refill_seconds}',
-            "RateLimit": f'"query-cost";r={remaining};t={self.costs.seconds_to_full(budget)}',
+            "RateLimit-Policy": f'"query-cost";q={policy.burst:.0f};w={policy.refill_seconds}',
+            "RateLimit": f'"query-cost";r={remaining};t={policy.seconds_to_full(budget)}',
         }
 
     # -- errors and extensions ------------------------------------------------------------------------------

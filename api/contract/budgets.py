@@ -9,13 +9,16 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from api.auth import Caller
 
 
 @dataclass
 class Budget:
     left: float  # what the client may still spend; negative: in debt until refilled
     updated: float  # time.monotonic() of the last refill
+    policy: Budgets = field(repr=False)  # whose burst and refill it follows
 
 
 class Budgets:
@@ -39,7 +42,7 @@ class Budgets:
         now = time.monotonic()
         budget = self._budgets.get(client)
         if budget is None:
-            budget = self._budgets[client] = Budget(self.burst, now)
+            budget = self._budgets[client] = Budget(self.burst, now, self)
             while len(self._budgets) > self.max_clients:
                 self._budgets.popitem(last=False)
         else:
@@ -67,3 +70,19 @@ class Budgets:
 
     def seconds_to_full(self, budget: Budget) -> int:
         return math.ceil((self.burst - budget.left) / self.per_second) if self.per_second > 0 else 0
+
+
+class CostPolicies:
+    """Whose query cost budget follows which policy: a key's own (`key:<name>` in the settings), else its
+    role's (`role:<role>`), else the default; None: no limit."""
+
+    def __init__(self, default: Budgets | None, named: dict[str, Budgets | None]) -> None:
+        self.default = default
+        self.named = named
+
+    def of(self, caller: Caller | None) -> Budgets | None:
+        if caller is not None and caller.name:
+            for name in (f"key:{caller.name}", f"role:{caller.role.value}"):
+                if name in self.named:
+                    return self.named[name]
+        return self.default

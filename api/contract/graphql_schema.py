@@ -16,7 +16,7 @@ from strawberry.types import ExecutionContext
 
 from api.compile.execute import ByteBudgetCache, OperationCompiler, planning_schema
 from api.contract.answering import Answering, request_error_code
-from api.contract.budgets import Budgets
+from api.contract.budgets import Budgets, CostPolicies
 from api.contract.extensions import (
     CompiledExecution,
     DocumentCache,
@@ -128,11 +128,17 @@ def build_schema(settings: Settings, lane: NewDocuments | None = None) -> Strike
         max_cypher_bytes=settings.max_cypher_bytes,
         plans=ByteBudgetCache(settings.plan_cache_bytes),
     )
-    costs = (
+    default = (
         Budgets(settings.query_cost_burst, settings.query_cost_per_second)
         if settings.query_cost_per_second > 0
         else None
     )
+    named = {
+        name: Budgets(budget.burst, budget.per_second) if budget.per_second > 0 else None
+        for name, budget in settings.query_cost_budgets.items()
+    }
+    limited = default is not None or any(budgets is not None for budgets in named.values())
+    costs = CostPolicies(default, named) if limited else None
     responses = (
         ResponseCache(
             settings.response_cache_bytes,
