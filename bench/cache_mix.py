@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Annotated
 
 import httpx
 import typer
 
 from api.auth import ApiKeyRecord, Role, hash_key
-from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import Settings
-from bench.live import ApiProcess, start_api_process
+from bench.live import ApiProcess, start_api_process, throwaway_neo4j
 from bench.loadgen import Measurement, ensure_wrk, run_wrk
 
 EDITOR_KEY = "sg_bench_editor_key"
@@ -140,27 +137,20 @@ def main(
         "| organizations shown stale within the bound | beyond it |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    with tempfile.TemporaryDirectory(prefix="strikegraph-cache-mix-") as folder:
-        home = Path(folder)
-        local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap="1g", pagecache="256m")
-        running = local.start()
-        neo4j = (running.uri, running.user, running.password)
-        try:
-            for cache in (False, True):
-                environment = _environment(cache)
-                first = start_api_process("writer", neo4j, home, environment | {"STRIKEGRAPH_SEED_ON_START": "true"})
-                second = start_api_process("reader", neo4j, home, environment)
-                try:
-                    body = json.dumps({"query": READ}).encode()
-                    alone = asyncio.run(run_wrk(ensure_wrk(), second.url + "/graphql", body, CONNECTIONS, 3))
-                    rate = alone.per_second * writes / (100 - writes)
-                    mix = asyncio.run(_run(first, second, seconds, rate))
-                finally:
-                    first.stop()
-                    second.stop()
-                print(_report("on" if cache else "off", mix, seconds, bound), flush=True)
-        finally:
-            local.stop()
+    with throwaway_neo4j("cache-mix", heap="1g", pagecache="256m") as (home, neo4j):
+        for cache in (False, True):
+            environment = _environment(cache)
+            first = start_api_process("writer", neo4j, home, environment | {"STRIKEGRAPH_SEED_ON_START": "true"})
+            second = start_api_process("reader", neo4j, home, environment)
+            try:
+                body = json.dumps({"query": READ}).encode()
+                alone = asyncio.run(run_wrk(ensure_wrk(), second.url + "/graphql", body, CONNECTIONS, 3))
+                rate = alone.per_second * writes / (100 - writes)
+                mix = asyncio.run(_run(first, second, seconds, rate))
+            finally:
+                first.stop()
+                second.stop()
+            print(_report("on" if cache else "off", mix, seconds, bound), flush=True)
 
 
 if __name__ == "__main__":

@@ -101,22 +101,50 @@ def start_api_process(
 
 
 @contextmanager
-def serving(name: str, env: dict[str, str] | None = None) -> Iterator[ApiProcess]:
-    """A throwaway local Neo4j (its own folder and port) and `strikegraph serve` on it, for the bench's
-    one-off measurements (`python -m bench.connections`, `.new_documents`, `.memory`); both stopped afterwards."""
+def throwaway_neo4j(
+    name: str, heap: str = "512m", pagecache: str = "64m"
+) -> Iterator[tuple[Path, tuple[str, str, str]]]:
+    """A local Neo4j in a temporary folder on a free port, stopped and removed afterwards: the folder (for
+    logs) and its (uri, user, password)."""
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     with tempfile.TemporaryDirectory(prefix=f"strikegraph-{name}-") as folder:
         home = Path(folder)
-        local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap="512m", pagecache="64m")
+        local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap=heap, pagecache=pagecache)
         running = local.start()
         try:
-            api = start_api_process(name, (running.uri, running.user, running.password), home, env)
-            try:
-                yield api
-            finally:
-                api.stop()
+            yield home, (running.uri, running.user, running.password)
         finally:
             local.stop()
+
+
+@contextmanager
+def serving(name: str, env: dict[str, str] | None = None) -> Iterator[ApiProcess]:
+    """A throwaway local Neo4j and `strikegraph serve` on it, for the bench's one-off measurements
+    (`python -m bench.connections`, `.new_documents`, `.memory`); both stopped afterwards."""
+    with throwaway_neo4j(name) as (home, neo4j):
+        api = start_api_process(name, neo4j, home, env)
+        try:
+            yield api
+        finally:
+            api.stop()
+
+
+@contextmanager
+def api_processes(
+    names: tuple[str, ...], neo4j: tuple[str, str, str], log_dir: Path, env: dict[str, str] | None = None
+) -> Iterator[tuple[ApiProcess, ...]]:
+    """Several `strikegraph serve` processes on one Neo4j, started one after the other; each must exit cleanly."""
+    started: list[ApiProcess] = []
+    try:
+        for name in names:
+            started.append(start_api_process(name, neo4j, log_dir, env))
+        yield tuple(started)
+    except BaseException:
+        for process in started:
+            process.stop()
+        raise
+    for process in started:
+        assert process.stop() == 0, process.log_tail()
 
 
 class GraphQLWebSocket:

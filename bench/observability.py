@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import tempfile
 import threading
 import timeit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Annotated
 
 import orjson
 import typer
 
-from api.database.local_neo4j import LocalNeo4j, free_port
-from api.settings import Settings
-from bench.live import ApiProcess, start_api_process
+from bench.live import ApiProcess, start_api_process, throwaway_neo4j
 from bench.loadgen import Measurement, ensure_wrk, run_wrk
 
 READ = 'query Org { organization(id: "wga") { name aliases leaders { person { name } } } }'
@@ -91,7 +87,6 @@ def main(
     seconds: Annotated[float, typer.Option(help="Seconds per cell (whole).")] = 5.0,
     rounds: Annotated[int, typer.Option(help="Rounds, the settings interleaved; medians are shown.")] = 3,
 ) -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     common = {"STRIKEGRAPH_ENVIRONMENT": "production", "STRIKEGRAPH_ACCESS_LOG": "false",
@@ -107,28 +102,20 @@ def main(
         },
     }
     cells: dict[str, list[tuple[Measurement, Measurement]]] = {name: [] for name in setups}
-    with tempfile.TemporaryDirectory(prefix="strikegraph-observability-") as folder:
-        home = Path(folder)
-        local = LocalNeo4j(settings.neo4j_cache_dir, home / "neo4j", port=free_port(), heap="1g", pagecache="256m")
-        running = local.start()
-        neo4j = (running.uri, running.user, running.password)
+    with throwaway_neo4j("observability", heap="1g", pagecache="256m") as (home, neo4j):
+        apis = {
+            name: start_api_process(f"api-{index}", neo4j, home, common | extra | {"STRIKEGRAPH_SEED_ON_START": "true"})
+            for index, (name, extra) in enumerate(setups.items())
+        }
         try:
-            apis = {
-                name: start_api_process(f"api-{index}", neo4j, home,
-                                        common | extra | {"STRIKEGRAPH_SEED_ON_START": "true"})
-                for index, (name, extra) in enumerate(setups.items())
-            }  # fmt: skip
-            try:
-                for api in apis.values():
-                    _measure(api, 2)  # warm-up: Neo4j's plan, the caches, the connections
-                for _ in range(rounds):
-                    for name, api in apis.items():
-                        cells[name].append(_measure(api, seconds))
-            finally:
-                for api in apis.values():
-                    api.stop()
+            for api in apis.values():
+                _measure(api, 2)  # warm-up: Neo4j's plan, the caches, the connections
+            for _ in range(rounds):
+                for name, api in apis.items():
+                    cells[name].append(_measure(api, seconds))
         finally:
-            local.stop()
+            for api in apis.values():
+                api.stop()
             receiver.shutdown()
     base_p50 = statistics.median(one.p50 for one, _ in cells["metrics off"])
     base_rate = statistics.median(many.per_second for _, many in cells["metrics off"])

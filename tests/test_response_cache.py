@@ -21,7 +21,7 @@ from api.compile.reads import EVERYTHING, Reads
 from api.database.local_neo4j import RunningNeo4j
 from api.live.events import ChangeEvent
 from api.live.freshness import Freshness, Stamp
-from bench.live import ApiProcess, start_api_process
+from bench.live import ApiProcess, api_processes
 from schema.audit import NEW_EPOCH, SEQUENCE_ID, ChangeAction
 from tests.conftest import API_KEYS, GraphQLClient, bearer
 from tests.test_plan import compiler
@@ -248,17 +248,10 @@ BOUND = 1.0  # STRIKEGRAPH_RESPONSE_CACHE_MAX_STALENESS_SECONDS, the default
 def two_processes(
     neo4j_server: RunningNeo4j, driver: AsyncDriver, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[ApiProcess, ApiProcess]]:
-    logs = tmp_path_factory.mktemp("cache-processes")
     neo4j = (neo4j_server.uri, neo4j_server.user, neo4j_server.password)
-    writer = start_api_process("cache-writer", neo4j, logs, _keys_env())
-    try:
-        reader = start_api_process("cache-reader", neo4j, logs, _keys_env())
-    except BaseException:
-        writer.stop()
-        raise
-    yield writer, reader
-    for process in (writer, reader):
-        assert process.stop() == 0, process.log_tail()
+    logs = tmp_path_factory.mktemp("cache-processes")
+    with api_processes(("cache-writer", "cache-reader"), neo4j, logs, _keys_env()) as (writer, reader):
+        yield writer, reader
 
 
 @pytest.mark.usefixtures("seeded")

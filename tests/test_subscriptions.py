@@ -23,7 +23,7 @@ from api.database.local_neo4j import RunningNeo4j
 from api.live.events import ChangeEvent
 from api.live.feed import ChangeFeed, FeedLimits, FellBehind
 from api.settings import Settings
-from bench.live import ApiProcess, GraphQLWebSocket, start_api_process
+from bench.live import ApiProcess, GraphQLWebSocket, api_processes, start_api_process
 from tests.conftest import API_KEYS, bearer
 from tests.http_apps import live_server
 
@@ -45,15 +45,8 @@ def processes(
     """Two `strikegraph serve` processes on the session's Neo4j (its schema already applied by `driver`)."""
     logs = tmp_path_factory.mktemp("api-processes")
     neo4j = (neo4j_server.uri, neo4j_server.user, neo4j_server.password)
-    first = start_api_process("api-a", neo4j, logs, _keys_env())
-    try:
-        second = start_api_process("api-b", neo4j, logs, _keys_env())
-    except BaseException:
-        first.stop()
-        raise
-    yield first, second
-    for process in (first, second):
-        assert process.stop() == 0, process.log_tail()
+    with api_processes(("api-a", "api-b"), neo4j, logs, _keys_env()) as (first, second):
+        yield first, second
 
 
 @pytest.fixture
