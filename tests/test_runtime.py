@@ -211,6 +211,11 @@ def test_docker_compose_agrees_with_the_settings_and_the_launcher() -> None:
     for name, field in Settings.model_fields.items():
         aliases = getattr(field.validation_alias, "choices", None) or []
         known |= {str(alias) for alias in aliases} | {f"STRIKEGRAPH_{name.upper()}"}
+    known |= {"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME"}  # the OpenTelemetry SDK's own (api/tracing.py)
     assert set(api["environment"]) <= known
+    for service in ("prometheus", "jaeger"):  # the `observe` profile, its files in the repository
+        assert compose["services"][service]["profiles"] == ["observe"]
+    for volume in compose["services"]["prometheus"]["volumes"]:
+        assert (PROJECT_ROOT / volume.split(":")[0]).is_file(), volume
     password = api["environment"]["NEO4J_PASSWORD"]
     assert neo4j["environment"]["NEO4J_AUTH"] == f"neo4j/{password}"
