@@ -313,3 +313,24 @@ def test_the_bound_is_what_the_settings_say() -> None:
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     assert defaults.response_cache_max_staleness_seconds == BOUND
     assert defaults.change_poll_interval_seconds < BOUND / 2
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_queries_over_websocket_and_in_a_batch_are_answered_from_memory_too(
+    live_url: str, client: httpx.AsyncClient
+) -> None:
+    from bench.live import GraphQLWebSocket
+
+    query = '{ organization(id: "sag-aftra") { name aliases } }'
+    async with GraphQLWebSocket.connect(live_url.replace("http://", "ws://") + "/graphql") as socket:
+        answers = []
+        for number in range(2):
+            await socket.subscribe(f"q{number}", query)
+            answers.append(await socket.receive(10))
+            assert (await socket.receive(10))["type"] == "complete"
+    assert answers[0]["payload"]["data"] == answers[1]["payload"]["data"]
+    assert [answer["payload"]["extensions"]["cache"] for answer in answers] == ["miss", "hit"]
+    await client.post("/graphql", json=[{"query": query}])  # the session's app: read once (another process)
+    batch = (await client.post("/graphql", json=[{"query": query}, {"query": query}])).json()
+    assert [one["extensions"]["cache"] for one in batch] == ["hit", "hit"]
+    assert batch[0]["data"] == batch[1]["data"] == answers[0]["payload"]["data"]
