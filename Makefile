@@ -17,7 +17,7 @@ run: $(STAMP)  ## serve GraphQL on http://127.0.0.1:8000/graphql over a local (o
 	$(VENV)/bin/strikegraph serve
 
 test: $(STAMP)  ## the whole test suite against a throwaway Neo4j
-	tests/tools/install.sh  # the HTTP audit (npm ci) and chromium + chromium-driver (apt), where missing
+	tests/tools/install.sh  # the HTTP audit (npm ci), chromium + chromium-driver and prometheus (apt), where missing
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)  ## ruff (lint and format), mypy strict, and the house's import rules (import-linter)

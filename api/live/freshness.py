@@ -87,7 +87,7 @@ class Freshness:
         self.epoch, self.head, self.since = epoch, head, head
         self._labels.clear()
         self._types.clear()
-        self._any_node = self._any_fact = self._every_fact = head
+        self._any_node = self._any_fact = self._every_fact = 0  # nothing read before `since` is vouched for anyway
         self.restarts += 1
 
     def _touched(self, change: ChangeEvent) -> None:
