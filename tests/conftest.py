@@ -24,6 +24,17 @@ from api.settings import PROJECT_ROOT, Settings
 from api.web.app import create_app
 from seed.loader import load_seed
 from seed.validate import SeedSet, read_seed
+from tests import trace_store
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs Jaeger starts its build now (when missing), so the build runs beside the others."""
+    if any("jaeger" in getattr(item, "fixturenames", ()) for item in items):
+        trace_store.start_build()
+
+
+def pytest_sessionfinish() -> None:
+    trace_store.stop_build()
 
 
 @pytest.fixture(scope="session")

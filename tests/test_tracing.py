@@ -1,13 +1,17 @@
 """Traces by the OpenTelemetry conventions (api/tracing.py): a SERVER span per GraphQL operation over HTTP in
 the caller's trace, a CLIENT span per Cypher statement under it, the response cache's answer as an event; and
-the SDK's own OTLP/HTTP exporter delivering them to a receiver that decodes the protobuf."""
+the SDK's own OTLP/HTTP exporter delivering them to a receiver that decodes the protobuf, and to a real trace
+store (Jaeger, tests/trace_store.py) whose query API gives the whole trace back."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,6 +26,7 @@ from api.auth import Role
 from api.settings import Settings
 from tests.conftest import bearer
 from tests.http_apps import app_client
+from tests.trace_store import Jaeger, running_jaeger
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_ID = "00f067aa0ba902b7"
@@ -175,3 +180,52 @@ async def test_spans_go_out_over_otlp_http_as_the_variables_say(
     assert ("query Org", 2, {"service.name": "strikegraph-test"}) in [
         (name, kind, {k: v for k, v in attrs.items() if k == "service.name"}) for name, kind, attrs in spans
     ]  # 2: SPAN_KIND_SERVER in OTLP
+
+
+@pytest.fixture
+def jaeger(tmp_path: Path) -> Iterator[Jaeger]:
+    with running_jaeger(tmp_path) as store:
+        yield store
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_jaeger_holds_one_trace_from_the_request_through_each_cypher_statement(
+    client: httpx.AsyncClient, settings: Settings, jaeger: Jaeger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", jaeger.otlp)
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "strikegraph-test")
+    trace_id = secrets.token_hex(16)
+    mutation = (
+        'mutation Rename { updateNode(id: "dga", expectedVersion: 1, input: {description: "Directors"}) { version } }'
+    )
+    try:
+        tracing.configure(settings.neo4j_uri, documents=False)
+        response = await client.post(
+            "/graphql",
+            json={"query": mutation},
+            headers={**bearer(Role.EDITOR), "traceparent": f"00-{trace_id}-{PARENT_ID}-01"},
+        )
+    finally:
+        tracing.shutdown()  # flushes the batch to Jaeger
+    body = response.json()
+    assert "errors" not in body, body
+    statements = body["extensions"]["cypherStatements"]
+    spans = jaeger.trace(trace_id, wanted=1 + statements)
+
+    def tags(span: dict[str, Any]) -> dict[str, Any]:
+        return {tag["key"]: tag["value"] for tag in span["tags"]}
+
+    [server] = [span for span in spans if tags(span).get("span.kind") == "server"]
+    assert server["operationName"] == "mutation Rename"
+    assert tags(server)["graphql.operation.type"] == "mutation" and tags(server)["http.response.status_code"] == 200
+    assert server["references"][0]["spanID"] == PARENT_ID  # the caller's span, which Jaeger never received
+    cypher = [span for span in spans if tags(span).get("span.kind") == "client"]
+    assert len(cypher) == statements > 2
+    for span in cypher:
+        assert [(ref["refType"], ref["spanID"]) for ref in span["references"]] == [("CHILD_OF", server["spanID"])]
+        assert tags(span)["db.system.name"] == "neo4j" and "$" in tags(span)["db.query.text"]
+    [process] = {span["processID"] for span in spans}
+    assert [
+        trace["processes"][process]["serviceName"]
+        for trace in httpx.get(f"{jaeger.query}/api/traces/{trace_id}", timeout=5).json()["data"]
+    ] == ["strikegraph-test"]

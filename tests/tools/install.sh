@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Test tools outside PyPI, installed once on a fresh machine: the GraphQL-over-HTTP audit (npm, pinned by
 # tests/http_audit/package-lock.json), Debian's chromium + chromium-driver for the browser tests, and Debian's
-# prometheus (with promtool) for the test that has a real Prometheus scrape the service.
+# prometheus (with promtool) for the test that has a real Prometheus scrape the service, and Jaeger (a trace
+# store receiving OTLP) built from its Go module, pinned with its hashes by tests/tools/jaeger/go.sum.
 # Idempotent and quick when everything is there; `make test` and the session fixtures call it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,10 +33,23 @@ prometheus() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 }
 
+jaeger() {
+    # About five minutes of compiling on two cores, once per machine: the tests start it in the background.
+    local version binary
+    version=$(awk '$1 == "github.com/jaegertracing/jaeger" {print $2}' tests/tools/jaeger/go.mod)
+    binary=".tools/jaeger-$version"
+    [[ -x "$binary" ]] && return
+    command -v go >/dev/null || { echo "Go is needed to build Jaeger for the trace test (apt-get install golang)" >&2; exit 1; }
+    mkdir -p .tools
+    (cd tests/tools/jaeger && go build -trimpath -o "../../../$binary.partial" github.com/jaegertracing/jaeger/cmd/jaeger)
+    mv "$binary.partial" "$binary"
+}
+
 case "${1:-all}" in
     audit) audit ;;
     browser) browser ;;
     prometheus) prometheus ;;
-    all) audit; browser; prometheus ;;
-    *) echo "usage: $0 [audit|browser|prometheus|all]" >&2; exit 2 ;;
+    jaeger) jaeger ;;
+    all) audit; browser; prometheus ;;  # not jaeger: the tests build it beside the run (tests/test_jaeger.py)
+    *) echo "usage: $0 [audit|browser|prometheus|jaeger|all]" >&2; exit 2 ;;
 esac
