@@ -1,5 +1,6 @@
-"""Traces by the OpenTelemetry semantic conventions: one SERVER span per GraphQL operation over HTTP (its
-`traceparent` continued), and one CLIENT span per Cypher statement under it.
+"""Traces by the OpenTelemetry semantic conventions: one SERVER span per GraphQL operation, over HTTP or a
+WebSocket (the request's or the handshake's `traceparent` continued), one CLIENT span per Cypher statement
+under it, and one INTERNAL span for a sample of the change feed's polls of the audit trail.
 
 On when an OTLP endpoint is set by the standard variables (`OTEL_EXPORTER_OTLP_ENDPOINT` or
 `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`; `OTEL_SERVICE_NAME`, `OTEL_TRACES_SAMPLER`, headers and the rest as
@@ -21,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -89,6 +91,36 @@ def operation_span(headers: Mapping[str, str], method: str, route: str) -> Itera
         yield span
 
 
+@contextmanager
+def websocket_span(headers: Mapping[str, str], route: str) -> Iterator[Span | None]:
+    """The SERVER span of one operation over a WebSocket connection, in the trace of the handshake's
+    `traceparent`. A subscription's span lasts as long as the subscription; each event it sends is an event."""
+    tracing = _tracing
+    if tracing is None:
+        yield None
+        return
+    attributes = {"network.protocol.name": "websocket", "http.route": route, "url.path": route}
+    with tracing.tracer.start_as_current_span(
+        "graphql", context=propagate.extract(headers), kind=SpanKind.SERVER, attributes=attributes,
+        record_exception=False,
+    ) as span:  # fmt: skip
+        yield span
+
+
+@contextmanager
+def background_span(name: str, sampled: bool) -> Iterator[Span | None]:
+    """An INTERNAL root span for work no request asked for (a poll of the audit trail), when `sampled`; its
+    statements become CLIENT spans under it."""
+    tracing = _tracing
+    if tracing is None or not sampled:
+        yield None
+        return
+    with tracing.tracer.start_as_current_span(
+        name, context=Context(), kind=SpanKind.INTERNAL, record_exception=False
+    ) as span:
+        yield span
+
+
 def described(span: Span | None, operation_type: str | None, name: str | None, document: str | None) -> None:
     """The operation, once parsed: the span's name and the conventions' attributes."""
     if span is None or operation_type is None:
@@ -102,16 +134,18 @@ def described(span: Span | None, operation_type: str | None, name: str | None, d
         span.set_attribute("graphql.document", sanitized(document))
 
 
-def finished(span: Span | None, status: int, facts: Mapping[str, Any], codes: set[str]) -> None:
+def finished(span: Span | None, status: int | None, facts: Mapping[str, Any], codes: set[str]) -> None:
+    """The outcome: the HTTP status (none over a WebSocket), what `extensions` reported, the first error code."""
     if span is None:
         return
-    span.set_attribute("http.response.status_code", status)
+    if status is not None:
+        span.set_attribute("http.response.status_code", status)
     for key in ("cost", "cache", "cypherStatements"):
         if key in facts:
             span.set_attribute(f"strikegraph.{key}", facts[key])
     if codes:
         span.set_attribute("error.type", sorted(codes)[0])
-    if status >= 500 or codes & {"INTERNAL", "SERVICE_UNAVAILABLE", "QUERY_TIMEOUT"}:
+    if (status or 0) >= 500 or codes & {"INTERNAL", "SERVICE_UNAVAILABLE", "QUERY_TIMEOUT"}:
         span.set_status(Status(StatusCode.ERROR))
 
 

@@ -156,9 +156,15 @@ class GraphQLWebSocket:
     @classmethod
     @asynccontextmanager
     async def connect(
-        cls, url: str, payload: dict[str, Any] | None = None, timeout: float = 10.0
+        cls,
+        url: str,
+        payload: dict[str, Any] | None = None,
+        timeout: float = 10.0,
+        headers: dict[str, str] | None = None,
     ) -> AsyncIterator[GraphQLWebSocket]:
-        async with websockets.connect(url, subprotocols=[PROTOCOL], open_timeout=timeout) as connection:
+        async with websockets.connect(
+            url, subprotocols=[PROTOCOL], open_timeout=timeout, additional_headers=headers
+        ) as connection:
             client = cls(connection)
             await connection.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
             ack = await client.receive(timeout)

@@ -5,6 +5,7 @@ store (Jaeger, tests/trace_store.py) whose query API gives the whole trace back.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import threading
@@ -23,9 +24,11 @@ from opentelemetry.trace import SpanKind
 
 from api import tracing
 from api.auth import Role
+from api.database.trail import READ_TRAIL
 from api.settings import Settings
+from bench.live import GraphQLWebSocket
 from tests.conftest import bearer
-from tests.http_apps import app_client
+from tests.http_apps import app_client, live_server
 from tests.trace_store import Jaeger, running_jaeger
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -99,8 +102,10 @@ async def test_a_mutation_traces_each_statement_of_its_transaction_and_a_refusal
     finished = spans.get_finished_spans()
     server = _server(finished)
     assert server.name == "mutation"
-    writes = [span for span in finished if span.kind is SpanKind.CLIENT]
+    clients = [span for span in finished if span.kind is SpanKind.CLIENT]
+    writes = [span for span in clients if dict(span.attributes or {})["db.query.text"] != READ_TRAIL]
     assert len(writes) == response.json()["extensions"]["cypherStatements"] > 2
+    assert len(clients) == len(writes) + 1  # and the read of the audit trail that makes it read-your-writes
     assert all(span.parent is not None and span.parent.span_id == server.context.span_id for span in writes)
 
     spans.clear()
@@ -123,6 +128,35 @@ async def test_the_json_log_line_joins_its_span_by_trace_and_span_id(
         format(server.context.trace_id, "032x"),
         format(server.context.span_id, "016x"),
     )
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_websocket_operations_are_server_spans_in_the_handshakes_trace_and_polls_are_sampled(
+    settings: Settings, spans: InMemorySpanExporter
+) -> None:
+    with live_server(settings) as url:
+        async with GraphQLWebSocket.connect(url.replace("http", "ws", 1) + "/graphql", headers=TRACEPARENT) as ws:
+            await ws.subscribe("q", 'query Union { organization(id: "wga") { slug } }')
+            assert (await ws.receive(10))["payload"]["data"] == {"organization": {"slug": "wga"}}
+            assert (await ws.receive(10))["type"] == "complete"
+            await ws.subscribe("s", "subscription Changes { changes { seq } }")
+            await asyncio.sleep(0.5)
+            await ws.complete("s")
+            await asyncio.sleep(0.5)
+    finished = spans.get_finished_spans()
+    servers = {span.name: span for span in finished if span.kind is SpanKind.SERVER}
+    assert set(servers) == {"query Union", "subscription Changes"}
+    for span in servers.values():
+        assert span.context is not None and format(span.context.trace_id, "032x") == TRACE_ID
+        assert span.parent is not None and format(span.parent.span_id, "016x") == PARENT_ID
+        assert dict(span.attributes or {})["network.protocol.name"] == "websocket"
+    query = servers["query Union"]
+    statements = [span for span in finished if span.parent is not None and span.parent.span_id == query.context.span_id]
+    assert len(statements) == dict(query.attributes or {})["strikegraph.cypherStatements"]
+    [poll, *_] = [span for span in finished if span.name == "strikegraph.change_feed.poll"]  # the first poll
+    assert poll.kind is SpanKind.INTERNAL and poll.parent is None
+    reads = [span for span in finished if span.parent is not None and span.parent.span_id == poll.context.span_id]
+    assert reads and all(span.kind is SpanKind.CLIENT for span in reads)
 
 
 def test_the_standard_variables_turn_traces_on_and_off() -> None:
@@ -210,7 +244,7 @@ async def test_jaeger_holds_one_trace_from_the_request_through_each_cypher_state
     body = response.json()
     assert "errors" not in body, body
     statements = body["extensions"]["cypherStatements"]
-    spans = jaeger.trace(trace_id, wanted=1 + statements)
+    spans = jaeger.trace(trace_id, wanted=2 + statements)
 
     def tags(span: dict[str, Any]) -> dict[str, Any]:
         return {tag["key"]: tag["value"] for tag in span["tags"]}
@@ -220,7 +254,7 @@ async def test_jaeger_holds_one_trace_from_the_request_through_each_cypher_state
     assert tags(server)["graphql.operation.type"] == "mutation" and tags(server)["http.response.status_code"] == 200
     assert server["references"][0]["spanID"] == PARENT_ID  # the caller's span, which Jaeger never received
     cypher = [span for span in spans if tags(span).get("span.kind") == "client"]
-    assert len(cypher) == statements > 2
+    assert len(cypher) == statements + 1 and statements > 2  # the last: the catch-up read of the audit trail
     for span in cypher:
         assert [(ref["refType"], ref["spanID"]) for ref in span["references"]] == [("CHILD_OF", server["spanID"])]
         assert tags(span)["db.system.name"] == "neo4j" and "$" in tags(span)["db.query.text"]

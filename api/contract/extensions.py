@@ -14,6 +14,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
+from api import tracing
 from api.compile.execute import OperationSource, QueryTooComplex, VariableErrors
 from api.contract.answering import Answering, client_of, read_refusal, refused, refused_variables, response_facts
 from api.database.audit import sequence_changes
@@ -170,6 +171,34 @@ class WebSocketOperations(SchemaExtension):
             execution.result = GraphQLExecutionResult(
                 data=None, errors=[GraphQLError(refusal, extensions={"code": "BAD_REQUEST"})]
             )
+        yield
+
+
+class WebSocketTraces(SchemaExtension):
+    """The SERVER span of each operation over a WebSocket (api/tracing.py); an HTTP request gets its span in
+    the view, around everything. Each event a subscription sends is an event on its span."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if not getattr(context, "over_websocket", False):
+            yield
+            return
+        with tracing.websocket_span(context.request.headers, context.request.url.path) as span:
+            self._span = span
+            try:
+                yield
+            finally:  # also when the client completes a subscription (the operation is cancelled)
+                execution = self.execution_context
+                kind = execution.operation_type.value if execution.operation_type else None
+                tracing.described(span, kind, execution.operation_name, execution.query)
+                errors = getattr(execution.result, "errors", None) or ()
+                codes = {str((error.extensions or {}).get("code", "INTERNAL")) for error in errors}
+                tracing.finished(span, None, response_facts(context) if context.graph is not None else {}, codes)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        span = getattr(self, "_span", None)
+        if span is not None and self.execution_context.operation_type == StrawberryOperationType.SUBSCRIPTION:
+            span.add_event("strikegraph.subscription.event", {"errors": len(getattr(result, "errors", None) or ())})
         yield
 
 

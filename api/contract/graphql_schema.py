@@ -24,6 +24,7 @@ from api.contract.extensions import (
     ReadAccess,
     ResponseFacts,
     WebSocketOperations,
+    WebSocketTraces,
     WriteTransaction,
 )
 from api.contract.mutations import Mutation
@@ -111,6 +112,7 @@ def build_schema(settings: Settings, lane: NewDocuments | None = None) -> Strike
         ),
         extensions=[
             WebSocketOperations,  # first: every other extension sees the operation's own context
+            WebSocketTraces,  # around the rest: its span sees the coded errors and what the statements did
             lambda: DocumentCache(answering=steps()),  # with the rules above
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),  # for what Strawberry parses again
             ReadAccess,

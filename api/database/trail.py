@@ -11,6 +11,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver, Query, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError
 
+from api import tracing
 from api.database.graph import TIMEOUT_GRACE_SECONDS
 from api.errors import ServiceUnavailable
 from schema.audit import CHANGE, CHANGE_SEQUENCE, SEQUENCE_ID
@@ -37,15 +38,16 @@ async def read_trail_rows(
     driver: AsyncDriver, database: str, *, after: int, until: int | None, limit: int, timeout: float
 ) -> TrailRows:
     try:
-        result = await asyncio.wait_for(
-            driver.execute_query(
-                Query(READ_TRAIL, timeout=timeout, metadata={"app": "strikegraph", "reader": "change-feed"}),
-                parameters_={"sequence": SEQUENCE_ID, "after": after, "until": until, "limit": limit},
-                routing_=RoutingControl.READ,
-                database_=database,
-            ),
-            timeout + TIMEOUT_GRACE_SECONDS,
-        )
+        with tracing.cypher_span(database, READ_TRAIL):  # recorded under a sampled poll's span
+            result = await asyncio.wait_for(
+                driver.execute_query(
+                    Query(READ_TRAIL, timeout=timeout, metadata={"app": "strikegraph", "reader": "change-feed"}),
+                    parameters_={"sequence": SEQUENCE_ID, "after": after, "until": until, "limit": limit},
+                    routing_=RoutingControl.READ,
+                    database_=database,
+                ),
+                timeout + TIMEOUT_GRACE_SECONDS,
+            )
     except (TimeoutError, Neo4jError, DriverError, OSError) as error:
         unavailable = "the change feed cannot read the audit trail right now: try again shortly"
         raise ServiceUnavailable(unavailable) from error
