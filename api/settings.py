@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # Failing fast when Neo4j is down, retrying when it says "try again" (api/database/graph.py):
     neo4j_connection_timeout_seconds: float = 1.0  # to open a TCP connection
     neo4j_acquisition_timeout_seconds: float = 1.5  # to get a connection from the pool (open one included)
+    neo4j_max_connections: int = Field(
+        default=100, ge=5, le=10_000
+    )  # the driver's pool (api/database/connection_slots.py)
     unavailable_retry_seconds: float = 0.5  # retrying while Neo4j does not answer at all (reads and writes)
     transient_retry_seconds: float = 10.0  # retrying a write after a deadlock or a leader switch
     # Failing fast when Neo4j is frozen (a hung process, a network black hole: TCP open, no answers;

@@ -1,14 +1,16 @@
 """Prometheus metrics (issue 21, item 2): `/metrics` in the text format, scraped through the real app, with
 bounded labels: HTTP durations by method, route template and status; GraphQL operations by type and outcome;
-the planned cost of compiled queries; the document and plan caches."""
+the planned cost of compiled queries; the document and plan caches; the connection pool as requests use it."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.settings import Settings
+from api.web.app import create_app
 from tests.http_apps import app_client
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -89,3 +91,36 @@ async def test_the_change_feed_and_the_response_cache_are_seen(client: httpx.Asy
     assert _value(after, "strikegraph_change_feed_lag") == 0
     assert 0 <= _value(after, "strikegraph_change_feed_age_seconds") < 1.0  # followed every 0.2 s
     assert ("strikegraph_change_feed_poll_errors_total", ()) in after
+
+
+async def test_the_connection_pool_shows_its_use_and_a_request_that_finds_it_full_gets_a_code(
+    settings: Settings,
+) -> None:
+    own = settings.model_copy(
+        update={"neo4j_max_connections": 5, "neo4j_acquisition_timeout_seconds": 0.2, "response_cache": False}
+    )
+    app = create_app(own)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://strikegraph.test") as client:
+            query = {"query": "query Strikes { strikes { slug } }"}
+            assert (await client.post("/graphql", json=query)).status_code == 200
+            samples = await _scrape(client)
+            pool = {"db_client_connection_pool_name": "neo4j"}
+            assert _value(samples, "db_client_connection_max", **pool) == 1  # five, less the four kept back
+            assert _value(samples, "db_client_connection_count", db_client_connection_state="used", **pool) == 0
+            assert _value(samples, "db_client_connection_wait_time_seconds_count", **pool) >= 1
+
+            slots = app.state.slots
+            await slots.take()  # the one slot, held as a long request would
+            try:
+                busy = await client.post("/graphql", json=query)
+                during = await _scrape(client)
+            finally:
+                slots.give_back()
+            assert busy.status_code == 503, busy.text
+            [error] = busy.json()["errors"]
+            assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE" and "connections" in error["message"]
+            assert _value(during, "db_client_connection_count", db_client_connection_state="used", **pool) == 1
+            assert _value(during, "db_client_connection_timeouts_total", **pool) == 1
+            assert (await client.post("/graphql", json=query)).status_code == 200

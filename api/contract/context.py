@@ -57,7 +57,7 @@ class Context:
         request_id = uuid.uuid4().hex[:16]
         graph = RequestGraph(
             self.graph.driver, self.graph.database, self.graph.timeout, request_id, liveness=self.graph.liveness,
-            read_retry_seconds=self.graph.read_retry_seconds,
+            read_retry_seconds=self.graph.read_retry_seconds, slots=self.graph.slots,
         )  # fmt: skip
         return dataclasses.replace(
             self, graph=graph, request_id=request_id, operation=None, execution=None, cost=None, warnings=[]

@@ -32,6 +32,7 @@ from neo4j.exceptions import (
 )
 
 from api import tracing
+from api.database.connection_slots import ConnectionSlots
 from api.database.liveness import Liveness, NotAnswering, watched
 from api.database.migrations import mark_migrated, migrated, normalize_name_keys
 from api.errors import QueryTimeout, UserFacingError
@@ -72,8 +73,14 @@ def create_driver(settings: Settings) -> AsyncDriver:
         notifications_min_severity=NotificationMinimumSeverity.OFF,
         connection_timeout=settings.neo4j_connection_timeout_seconds,
         connection_acquisition_timeout=settings.neo4j_acquisition_timeout_seconds,
+        max_connection_pool_size=settings.neo4j_max_connections,
         max_transaction_retry_time=settings.unavailable_retry_seconds,
     )
+
+
+def create_slots(settings: Settings) -> ConnectionSlots:
+    """The requests' share of the driver's pool, measured (api/database/connection_slots.py)."""
+    return ConnectionSlots(settings.neo4j_max_connections, settings.neo4j_acquisition_timeout_seconds)
 
 
 def create_probe_driver(settings: Settings) -> AsyncDriver:
@@ -156,8 +163,11 @@ class RequestGraph:
     # How long a read keeps trying while Neo4j does not answer, or answers "try again" (the settings'
     # `unavailable_retry_seconds`, as the driver's own retries were given).
     read_retry_seconds: float = field(default=0.5)
+    # Slots of the driver's pool, measured for /metrics (api/database/connection_slots.py); None: untracked.
+    slots: ConnectionSlots | None = field(default=None, repr=False)
     _failure: UserFacingError | None = field(default=None, repr=False)
     _session: AsyncSession | None = field(default=None, repr=False)
+    _holds_slot: bool = field(default=False, repr=False)
     _transaction: AsyncTransaction | None = field(default=None, repr=False)
 
     def again(self) -> RequestGraph:
@@ -165,6 +175,7 @@ class RequestGraph:
         return RequestGraph(
             self.driver, self.database, self.timeout, self.request_id, self.statements,
             liveness=self.liveness, deadline=self.deadline, read_retry_seconds=self.read_retry_seconds,
+            slots=self.slots,
         )  # fmt: skip
 
     async def read(self, cypher: LiteralString, **params: Any) -> list[Record]:
@@ -199,27 +210,40 @@ class RequestGraph:
             delay *= 2
 
     async def _read_once(self, query: Query, params: dict[str, Any]) -> list[Record]:
-        session = self.driver.session(
-            database=self.database,
-            default_access_mode=READ_ACCESS,
-            bookmark_manager=self.driver.execute_query_bookmark_manager,
-        )
-        async with session:
-            result = await session.run(query, params)
-            # dict(record), not record.data(): our results are plain maps, no graph objects to convert.
-            return [dict(record) async for record in result]
+        if self.slots is not None:
+            await self.slots.take()
+        try:
+            session = self.driver.session(
+                database=self.database,
+                default_access_mode=READ_ACCESS,
+                bookmark_manager=self.driver.execute_query_bookmark_manager,
+            )
+            async with session:
+                result = await session.run(query, params)
+                # dict(record), not record.data(): our results are plain maps, no graph objects to convert.
+                return [dict(record) async for record in result]
+        finally:
+            if self.slots is not None:
+                self.slots.give_back()
 
     async def write(self, cypher: LiteralString, **params: Any) -> list[Record]:
         if self._failure is not None:  # the transaction is lost; the view retries the request
             raise self._failure
         if self._transaction is None:
+            if self.slots is not None and not self._holds_slot:  # held until the session closes
+                await self.slots.take()
+                self._holds_slot = True
             self._session = self.driver.session(
                 database=self.database,
                 default_access_mode="WRITE",
                 bookmark_manager=self.driver.execute_query_bookmark_manager,
             )
             begin = self._session.begin_transaction(timeout=self.timeout, metadata=self._metadata())
-            self._transaction = await self._writing(begin)
+            try:
+                self._transaction = await self._writing(begin)
+            except BaseException:
+                await self._close_session()
+                raise
         return await self._run_in_transaction(cypher, params)
 
     async def _run_in_transaction(self, cypher: LiteralString, params: dict[str, Any]) -> list[Record]:
@@ -275,6 +299,7 @@ class RequestGraph:
         session, self._session, self._transaction = self._session, None, None
         if session is not None:
             session.cancel()
+        self._give_back_slot()
         return failure
 
     async def _timed_out(self) -> UserFacingError:
@@ -333,12 +358,19 @@ class RequestGraph:
 
     async def _close_session(self) -> None:
         session, self._session, self._transaction = self._session, None, None
-        if session is None:
-            return
-        try:  # after a commit or rollback this is local work; bounded all the same
-            await asyncio.wait_for(session.close(), CLEAN_UP_SECONDS)
+        try:
+            if session is not None:  # after a commit or rollback this is local work; bounded all the same
+                await asyncio.wait_for(session.close(), CLEAN_UP_SECONDS)
         except (TimeoutError, Neo4jError, DriverError, OSError):
-            session.cancel()  # the connection may be gone, or stuck: never back into the pool
+            if session is not None:
+                session.cancel()  # the connection may be gone, or stuck: never back into the pool
+        finally:
+            self._give_back_slot()
+
+    def _give_back_slot(self) -> None:
+        if self._holds_slot and self.slots is not None:
+            self._holds_slot = False
+            self.slots.give_back()
 
 
 async def wait_until_reachable(driver: AsyncDriver, timeout: float) -> None:

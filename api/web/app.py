@@ -22,6 +22,7 @@ from api.database.graph import (
     apply_graph_schema,
     create_driver,
     create_liveness,
+    create_slots,
     neo4j_unavailable_reason,
     wait_until_reachable,
 )
@@ -62,6 +63,9 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
             tracing.configure(settings.neo4j_uri, settings.trace_documents)
         driver = create_driver(settings)
         app.state.driver = driver
+        app.state.slots = create_slots(settings)
+        if settings.metrics:
+            metrics.pool = app.state.slots
         app.state.liveness = create_liveness(settings)
         responses = graphql.answering.responses
         freshness = responses.freshness if responses is not None else None

@@ -211,7 +211,7 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         graph = RequestGraph(
             driver, self.settings.neo4j_database, self.settings.query_timeout_seconds, request_id,
             liveness=request.app.state.liveness, deadline=time.monotonic() + self.settings.write_deadline_seconds,
-            read_retry_seconds=self.settings.unavailable_retry_seconds,
+            read_retry_seconds=self.settings.unavailable_retry_seconds, slots=request.app.state.slots,
         )  # fmt: skip
         authorization = request.headers.get("authorization")
         caller = self.keys.caller(authorization)

@@ -17,12 +17,15 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.compile.execute import ByteBudgetCache
+from api.database.connection_slots import ConnectionSlots
 from api.database.graph import RequestGraph
 from api.live.feed import ChangeFeed
 
 METHODS = frozenset({"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"})
 ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/explore", "/explore/model.json", "/")
 ASSET_ROUTES = ("/graphiql/assets", "/explore/assets")
+WAIT_SECONDS = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 2.5)
+POOL = "neo4j"  # the one pool: the app's driver
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)  # the conventions'
 
 
@@ -86,6 +89,39 @@ class _Feed(Collector):
         )
 
 
+class _Pool(Collector):
+    """The requests' use of the driver's connection pool (api/database/connection_slots.py), by the
+    conventions' `db.client.connection.*` names; idle connections are the driver's and not visible."""
+
+    def __init__(self, pool: Callable[[], ConnectionSlots | None]) -> None:
+        self.pool = pool
+
+    def collect(self) -> Iterator[Metric]:
+        slots = self.pool()
+        if slots is None:
+            return
+        names = ["db_client_connection_pool_name"]
+        used = GaugeMetricFamily(
+            "db_client_connection_count",
+            "Connections in use by requests.",
+            labels=[*names, "db_client_connection_state"],
+        )
+        used.add_metric([POOL, "used"], slots.in_use)
+        yield used
+        for family, text, value in (
+            (GaugeMetricFamily, "db_client_connection_max", "Connections requests may use at once."),
+            (GaugeMetricFamily, "db_client_connection_pending_requests", "Requests waiting for a connection."),
+        ):
+            metric = family(text, value, labels=names)
+            metric.add_metric([POOL], slots.slots if text.endswith("max") else slots.pending)
+            yield metric
+        timeouts = CounterMetricFamily(
+            "db_client_connection_timeouts", "Requests that found no free connection in time.", labels=names
+        )
+        timeouts.add_metric([POOL], slots.timeouts)
+        yield timeouts
+
+
 class Metrics:
     def __init__(
         self, caches: dict[str, ByteBudgetCache], feed: Callable[[], ChangeFeed | None] = lambda: None
@@ -107,6 +143,12 @@ class Metrics:
             "db_client_operation_duration_seconds", "Duration of the Cypher statements GraphQL requests sent, as "
             "the client waited for them.", ["db_system_name", "db_namespace"], buckets=SECONDS, registry=self.registry,
         )  # fmt: skip
+        self.connection_wait = Histogram(
+            "db_client_connection_wait_time_seconds", "Time requests waited for a connection of the pool.",
+            ["db_client_connection_pool_name"], buckets=WAIT_SECONDS, registry=self.registry,
+        )  # fmt: skip
+        self._pool: ConnectionSlots | None = None
+        self.registry.register(_Pool(lambda: self._pool))
         self.registry.register(_Caches(caches))
         self.registry.register(_Feed(feed))
 
@@ -120,6 +162,16 @@ class Metrics:
             statements = self.cypher.labels("neo4j", graph.database)
             for seconds in graph.seconds:
                 statements.observe(seconds)
+
+    @property
+    def pool(self) -> ConnectionSlots | None:
+        return self._pool
+
+    @pool.setter
+    def pool(self, slots: ConnectionSlots) -> None:
+        """Measure this pool from now on (set once the app's driver exists)."""
+        self._pool = slots
+        slots.on_wait = self.connection_wait.labels(POOL).observe
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
