@@ -122,6 +122,12 @@ def serve(
             local.stop()
 
 
+METRICS_FILE = typer.Option(
+    help="Also write rows, problems and timings here in Prometheus's text format (node_exporter's textfile "
+    "collector reads such files)."
+)
+
+
 @app.command()
 def seed(
     paths: Annotated[
@@ -129,20 +135,28 @@ def seed(
     ] = None,
     prune: Annotated[bool, typer.Option(help="Remove seed-managed facts and nodes no longer in the files.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Validate only; touch nothing.")] = False,
+    metrics_file: Annotated[Path | None, METRICS_FILE] = None,
 ) -> None:
     """Validate the curated seed files and load them into Neo4j in one transaction."""
     from api.commands.seed_command import run_seed
+    from api.web.metrics import LoadMetrics
 
     settings = Settings()
-    if dry_run:
-        raise typer.Exit(code=run_seed(settings, paths, prune=prune, dry_run=True, console=console))
-    local = LocalNeo4j.from_settings(settings)
-    settings, started_here = _connected_settings(settings, local)
+    loads = LoadMetrics()
     try:
-        code = run_seed(settings, paths, prune=prune, dry_run=False, console=console)
+        if dry_run:
+            code = run_seed(settings, paths, prune=prune, dry_run=True, console=console, loads=loads)
+        else:
+            local = LocalNeo4j.from_settings(settings)
+            settings, started_here = _connected_settings(settings, local)
+            try:
+                code = run_seed(settings, paths, prune=prune, dry_run=False, console=console, loads=loads)
+            finally:
+                if started_here:
+                    local.stop()
     finally:
-        if started_here:
-            local.stop()
+        if metrics_file is not None:
+            loads.write(metrics_file)
     raise typer.Exit(code=code)
 
 
@@ -155,6 +169,7 @@ def import_(
     finish: Annotated[
         Path | None, typer.Option(help="Finish an import neo4j-admin ran on files written with --write-files.")
     ] = None,
+    metrics_file: Annotated[Path | None, METRICS_FILE] = None,
 ) -> None:
     """Load an archive into an EMPTY database with Neo4j's offline importer (validated like `seed`)."""
     from api.commands.import_command import finish_only, run_import, write_files_only
@@ -171,7 +186,15 @@ def import_(
             if started_here:
                 local.stop()
         raise typer.Exit(code=code)
-    raise typer.Exit(code=run_import(settings, paths, console))
+    from api.web.metrics import LoadMetrics
+
+    loads = LoadMetrics()
+    try:
+        code = run_import(settings, paths, console, loads)
+    finally:
+        if metrics_file is not None:
+            loads.write(metrics_file)
+    raise typer.Exit(code=code)
 
 
 @app.command("export")

@@ -40,6 +40,7 @@ from api.commands.seed_command import print_refusal, print_warnings
 from api.database.graph import create_driver
 from api.database.local_neo4j import LauncherError, LocalNeo4j
 from api.settings import Settings
+from api.web.metrics import LoadMetrics
 from seed.import_files import ImportInput
 from seed.problems import SeedValidationError
 from seed.validate import seed_files
@@ -55,8 +56,10 @@ REMOTE = (
 )
 
 
-def run_import(settings: Settings, paths: list[Path] | None, console: Console) -> int:
-    """Validate, import offline into the local Neo4j, finish and check; the exit code."""
+def run_import(settings: Settings, paths: list[Path] | None, console: Console, loads: LoadMetrics | None = None) -> int:
+    """Validate, import offline into the local Neo4j, finish and check; the exit code. `loads` counts what
+    happened (`--metrics-file`)."""
+    loads = loads or LoadMetrics()
     if settings.neo4j_uri is not None:
         console.print(f"[bold red]Not imported:[/] {REMOTE}")
         return 2
@@ -84,14 +87,18 @@ def run_import(settings: Settings, paths: list[Path] | None, console: Console) -
             report = asyncio.run(finish_import(connected, report, fixups, sample, _phases(progress)))
         shutil.rmtree(folder, ignore_errors=True)
     except SeedValidationError as error:
+        loads.refused("import", len(error.problems), time.perf_counter() - began)
         return print_refusal(error, console)
     except (ImportRefused, LauncherError) as error:
+        loads.refused("import", 1, time.perf_counter() - began)
         console.print(f"[bold red]Not imported:[/] {error}")
         return 1
     finally:
         if not was_running:
             local.stop()
     report.seconds["total"] = time.perf_counter() - began
+    rows = {"node": {"created": report.nodes}, "fact": {"created": report.facts}}
+    loads.loaded("import", rows, report.seconds["total"])
     console.print(summary_table(report))
     return 0
 

@@ -4,6 +4,7 @@ summary. It lives with the runtime (it needs a driver and the settings); `seed/`
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from api.database.graph import apply_graph_schema, create_driver
 from api.settings import Settings
+from api.web.metrics import LoadMetrics
 from seed.loader import LoadSummary, count_rows, load_seed
 from seed.problems import LoadRaced, Problem, SeedValidationError
 from seed.validate import SeedSet, read_seed, seed_files
@@ -19,11 +21,23 @@ from seed.validate import SeedSet, read_seed, seed_files
 PROGRESS_THRESHOLD = 10_000  # rows; below this a bar only flickers
 
 
-def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_run: bool, console: Console) -> int:
-    """Returns the process exit code: 0 loaded (or valid), 1 invalid files or a failed load."""
+def run_seed(
+    settings: Settings,
+    paths: list[Path] | None,
+    *,
+    prune: bool,
+    dry_run: bool,
+    console: Console,
+    loads: LoadMetrics | None = None,
+) -> int:
+    """Returns the process exit code: 0 loaded (or valid), 1 invalid files or a failed load. `loads`
+    counts what happened (`--metrics-file`)."""
+    loads = loads or LoadMetrics()
+    started = time.perf_counter()
     try:
         seed = read_seed(paths)
     except SeedValidationError as error:
+        loads.refused("seed", len(error.problems), time.perf_counter() - started)
         return print_refusal(error, console)
     files = len(seed_files(paths))
     print_warnings(seed.warnings, console)
@@ -33,12 +47,14 @@ def run_seed(settings: Settings, paths: list[Path] | None, *, prune: bool, dry_r
     try:
         summary = asyncio.run(_load(settings, seed, prune))
     except SeedValidationError as error:  # a name the graph already gives another node
+        loads.refused("seed", len(error.problems), time.perf_counter() - started)
         return print_refusal(error, console)
     except LoadRaced:
         console.print(
             "[bold red]An API write took a name or fact id this load needs; nothing was written: run again.[/]"
         )
         return 1
+    loads.loaded("seed", {"node": summary.nodes, "fact": summary.facts}, time.perf_counter() - started)
     console.print(summary_table(summary))
     return 0
 

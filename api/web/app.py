@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -32,21 +33,29 @@ from api.settings import Settings
 from api.web.explorer import explorer_routes
 from api.web.graphiql import graphiql_asset_route
 from api.web.http_view import StrikegraphGraphQL
-from api.web.metrics import Metrics, MetricsMiddleware
+from api.web.metrics import LoadMetrics, Metrics, MetricsMiddleware
 from api.web.middleware import body_limit_middleware, cors_middleware, error_response
 from seed.loader import load_seed_if_empty
+from seed.problems import SeedValidationError
 
 log = logging.getLogger("strikegraph")
 
 
-async def prepare_graph(driver: Driver, settings: Settings) -> None:
+async def prepare_graph(driver: Driver, settings: Settings, loads: LoadMetrics) -> None:
     """Constraints and indexes, then the curated seed if the graph is empty; says which happened."""
     await wait_until_reachable(driver, settings.startup_timeout_seconds)
     await apply_graph_schema(driver, settings.neo4j_database)
     if not settings.seed_on_start:
         log.info("Seed: not loaded (STRIKEGRAPH_SEED_ON_START is off)")
         return
-    summary = await load_seed_if_empty(driver, settings.neo4j_database)
+    started = time.perf_counter()
+    try:
+        summary = await load_seed_if_empty(driver, settings.neo4j_database)
+    except SeedValidationError as error:
+        loads.refused("seed", len(error.problems), time.perf_counter() - started)
+        raise
+    if summary is not None:
+        loads.loaded("seed", {"node": summary.nodes, "fact": summary.facts}, time.perf_counter() - started)
     if summary is None:
         log.info("Seed: not loaded, the graph already has data")
     else:
@@ -71,7 +80,7 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
         freshness = responses.freshness if responses is not None else None
         app.state.feed = ChangeFeed(driver, settings.neo4j_database, feed_limits(settings), freshness)
         try:
-            await prepare_graph(driver, settings)
+            await prepare_graph(driver, settings, metrics.loads)
             await app.state.feed.follow()  # with the response cache: what changed, from now on
             log.info("GraphQL at http://%s:%d/graphql%s", settings.host, settings.port, graphiql_note)
             if settings.explorer:

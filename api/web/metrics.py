@@ -7,9 +7,18 @@ Each app has its own registry; with several processes, Prometheus scrapes each (
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    write_to_textfile,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.requests import Request
@@ -122,6 +131,46 @@ class _Pool(Collector):
         yield timeouts
 
 
+class LoadMetrics:
+    """Seed loads and bulk imports: rows by kind and outcome, the problems that refused one, how long the last
+    took and when one last succeeded. The app counts its own seed on start in its registry; `strikegraph
+    seed` and `strikegraph import` write theirs with `--metrics-file`, in the text format that
+    node_exporter's textfile collector reads (a command's process is gone before any scrape)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.rows = Counter(
+            "strikegraph_load_rows", "Rows a seed load or bulk import handled, by kind (node, fact) and outcome.",
+            ["load", "kind", "outcome"], registry=self.registry,
+        )  # fmt: skip
+        self.problems = Counter(
+            "strikegraph_load_problems", "Problems (each at its file:line) that refused a load; nothing was written.",
+            ["load"], registry=self.registry,
+        )  # fmt: skip
+        self.duration = Gauge(
+            "strikegraph_load_duration_seconds", "How long the last load took.", ["load"], registry=self.registry
+        )
+        self.last_success = Gauge(
+            "strikegraph_load_last_success_timestamp_seconds", "When a load last succeeded (Unix time).", ["load"],
+            registry=self.registry,
+        )  # fmt: skip
+
+    def loaded(self, load: str, rows: Mapping[str, Mapping[str, int]], seconds: float) -> None:
+        """`rows`: by kind ("node", "fact"), the count of each outcome (created, updated, unchanged, ...)."""
+        for kind, outcomes in rows.items():
+            for outcome, count in outcomes.items():
+                self.rows.labels(load, kind, outcome).inc(count)
+        self.duration.labels(load).set(seconds)
+        self.last_success.labels(load).set_to_current_time()
+
+    def refused(self, load: str, problems: int, seconds: float) -> None:
+        self.problems.labels(load).inc(problems)
+        self.duration.labels(load).set(seconds)
+
+    def write(self, path: Path) -> None:
+        write_to_textfile(str(path), self.registry)
+
+
 class Metrics:
     def __init__(
         self, caches: dict[str, ByteBudgetCache], feed: Callable[[], ChangeFeed | None] = lambda: None
@@ -149,6 +198,7 @@ class Metrics:
         )  # fmt: skip
         self._pool: ConnectionSlots | None = None
         self.registry.register(_Pool(lambda: self._pool))
+        self.loads = LoadMetrics(self.registry)
         self.registry.register(_Caches(caches))
         self.registry.register(_Feed(feed))
 
