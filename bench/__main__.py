@@ -2,8 +2,8 @@
 
 Starts its own Neo4j (bench/.work/neo4j, git-ignored) unless NEO4J_URI is set, imports 100k and 1M node
 synthetic graphs with neo4j-admin (each into a Neo4j of its own, bench/.work/neo4j-import), loads them
-through transactions, measures the four reads, prints the tables and writes them to bench/RESULTS.md and to
-the README between its results markers.
+through transactions, measures the four reads and what metrics and traces cost a request, prints the tables
+and writes them to bench/RESULTS.md and to the README between its results markers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import typer
 
 from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import PROJECT_ROOT, Settings
+from bench.observability import measure as measure_observability
 from bench.report import format_report, write_between_markers
 from bench.run import BenchConfig, main_async
 
@@ -45,6 +46,9 @@ def main(
     / "bench"
     / "RESULTS.md",
     readme: Annotated[bool, typer.Option(help="Also write the tables into README.md between its markers.")] = True,
+    observability: Annotated[
+        bool, typer.Option(help="Also measure what metrics and traces cost a request (bench/observability.py).")
+    ] = True,
 ) -> None:
     settings = Settings()
     local = None
@@ -71,6 +75,8 @@ def main(
         if local is not None:
             local.stop()
     text = format_report(report)
+    if observability:
+        text += "\n" + measure_observability(duration, rounds)
     output.write_text(text)
     if readme:
         write_between_markers(PROJECT_ROOT / "README.md", text)

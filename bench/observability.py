@@ -87,6 +87,11 @@ def main(
     seconds: Annotated[float, typer.Option(help="Seconds per cell (whole).")] = 5.0,
     rounds: Annotated[int, typer.Option(help="Rounds, the settings interleaved; medians are shown.")] = 3,
 ) -> None:
+    print(measure(seconds, rounds))
+
+
+def measure(seconds: float, rounds: int) -> str:
+    """The table (Markdown) and the hooks' cost, as `make bench` appends them to its report."""
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     common = {"STRIKEGRAPH_ENVIRONMENT": "production", "STRIKEGRAPH_ACCESS_LOG": "false",
@@ -119,18 +124,22 @@ def main(
             receiver.shutdown()
     base_p50 = statistics.median(one.p50 for one, _ in cells["metrics off"])
     base_rate = statistics.median(many.per_second for _, many in cells["metrics off"])
-    print(f"`{READ}`, cache off; median of {rounds} rounds, {seconds:g}s per cell; OTLP received "
-          f"{_Receiver.spans_bytes / 1e6:.1f} MB.")  # fmt: skip
-    print("")
-    print("| setting | p50 ms (c=1) | p50 / metrics off | c=32 req/s | req/s / metrics off |")
-    print("|---|---:|---:|---:|---:|")
+    lines = [
+        "### What metrics and traces cost (`python -m bench.observability`)",
+        "",
+        f"`{READ}`, cache off; median of {rounds} rounds, {seconds:g}s per cell; OTLP received "
+        f"{_Receiver.spans_bytes / 1e6:.1f} MB. Targets: metrics at most 1.02x of p50, traces at most 1.05x.",
+        "",
+        "| setting | p50 ms (c=1) | p50 / metrics off | c=32 req/s | req/s / metrics off |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name in setups:
         p50 = statistics.median(one.p50 for one, _ in cells[name])
         rate = statistics.median(many.per_second for _, many in cells[name])
-        print(f"| {name} | {p50:.2f} | {p50 / base_p50:.3f} | {rate:,.0f} | {rate / base_rate:.3f} |")
-    print("")
+        lines.append(f"| {name} | {p50:.2f} | {p50 / base_p50:.3f} | {rate:,.0f} | {rate / base_rate:.3f} |")
     costs = ", ".join(f"{name} {us:.0f} us" for name, us in hook_microseconds().items())
-    print(f"The tracing hooks' CPU per request (one operation span and one statement's, in-process): {costs}.")
+    lines += ["", f"The tracing hooks' CPU per request (one operation span and one statement's, in-process): {costs}."]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
