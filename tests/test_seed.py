@@ -12,7 +12,7 @@ import pytest
 from neo4j import AsyncDriver
 
 from api.settings import PROJECT_ROOT
-from seed.loader import load_seed
+from seed.loader import HASH_SCHEME, fact_rows, load_seed, node_rows
 from seed.problems import SeedValidationError
 from seed.validate import read_seed
 from tests.conftest import SEED_DIR
@@ -199,6 +199,42 @@ async def test_identical_rerun_changes_nothing(seeded: AsyncDriver) -> None:
     assert summary.changes == 0
     assert summary.nodes["unchanged"] == len(read_seed().nodes)
     assert await graph_fingerprint(seeded) == before
+
+
+async def test_a_graph_seeded_under_the_first_hash_scheme_is_rehashed_once_and_nothing_else_changes(
+    seeded: AsyncDriver,
+) -> None:
+    seed = read_seed()
+    nodes = [{"id": row["id"], "hash": row["legacy"]} for row in node_rows(list(seed.nodes.values()), legacy=True)]
+    facts = [{"id": row["id"], "hash": row["legacy"]} for row in fact_rows(list(seed.facts.values()), legacy=True)]
+    await seeded.execute_query(
+        "UNWIND $rows AS row MATCH (n:Entity {id: row.id}) SET n.seedHash = row.hash", rows=nodes
+    )
+    await seeded.execute_query(
+        "UNWIND $rows AS row MATCH ()-[r {id: row.id}]->() SET r.seedHash = row.hash", rows=facts
+    )
+    stamps = (
+        "MATCH (n:Entity) OPTIONAL MATCH (n)-[r]->() "
+        "RETURN n.id AS n, n.version AS nv, n.updatedAt AS nu, r.id AS r, r.version AS rv, r.updatedAt AS ru ORDER BY n, r"
+    )
+    before, _, _ = await seeded.execute_query(stamps)
+    epoch, _, _ = await seeded.execute_query("MATCH (s:ChangeSequence) RETURN s.epoch AS epoch, s.seq AS seq")
+
+    migrated = await load_seed(seeded, "neo4j", seed)
+    assert (migrated.nodes["rehashed"], migrated.facts["rehashed"]) == (len(seed.nodes), len(seed.facts))
+    assert migrated.changes == 0
+    after, _, _ = await seeded.execute_query(stamps)
+    assert [record.data() for record in after] == [record.data() for record in before]  # no version, no time moved
+    assert (await seeded.execute_query("MATCH (s:ChangeSequence) RETURN s.epoch AS epoch, s.seq AS seq"))[0] == epoch
+    hashes, _, _ = await seeded.execute_query(
+        "MATCH (n:Entity) OPTIONAL MATCH ()-[r]->() RETURN collect(DISTINCT n.seedHash) + collect(DISTINCT r.seedHash) AS h"
+    )
+    assert all(value.startswith(HASH_SCHEME) for value in hashes[0]["h"])
+
+    again = await load_seed(seeded, "neo4j", seed)
+    assert (again.nodes["unchanged"], again.facts["unchanged"], again.nodes["rehashed"]) == (
+        len(seed.nodes), len(seed.facts), 0,
+    )  # fmt: skip
 
 
 async def test_an_edit_changes_exactly_that(tmp_path: Path, seeded: AsyncDriver) -> None:

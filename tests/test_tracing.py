@@ -68,6 +68,11 @@ async def test_an_operation_is_a_server_span_in_the_callers_trace_with_a_client_
     attributes = dict(server.attributes or {})
     assert attributes["graphql.operation.type"] == "query" and attributes["graphql.operation.name"] == "Union"
     assert attributes["http.request.method"] == "POST" and attributes["http.response.status_code"] == 200
+    server_cost = attributes["strikegraph.cost"]
+    assert [(e.name, dict(e.attributes or {})) for e in server.events] == [
+        ("strikegraph.plan", {"cache": "miss", "cost": server_cost}),
+        ("strikegraph.response_cache", {"result": "miss", "kept": True}),
+    ]
     assert (
         attributes["graphql.document"]
         == "query Union { organization(id: ?) { name leaders(asOf: ?) { person { name } } } }"
@@ -88,7 +93,8 @@ async def test_an_operation_is_a_server_span_in_the_callers_trace_with_a_client_
     finished = spans.get_finished_spans()
     assert [span.kind for span in finished] == [SpanKind.SERVER]  # no statement
     assert [(e.name, dict(e.attributes or {})) for e in finished[0].events] == [
-        ("strikegraph.response_cache", {"result": "hit"})
+        ("strikegraph.plan", {"cache": "hit", "cost": server_cost}),
+        ("strikegraph.response_cache", {"result": "hit"}),
     ]
 
 

@@ -133,6 +133,7 @@ class Answering:
         statement, shaped. None when the compiler does not take it (introspection): graphql-core executes it."""
         try:
             compiled = self.compiler.find(query, document, name, variables)
+            planned = compiled is None
             if compiled is None:
                 prepared = await self.lane.run(
                     client_of(context),
@@ -150,6 +151,7 @@ class Answering:
             return ExecutionResult(data=None, errors=[GraphQLError(str(error), original_error=error)])
         context.execution = "compiled"
         context.cost = compiled.plan.cost
+        tracing.event("strikegraph.plan", cache="miss" if planned else "hit", cost=compiled.plan.cost)
         try:
             self.charge(context, compiled.plan.cost)
         except RateLimited as error:
