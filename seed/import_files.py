@@ -134,6 +134,7 @@ class _Table:
         self.types: list[str | None] = [None] * len(columns)
         self.unknown = list(range(len(columns)))  # columns whose type no value has said yet
         self.convert: list[int] = []  # columns whose values need formatting (lists, booleans, date-times)
+        self.converting: set[int] = set()  # the same, to look up
         self.empty_lists: list[list[str]] = [[] for _ in columns]  # ids of rows with [] in each column
         self.nulls = [0] * len(columns)
         self.rows = 0
@@ -142,21 +143,30 @@ class _Table:
         self.file: TextIO = self.data_path.open("w", encoding="utf-8", newline="")
 
     def learn(self, values: list[Any]) -> None:
-        """Type the columns that this row is the first to give a value for."""
+        """Type the columns that this row is the first to give a value for. Called for every row while a
+        column has had no value (a property most rows lack), so a missing value is the quick path."""
         still_unknown = []
+        converting = self.converting
         for index in self.unknown:
             value = values[index]
-            is_list = isinstance(value, list)
-            if is_list and index not in self.convert:
-                self.convert.append(index)  # from now on its values are formatted (and counted) by `_cell`
-            if value is None or (is_list and not value):
-                if value is None and index not in self.convert:
+            if value is None:
+                if index not in converting:
                     self.nulls[index] += 1
                 still_unknown.append(index)
                 continue
-            column_type = _type_of(value[0]) + "[]" if is_list else _type_of(value)
+            if isinstance(value, list):
+                if index not in converting:  # from now on its values are formatted (and counted) by `_cell`
+                    converting.add(index)
+                    self.convert.append(index)
+                if not value:
+                    still_unknown.append(index)
+                    continue
+                column_type = _type_of(value[0]) + "[]"
+            else:
+                column_type = _type_of(value)
             self.types[index] = column_type
-            if column_type in {"boolean", "datetime"} and index not in self.convert:
+            if column_type in {"boolean", "datetime"} and index not in converting:
+                converting.add(index)
                 self.convert.append(index)
         self.unknown = still_unknown
 
