@@ -47,9 +47,15 @@ async def test_requests_operations_and_costs_are_counted_with_bounded_labels(cli
     assert grew("http_server_request_duration_seconds_sum", **graphql_ok) > 0
     unknown = {"http_request_method": "GET", "http_route": "other", "http_response_status_code": "404"}
     assert grew("http_server_request_duration_seconds_count", **unknown) == 1  # not the raw path
-    assert grew("graphql_server_operations_total", graphql_operation_type="query", outcome="ok") == 1
+    assert (
+        grew("graphql_server_operations_total", graphql_operation_type="query", graphql_operation_name="", outcome="ok")
+        == 1
+    )
     failed = grew(
-        "graphql_server_operations_total", graphql_operation_type="query", outcome="GRAPHQL_VALIDATION_FAILED"
+        "graphql_server_operations_total",
+        graphql_operation_type="query",
+        graphql_operation_name="",
+        outcome="GRAPHQL_VALIDATION_FAILED",
     )
     assert failed == 1
     assert grew("strikegraph_query_cost_count") == 1

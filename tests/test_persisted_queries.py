@@ -96,8 +96,12 @@ async def test_allow_list_mode_runs_only_listed_operations(
     settings: Settings, seeded: AsyncDriver, tmp_path: Path
 ) -> None:
     allow_list = tmp_path / "operations.json"
-    allow_list.write_text(json.dumps({"strikes-on-2023-08-10": STRIKES}))
+    named = "query OnStrike { strikes { slug } }"
+    allow_list.write_text(json.dumps({"strikes-on-2023-08-10": STRIKES, "on-strike": named}))
     async with app_client(settings, persisted_queries_allow_list=allow_list) as http:
+        assert "errors" not in (await http.post("/graphql", json={"extensions": _persisted(named)})).json()
+        metrics = (await http.get("/metrics")).text  # listed operations are counted by name too
+        assert 'graphql_operation_name="OnStrike",graphql_operation_type="query",outcome="ok"} 1.0' in metrics
         by_id = await http.post(
             "/graphql", json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "a" * 64}}}
         )

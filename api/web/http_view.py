@@ -200,8 +200,11 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
                 tracing.described(span, operation_type, name, getattr(request.state, "query", None))
                 tracing.finished(span, response.status_code, response_facts(context), codes)
         if self.metrics is not None and context is not None:  # an operation (not the GraphiQL page, not a bad body)
-            described = context.described[0] if context.described else None
-            self.metrics.operation(described, codes, context.cost, context.graph)
+            operation_type, name = context.described or (None, None)
+            # The name only when an allow-list bounds the operations that run; otherwise any client could
+            # make a series per name it sends.
+            listed = name if self.persisted.allow_list is not None else None
+            self.metrics.operation(operation_type, codes, context.cost, context.graph, listed)
         if self.settings.log_format == "json":
             log_request(request, response.status_code, time.perf_counter() - started, tracing.ids(span))
 

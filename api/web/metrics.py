@@ -182,7 +182,8 @@ class Metrics:
         )  # fmt: skip
         self.operations = Counter(
             "graphql_server_operations", "GraphQL operations answered over HTTP, by type and outcome (ok, or the "
-            "error code).", ["graphql_operation_type", "outcome"], registry=self.registry,
+            "error code), and by name for allow-listed operations.",
+            ["graphql_operation_type", "graphql_operation_name", "outcome"], registry=self.registry,
         )  # fmt: skip
         self.cost = Histogram(
             "strikegraph_query_cost", "Planned cost (objects read) of the queries the compiler answered.",
@@ -202,10 +203,13 @@ class Metrics:
         self.registry.register(_Caches(caches))
         self.registry.register(_Feed(feed))
 
-    def operation(self, operation_type: str | None, codes: set[str], cost: int | None, graph: RequestGraph) -> None:
+    def operation(
+        self, operation_type: str | None, codes: set[str], cost: int | None, graph: RequestGraph, name: str | None
+    ) -> None:
+        """One answered operation; `name` only for an allow-listed one (bounded by the list), else ""."""
         outcomes = sorted(codes) or ["ok"]
         for outcome in outcomes:
-            self.operations.labels(operation_type or "unknown", outcome).inc()
+            self.operations.labels(operation_type or "unknown", name or "", outcome).inc()
         if cost is not None:
             self.cost.observe(cost)
         if graph.seconds:
