@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import typing
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -72,7 +73,11 @@ def _field(root: RootField) -> Any:
     for argument in dataclasses.fields(root.arguments):
         name = graphql_name(argument)
         options = strawberry.argument(description=argument.metadata.get("description"), name=name)
-        default = argument.default if argument.default is not dataclasses.MISSING else inspect.Parameter.empty
+        # A required argument (`id: ID!`) has no default, whatever its dataclass field says: graphql-core takes
+        # a None default for a `null` one, which a non-null argument cannot have (introspection fails on it).
+        required = argument.default is None and type(None) not in typing.get_args(hints[argument.name])
+        absent = argument.default is dataclasses.MISSING or required
+        default = inspect.Parameter.empty if absent else argument.default
         annotation: Any = Annotated[_contract_type(hints[argument.name]), options]
         parameters.append(inspect.Parameter(argument.name, inspect.Parameter.KEYWORD_ONLY, default=default,
                                             annotation=annotation))  # fmt: skip
