@@ -1,10 +1,13 @@
 """GraphiQL in a real browser with no network beyond 127.0.0.1: Debian's chromium (headless, through
-chromium-driver and Selenium) opens the page, runs the example query and shows the answer."""
+chromium-driver and Selenium) opens the page, runs the example query and shows the answer, and streams a
+subscription over the service's WebSocket while a write comes in over HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from neo4j import AsyncDriver
 from selenium import webdriver
@@ -12,7 +15,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from api.auth import Role
 from tests.browsers import headless_chromium
+from tests.conftest import bearer
 
 
 @pytest.fixture(scope="module")
@@ -42,5 +47,46 @@ async def test_graphiql_runs_the_example_query_offline_and_shows_the_answer(
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert loaded, "the page should have loaded its scripts"
     assert [url for url in loaded if not url.startswith(live_url)] == []
+    failures = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert failures == []
+
+
+async def test_graphiql_streams_a_subscription_over_the_services_websocket(
+    browser: webdriver.Chrome, live_url: str, seeded: AsyncDriver
+) -> None:
+    browser.get(f"{live_url}/graphql")
+    wait = WebDriverWait(browser, 60)
+    wait.until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, ".graphiql-execute-button")))
+    browser.execute_script(
+        "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(arguments[0])",
+        "subscription Changes { changes { action entity } }",
+    )
+    wait.until(
+        expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, ".graphiql-query-editor"), "Changes")
+    )
+    await asyncio.sleep(0.5)  # GraphiQL takes the editor's text into its state on a short debounce
+    browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
+    async with httpx.AsyncClient() as http:  # the socket opens and the subscription takes its place in the feed
+        for _ in range(150):
+            if (await http.get(f"{live_url}/healthz")).json()["subscriptions"] >= 1:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            shown = browser.find_element(By.CSS_SELECTOR, ".result-window").text
+            raise AssertionError(f"GraphiQL's subscription never reached the server; it shows: {shown}")
+    mutation = (
+        'mutation { createNode(kind: PERSON, input: {id: "graphiql-picket", name: "GraphiQL Picket", '
+        'cites: [{source: "wga-email-2023-08-10"}]}) { slug } }'
+    )
+    async with httpx.AsyncClient() as http:
+        written = await http.post(f"{live_url}/graphql", json={"query": mutation}, headers=bearer(Role.EDITOR))
+    assert "errors" not in written.json(), written.json()
+    wait.until(
+        expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, ".result-window"), "graphiql-picket")
+    )
+    answer = browser.find_element(By.CSS_SELECTOR, ".result-window").text
+    assert '"action": "CREATE_NODE"' in answer, answer
+    sockets = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert [url for url in sockets if not url.startswith(live_url)] == []
     failures = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert failures == []

@@ -4,10 +4,12 @@ offline, and what production mode turns off."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 from neo4j import AsyncDriver
 
 from api.auth import Role
@@ -82,7 +84,7 @@ async def test_production_can_enable_graphiql(settings: Settings) -> None:
     async with app_client(settings, environment="production", graphiql=True) as http:
         page = await http.get("/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 200
-        assert "graphiql.min.js" in page.text
+        assert re.search(r"graphiql\.min\.[0-9a-f]{12}\.js", page.text)
 
 
 async def test_root_redirects_to_graphiql_in_development(client: httpx.AsyncClient) -> None:
@@ -103,6 +105,21 @@ async def test_graphiql_loads_nothing_from_another_host(client: httpx.AsyncClien
             assert asset.status_code == 200, source
             assert len(asset.content) > 500, source
     assert "https://" not in (ASSETS_DIR / "strikegraph-graphiql.js").read_text()
+
+
+async def test_graphiql_assets_have_versioned_names_kept_a_year_and_plain_names_revalidate(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/graphql", headers={"Accept": "text/html"})
+    scripts = re.findall(r'src="(/graphiql/assets/graphiql\.min\.[0-9a-f]{12}\.js)"', page.text)
+    assert len(scripts) == 1, page.text
+    versioned = await client.get(scripts[0])
+    assert versioned.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert versioned.content == (ASSETS_DIR / "graphiql.min.js").read_bytes()
+    plain = await client.get("/graphiql/assets/graphiql.min.js")
+    assert plain.headers["cache-control"] == "no-cache" and plain.content == versioned.content
+    stale = await client.get("/graphiql/assets/graphiql.min.000000000000.js")  # a name no build gave
+    assert stale.status_code == 404
 
 
 async def test_graphiql_opens_on_the_strikegraph_example_and_explains_the_key(client: httpx.AsyncClient) -> None:
@@ -131,6 +148,20 @@ async def test_assets_are_gzipped_for_browsers_that_accept_it_and_whole_for_the_
         assert "content-encoding" not in whole.headers and whole.content == local.read_bytes()
     missing = await client.get("/graphiql/assets/nothing.js", headers={"Accept-Encoding": "gzip"})
     assert missing.status_code == 404 and missing.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_graphql_answers_are_gzipped_when_accepted_and_large_enough(client: httpx.AsyncClient) -> None:
+    query = {"query": "{ organizations(first: 100) { slug name aliases description } }"}
+    async with client.stream("POST", "/graphql", json=query, headers={"Accept-Encoding": "gzip"}) as gzipped:
+        sent = b"".join([chunk async for chunk in gzipped.aiter_raw()])
+    assert gzipped.headers["content-encoding"] == "gzip" and "accept-encoding" in gzipped.headers["vary"].lower()
+    whole = await client.post("/graphql", json=query, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in whole.headers
+    assert json.loads(gzip.decompress(sent))["data"] == whole.json()["data"]
+    assert len(sent) < len(whole.content) // 2
+    small = await client.post("/graphql", json={"query": "{ __typename }"}, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers  # under COMPRESS_FROM_BYTES
 
 
 async def test_a_body_over_the_limit_is_413_from_its_content_length(settings: Settings) -> None:

@@ -34,7 +34,7 @@ from api.web.explorer import explorer_routes
 from api.web.graphiql import graphiql_asset_route
 from api.web.http_view import StrikegraphGraphQL
 from api.web.metrics import LoadMetrics, Metrics, MetricsMiddleware
-from api.web.middleware import body_limit_middleware, cors_middleware, error_response
+from api.web.middleware import body_limit_middleware, compression_middleware, cors_middleware, error_response
 from seed.loader import load_seed_if_empty
 from seed.problems import SeedValidationError
 
@@ -143,7 +143,7 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[*measuring, cors_middleware(settings), body_limit_middleware(settings)],
+        middleware=[*measuring, compression_middleware(), cors_middleware(settings), body_limit_middleware(settings)],
         exception_handlers={HTTPException: http_error, Exception: internal_error},
     )
     return app

@@ -8,7 +8,6 @@ from functools import cache
 from pathlib import Path
 
 import orjson
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, Router
@@ -92,5 +91,5 @@ def explorer_routes() -> list[BaseRoute]:
     return [
         Route("/explore", _page, methods=["GET", "HEAD"]),
         Route(MODEL_PATH, _model, methods=["GET", "HEAD"]),
-        Mount(ASSETS_PATH, app=GZipMiddleware(assets)),  # gzipped for the browsers that accept it
+        Mount(ASSETS_PATH, app=assets),
     ]

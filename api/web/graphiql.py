@@ -3,11 +3,11 @@ see vendor.sh there), so it works on a machine with no internet and loads nothin
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cache
 from pathlib import Path
 
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, Router
@@ -21,8 +21,10 @@ ASSET_FILES = frozenset(
         "graphiql.min.css",
         "react.production.min.js",
         "react-dom.production.min.js",
+        "graphql-ws.min.js",
         "strikegraph-graphiql.js",
         "LICENSE.graphiql",
+        "LICENSE.graphql-ws",
         "LICENSE.react",
         "LICENSE.react-dom",
     }
@@ -51,12 +53,26 @@ DEFAULT_HEADERS = '{\n  "Authorization": ""\n}'
 
 
 @cache
+def versioned_names() -> dict[str, str]:
+    """Each asset's name with the start of its content's SHA-256 in it (`graphiql.min.3f2a9c1d04be.js`): the
+    page asks for these, so a file kept for a year is never stale; a new file is a new name."""
+    names = {}
+    for name in ASSET_FILES:
+        digest = hashlib.sha256((ASSETS_DIR / name).read_bytes()).hexdigest()[:12]
+        stem, _, suffix = name.rpartition(".")
+        names[name] = f"{stem}.{digest}.{suffix}"
+    return names
+
+
+@cache
 def graphiql_page(endpoint: str = "/graphql") -> str:
     config = json.dumps({"endpoint": endpoint, "query": EXAMPLE_QUERY, "headers": DEFAULT_HEADERS})
     # Inside <script>, "</" could end the block early; JSON allows the escaped form.
     config = config.replace("<", "\\u003c")
-    template = (ASSETS_DIR / "page.html").read_text(encoding="utf-8")
-    return template.replace("{assets}", ASSETS_PATH).replace("{config}", config)
+    page = (ASSETS_DIR / "page.html").read_text(encoding="utf-8")
+    for name, versioned in versioned_names().items():
+        page = page.replace(f"{{assets}}/{name}", f"{ASSETS_PATH}/{versioned}")
+    return page.replace("{config}", config)
 
 
 def graphiql_response() -> HTMLResponse:
@@ -65,13 +81,17 @@ def graphiql_response() -> HTMLResponse:
 
 async def _asset(request: Request) -> Response:
     name = request.path_params["name"]
-    if name not in ASSET_FILES:
-        return JSONResponse({"errors": [{"message": "no such asset", "extensions": {"code": "NOT_FOUND"}}]}, 404)
-    # The files change only when vendor.sh is re-run: a day of caching, then the ETag revalidates.
-    return FileResponse(ASSETS_DIR / name, headers={"Cache-Control": "public, max-age=86400"})
+    if name in _BY_VERSIONED_NAME:  # what the page asks for: the name changes with the content
+        return FileResponse(ASSETS_DIR / _BY_VERSIONED_NAME[name], headers={"Cache-Control": IMMUTABLE})
+    if name in ASSET_FILES:  # the plain name (a link, an older page): checked again on each use
+        return FileResponse(ASSETS_DIR / name, headers={"Cache-Control": "no-cache"})
+    return JSONResponse({"errors": [{"message": "no such asset", "extensions": {"code": "NOT_FOUND"}}]}, 404)
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+_BY_VERSIONED_NAME = {versioned: name for name, versioned in versioned_names().items()}
 
 
 def graphiql_asset_route() -> Mount:
-    """The vendored files, gzipped for the browsers that accept it (Starlette's middleware): 4 MB of
-    JavaScript and CSS is most of what a first visit downloads."""
-    return Mount(ASSETS_PATH, app=GZipMiddleware(Router([Route("/{name}", _asset, methods=["GET", "HEAD"])])))
+    """The vendored files (gzipped for the browsers that accept it, as every response: api/web/app.py)."""
+    return Mount(ASSETS_PATH, app=Router([Route("/{name}", _asset, methods=["GET", "HEAD"])]))

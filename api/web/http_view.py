@@ -416,7 +416,8 @@ class StrikegraphGraphQL(GraphQL[Context, None]):
         return response
 
     def _caching_headers(self, exchange: Exchange, body: bytes) -> dict[str, str]:
-        etag = exchange.etag or '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        # Weak (`W/`): the same answer gzipped or not is one representation to a cache (api/web/middleware.py).
+        etag = exchange.etag or 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Vary": "Accept, Authorization"}
         if any(exchange.codes):
             headers["Cache-Control"] = "no-store"  # errors (a timeout, Neo4j away) must not be kept
