@@ -2,8 +2,9 @@
 
 The official driver says nothing about its pool (how many connections are in use, who waits for one). So a
 request takes a slot here before it opens a session, and gives it back when the session closes: the pool has
-`size` connections and requests get `size - RESERVED` slots, the rest kept for the change feed, liveness-free
-start-up work and the cache's reads of the audit trail, which take theirs from the driver directly. A request
+`size` connections and requests get `size - RESERVED` slots, the rest kept for the change feed's reads of the
+audit trail and start-up work, which take theirs from the driver directly (liveness probes have a driver of
+their own). A request
 then never waits inside the driver; it waits here, where the wait is measured and bounded by the same
 acquisition timeout the driver would use.
 """
