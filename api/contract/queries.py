@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import typing
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -75,7 +74,7 @@ def _field(root: RootField) -> Any:
         options = strawberry.argument(description=argument.metadata.get("description"), name=name)
         # A required argument (`id: ID!`) has no default, whatever its dataclass field says: graphql-core takes
         # a None default for a `null` one, which a non-null argument cannot have (introspection fails on it).
-        required = argument.default is None and type(None) not in typing.get_args(hints[argument.name])
+        required = argument.default is None and type(None) not in get_args(hints[argument.name])
         absent = argument.default is dataclasses.MISSING or required
         default = inspect.Parameter.empty if absent else argument.default
         annotation: Any = Annotated[_contract_type(hints[argument.name]), options]
