@@ -85,6 +85,8 @@ def test_searching_amptp_with_the_keyboard_draws_its_president_and_both_2023_str
     assert active.get_attribute("id") == "search-text"
     active.send_keys("AMPTP", Keys.ENTER)
     wait.until(lambda b: "Alliance of Motion Picture" in b.find_element(By.ID, "results").text)
+    first = browser.find_element(By.CSS_SELECTOR, "#results li button").text
+    assert first.startswith("Alliance of Motion Picture and Television Producers “AMPTP”"), first  # the alias shown
     for _ in range(10):  # down the results to the AMPTP itself
         browser.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
         if "Alliance of Motion Picture and Television Producers" in browser.switch_to.active_element.text:

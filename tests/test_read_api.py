@@ -252,8 +252,14 @@ async def test_search_ranks_matches_with_a_score(gql: GraphQLClient) -> None:
         "slug": "success-based-residuals",
         "name": "Success-based residuals",
     }
-    exact = await gql.data('{ search(text: "AMPTP") { node { slug } } }')
-    assert exact["search"][0]["node"] == {"slug": "amptp"}  # its alias, exactly: before the member studios
+    exact = await gql.data('{ search(text: "AMPTP") { matched node { slug } } }')
+    assert exact["search"][0] == {"node": {"slug": "amptp"}, "matched": "AMPTP"}  # its alias, before the studios
+    words = await gql.data('{ search(text: "motion pict", kinds: [ORGANIZATION]) { matched node { slug } } }')
+    assert words["search"][0] == {
+        "node": {"slug": "amptp"}, "matched": "Alliance of Motion Picture and Television Producers",
+    }  # fmt: skip
+    unmatched = await gql.data('{ search(text: "streamers", kinds: [ORGANIZATION]) { matched node { slug } } }')
+    assert {"node": {"slug": "amptp"}, "matched": None} in unmatched["search"]  # its description only
     odd = await gql.data('{ search(text: "AI (\\"weird\\" [query] AND OR NOT") { node { slug } } }')
     assert {"slug": "artificial-intelligence"} in [hit["node"] for hit in odd["search"]]
 

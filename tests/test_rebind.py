@@ -35,7 +35,7 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         {"q": "Q42"},
     ),
     "search": (
-        "query($t: String!) { search(text: $t, first: 3) { score node { id } } }",
+        "query($t: String!) { search(text: $t, first: 3) { score matched node { id } } }",
         {"t": "writers"},
         {"t": "screen actors guild"},
     ),

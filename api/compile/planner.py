@@ -291,7 +291,7 @@ class Planner:
         if parent == "SearchHit":
             if name == "node":
                 return _replace(base, fetch="end", end="node", child=self.object(named, nodes, multiplier))
-            return _replace(base, expr="{score}")
+            return _replace(base, expr="{" + name + "}")  # score, matched
         if parent in AGGREGATE_FIELDS:
             if name not in AGGREGATE_FIELDS[parent]:
                 return _replace(base, fetch="end", end=name, child=self.object(named, nodes, multiplier))

@@ -1,5 +1,5 @@
 """Full-text search over names and aliases (`search(text:)`): each word as a literal term or its prefix;
-a node named or aliased exactly the text ranks first."""
+a node named or aliased exactly the text ranks first, and each hit says which of its names matched."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ def search(planner: Planner, request: RootRequest) -> RootPlan:
     # A node named (or aliased) exactly this ranks first: its name keys, one per kind searched.
     exact = normalized_name(text)
     keys = tuple(name_key(kind.label.value, exact) for kind in NODE_KINDS if not labels or kind.label.value in labels)
-    args = (("query", query), ("labels", labels), ("first", first), ("keys", keys))
+    # Which name matched: each word the start of one of its words, any case (Java's regular expressions).
+    patterns = tuple(r"(?isU)(?:|.*[^\p{L}\p{N}])" + re.escape(word) + ".*" for word in words)
+    args = (("query", query), ("labels", labels), ("first", first), ("keys", keys), ("patterns", patterns))
     return request.plan(SEARCH, None, child, args=args)
 
 
@@ -56,7 +58,9 @@ def _render(renderer: Renderer, root: RootPlan) -> str:
     assert root.child is not None
     labels = root.arg("labels")
     kinds = f"AND any(l IN labels(n) WHERE l IN {renderer.param(list(labels))})" if labels else ""
-    projection = renderer.object(root.child, {"node": "n", "score": "score"})
+    patterns = renderer.arg(root, "patterns")
+    matched = f"head([x IN [n.name] + coalesce(n.aliases, []) WHERE all(p IN {patterns} WHERE x =~ p)])"
+    projection = renderer.object(root.child, {"node": "n", "score": "score", "matched": matched})
     query, keys = renderer.arg(root, "query"), renderer.arg(root, "keys")
     first = renderer.param(root.arg("first"))
     # The exact names through their keys' unique index, once, rather than each hit's list of names read and

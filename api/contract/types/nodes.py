@@ -261,6 +261,11 @@ NODE_TYPES: dict[str, type] = {kind.type_name: TYPES[kind.type_name] for kind in
 class SearchHit:
     score: float = strawberry.field(resolver=by_key)
     node: Node = strawberry.field(resolver=by_key, description="The matching node.")
+    matched: str | None = strawberry.field(
+        resolver=by_key,
+        description="Which of its names matched (its name, else the first alias in which every word starts a "
+        "word, any case); null when only its description did.",
+    )
 
 
 @strawberry.type(description="The shortest connection between two nodes, hop by hop.")

@@ -35,7 +35,7 @@ export function stats(measure) {
   strikeStats(groupBy: $groupBy, asOf: $asOf) { year month industry { code name } state { name } ${measure} }
 }`;
 }
-export const SEARCH = `query Search($text: String!) { search(text: $text, first: 10) { node { __typename id slug name } } }`;
+export const SEARCH = `query Search($text: String!) { search(text: $text, first: 10) { matched node { __typename id slug name } } }`;
 
 export class GraphQLError extends Error {
   constructor(errors) {

@@ -85,8 +85,10 @@ export function drawnLists(cy, { onNode, onFact }) {
 
 export function searchResults(hits, text, onPick) {
   if (!hits.length) return [h("li", {}, `Nothing matches “${text}”.`)];
-  return hits.map(({ node }) => h("li", {}, h("button", { type: "button", onclick: () => onPick(node.slug) },
-    chip(node.__typename), node.name, h("small", {}, ` ${node.__typename}`))));
+  // The alias that matched, when it was not the name: "AMPTP" finds the Alliance under its full name.
+  return hits.map(({ node, matched }) => h("li", {}, h("button", { type: "button", onclick: () => onPick(node.slug) },
+    chip(node.__typename), node.name, matched && matched !== node.name ? h("span", { class: "alias" }, ` “${matched}”`) : "",
+    h("small", {}, ` ${node.__typename}`))));
 }
 
 export function legend() {
