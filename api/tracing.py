@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -75,35 +75,29 @@ def shutdown(flush: bool = True) -> None:
     _tracing = None
 
 
-@contextmanager
-def operation_span(headers: Mapping[str, str], method: str, route: str) -> Iterator[Span | None]:
+def operation_span(headers: Mapping[str, str], method: str, route: str) -> AbstractContextManager[Span | None]:
     """The SERVER span of a GraphQL request, in the caller's trace when it sent `traceparent`. Named `POST
     /graphql` until the operation is known (`described`)."""
-    tracing = _tracing
-    if tracing is None:
-        yield None
-        return
-    parent = propagate.extract(headers)
+    if _tracing is None:
+        return nullcontext()
     attributes = {"http.request.method": method, "http.route": route, "url.path": route}
-    with tracing.tracer.start_as_current_span(
-        f"{method} {route}", context=parent, kind=SpanKind.SERVER, attributes=attributes, record_exception=False
-    ) as span:
-        yield span
+    return _server_span(_tracing, headers, f"{method} {route}", attributes)
+
+
+def websocket_span(headers: Mapping[str, str], route: str) -> AbstractContextManager[Span | None]:
+    """The SERVER span of one operation over a WebSocket connection, in the trace of the handshake's
+    `traceparent`. A subscription's span lasts as long as the subscription; each event it sends is an event."""
+    if _tracing is None:
+        return nullcontext()
+    attributes = {"network.protocol.name": "websocket", "http.route": route, "url.path": route}
+    return _server_span(_tracing, headers, "graphql", attributes)
 
 
 @contextmanager
-def websocket_span(headers: Mapping[str, str], route: str) -> Iterator[Span | None]:
-    """The SERVER span of one operation over a WebSocket connection, in the trace of the handshake's
-    `traceparent`. A subscription's span lasts as long as the subscription; each event it sends is an event."""
-    tracing = _tracing
-    if tracing is None:
-        yield None
-        return
-    attributes = {"network.protocol.name": "websocket", "http.route": route, "url.path": route}
+def _server_span(tracing: Tracing, headers: Mapping[str, str], name: str, attributes: dict[str, str]) -> Iterator[Span]:
     with tracing.tracer.start_as_current_span(
-        "graphql", context=propagate.extract(headers), kind=SpanKind.SERVER, attributes=attributes,
-        record_exception=False,
-    ) as span:  # fmt: skip
+        name, context=propagate.extract(headers), kind=SpanKind.SERVER, attributes=attributes, record_exception=False
+    ) as span:
         yield span
 
 

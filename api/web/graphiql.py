@@ -81,15 +81,21 @@ def graphiql_response() -> HTMLResponse:
 
 async def _asset(request: Request) -> Response:
     name = request.path_params["name"]
-    if name in _BY_VERSIONED_NAME:  # what the page asks for: the name changes with the content
-        return FileResponse(ASSETS_DIR / _BY_VERSIONED_NAME[name], headers={"Cache-Control": IMMUTABLE})
+    versioned = _by_versioned_name()
+    if name in versioned:  # what the page asks for: the name changes with the content
+        return FileResponse(ASSETS_DIR / versioned[name], headers={"Cache-Control": IMMUTABLE})
     if name in ASSET_FILES:  # the plain name (a link, an older page): checked again on each use
         return FileResponse(ASSETS_DIR / name, headers={"Cache-Control": "no-cache"})
     return JSONResponse({"errors": [{"message": "no such asset", "extensions": {"code": "NOT_FOUND"}}]}, 404)
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-_BY_VERSIONED_NAME = {versioned: name for name, versioned in versioned_names().items()}
+
+
+@cache
+def _by_versioned_name() -> dict[str, str]:
+    """Hashed on first use, not at import: a production server without GraphiQL never reads the files."""
+    return {versioned: name for name, versioned in versioned_names().items()}
 
 
 def graphiql_asset_route() -> Mount:
