@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import BaseRoute, Mount, Route, Router
 
 from api.compile.root_fields import LOOKUPS
-from schema.model import NODE_KINDS, Label
+from schema.model import FACT_KINDS, NODE_KINDS, Label
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "explore"
 ASSETS_PATH = "/explore/assets"
@@ -28,6 +28,9 @@ ASSET_FILES = frozenset(
         "panel.js",
         "chart.js",
         "explore.css",
+        "timeline.js",
+        "export.js",
+        "layouts.js",
     }
 )
 MODEL_PATH = "/explore/model.json"
@@ -51,17 +54,24 @@ STYLES: dict[Label, tuple[str, str]] = {
 
 @cache
 def explorer_model() -> bytes:
-    """Every kind of node as the explorer draws and looks it up, in the model's order (its legend's)."""
+    """Every kind of node as the explorer draws and looks it up, in the model's order (its legend's), and every
+    type of fact with a reader's label and its meaning (the legend's arrows and its filters)."""
     unstyled = [kind.type_name for kind in NODE_KINDS if kind.label not in STYLES]
     if unstyled:
         raise RuntimeError(f"api/web/explorer.py: STYLES has no colour and shape for {unstyled}")
     lookup = {kind.label: field for field, kind in LOOKUPS.items()}
     kinds = [
-        {"type": kind.type_name, "lookup": lookup[kind.label], "called": kind.called,
+        {"type": kind.type_name, "enum": kind.label.name, "lookup": lookup[kind.label], "called": kind.called,
          "color": STYLES[kind.label][0], "shape": STYLES[kind.label][1]}
         for kind in NODE_KINDS
     ]  # fmt: skip
-    return orjson.dumps({"kinds": kinds})
+    facts = [{"type": fact.name, "label": readable(fact.name), "meaning": fact.meaning} for fact in FACT_KINDS]
+    return orjson.dumps({"kinds": kinds, "facts": facts})
+
+
+def readable(name: str) -> str:
+    """A model name as a reader says it: `WILLING_TO_DISCUSS` is "willing to discuss"."""
+    return name.lower().replace("_", " ")
 
 
 @cache

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Test tools outside PyPI, installed once on a fresh machine: the GraphQL-over-HTTP audit (npm, pinned by
-# tests/http_audit/package-lock.json), Debian's chromium + chromium-driver for the browser tests, and Debian's
+# Test tools outside PyPI, installed once on a fresh machine: the GraphQL-over-HTTP audit and axe-core (npm,
+# pinned by the package-lock.json of tests/http_audit/ and tests/browser_audit/), Debian's chromium + chromium-driver for the browser tests, and Debian's
 # prometheus (with promtool) for the test that has a real Prometheus scrape the service, and Jaeger (a trace
 # store receiving OTLP) built from its Go module, pinned with its hashes by tests/tools/jaeger/go.sum.
 # Idempotent and quick when everything is there; `make test` and the session fixtures call it.
@@ -8,10 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 audit() {
-    local dir=tests/http_audit stamp
+    npm_tree tests/http_audit
+    npm_tree tests/browser_audit  # axe-core, for the explorer's accessibility audit
+}
+
+npm_tree() {
+    local dir=$1 stamp
     stamp="$dir/node_modules/.lock-$(cksum "$dir/package-lock.json" | cut -d' ' -f1)"
     [[ -e "$stamp" ]] && return
-    command -v npm >/dev/null || { echo "npm is needed for the GraphQL-over-HTTP audit (apt-get install nodejs npm)" >&2; exit 1; }
+    command -v npm >/dev/null || { echo "npm is needed for the GraphQL-over-HTTP and accessibility audits (apt-get install nodejs npm)" >&2; exit 1; }
     npm ci --prefix "$dir" --no-audit --no-fund --silent
     touch "$stamp"
 }

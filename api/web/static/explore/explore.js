@@ -1,24 +1,234 @@
 // strikegraph explorer: search, a node's neighbourhood as of a date, who strikes whom on a date, shortest
-// paths, the dates and citations of every fact, and live updates. It talks only to the public GraphQL API
-// (./graphql.js), as any front-end would; Cytoscape.js draws.
+// paths, a source's facts, the dates and citations of every fact, and live updates. It talks only to the
+// public GraphQL API (./graphql.js), as any front-end would; Cytoscape.js draws.
+//
+// One state (the view, its nodes, the date, the selection, the filters) drives everything on the screen:
+// `update` changes it, writes the address, and draws it again. A draw reads everything it needs first and
+// paints only when its answers are in and no newer draw has begun (the latest request wins: the older
+// one's requests are cancelled), so the drawing, the panel, the footer and the address always agree.
 import { drawChart } from "./chart.js";
-import { LiveChanges, NEIGHBOURHOOD, PATH, RESOLVE, SEARCH, STRIKES, query, stats } from "./graphql.js";
-import { KINDS } from "./model.js";
-import { changeEntry, drawnLists, factDetails, legend, nodeDetails, searchResults } from "./panel.js";
+import { exportView } from "./export.js";
+import { CITING, LiveChanges, NEIGHBOURHOOD, PATH, RESOLVE, SEARCH, STRIKES, query, stats } from "./graphql.js";
+import { arrange } from "./layouts.js";
+import { FACTS, KINDS, readable } from "./model.js";
+import {
+  changeEntry, drawnLists, emptyHint, factDetails, h, legend, nodeSummary, searchResults, sourceSummary,
+  strikesSummary,
+} from "./panel.js";
+import { Timeline, isDate } from "./timeline.js";
 
 const STRIKE_FACTS = new Set(["Strike", "WAGES", "CALLED", "AUTHORIZED", "AGAINST"]);
-const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+const VIEWS = new Set(["graph", "strikes", "source", "chart"]);
+const LAYOUTS = new Set(["auto", "force", "layers", "timeline"]);
+const PHONE = window.matchMedia("(max-width: 760px)");
+const MIN_LABEL_PX = 11; // on a phone the drawing is never zoomed out below readable labels
 
 const $ = (id) => document.getElementById(id);
-const state = {
-  asOf: today(),
-  view: "neighbourhood", // or "strikes"
-  expanded: [], // the nodes whose neighbourhoods are drawn, in order
-  path: null, // {from, to} when a path is highlighted
-  nodes: new Map(), // slug -> what was read of it (its details when it was expanded)
-  facts: new Map(), // fact id -> {fact, source, target}
-  busy: 0,
-};
+
+// -- the one state, and its address -----------------------------------------------------------------------
+
+function emptyState() {
+  return {
+    view: "graph", // "graph" (neighbourhoods and a path), "strikes", "source" or "chart"
+    nodes: [], // the nodes whose neighbourhoods are drawn, in order
+    from: null, to: null, // a path's ends, highlighted in the graph view
+    source: null, // the source whose facts the source view draws
+    asOf: null, // YYYY, YYYY-MM or YYYY-MM-DD; null: today (what holds today, or the latest known)
+    selected: null, // a node's slug or a fact's id: what the panel shows
+    hide: [], // fact types and node kinds the legend hides
+    drop: [], // nodes the reader hid, last hidden last (undo brings it back)
+    layout: "auto",
+    group: "YEAR", measure: "stoppages", // the chart's
+  };
+}
+
+let state = emptyState();
+
+function fromAddress(search) {
+  const params = new URLSearchParams(search);
+  const list = (name) => (params.get(name) || "").split(",").filter(Boolean).slice(0, 50);
+  const next = emptyState();
+  next.view = VIEWS.has(params.get("view")) ? params.get("view") : "graph";
+  next.nodes = list("node");
+  next.from = params.get("from");
+  next.to = params.get("to");
+  next.source = params.get("source");
+  next.asOf = isDate(params.get("asOf")) ? params.get("asOf") : null;
+  next.selected = params.get("selected");
+  next.hide = list("hide");
+  next.drop = list("drop");
+  next.layout = LAYOUTS.has(params.get("layout")) ? params.get("layout") : "auto";
+  if (params.get("group")) next.group = params.get("group");
+  if (params.get("measure")) next.measure = params.get("measure");
+  return next;
+}
+
+function address() {
+  const params = new URLSearchParams();
+  if (state.view !== "graph") params.set("view", state.view);
+  if (state.view === "graph" && state.nodes.length) params.set("node", state.nodes.join(","));
+  if (state.view === "graph" && state.from && state.to) {
+    params.set("from", state.from);
+    params.set("to", state.to);
+  }
+  if (state.view === "source" && state.source) params.set("source", state.source);
+  if (state.view === "chart") {
+    params.set("group", state.group);
+    params.set("measure", state.measure);
+  }
+  if (state.asOf) params.set("asOf", state.asOf);
+  if (state.selected && state.view !== "chart") params.set("selected", state.selected);
+  if (state.hide.length) params.set("hide", state.hide.join(","));
+  if (state.drop.length) params.set("drop", state.drop.join(","));
+  if (state.layout !== "auto") params.set("layout", state.layout);
+  const search = params.toString();
+  return search ? `/explore?${search}` : "/explore";
+}
+
+// The one way anything on the screen changes. `draw: false` for what needs no new read (a selection, a
+// filter): the panel and the drawing are brought in line from what was read.
+function update(patch, { draw = true } = {}) {
+  state = { ...state, ...patch };
+  history.replaceState(null, "", address());
+  $("as-of").value = state.asOf || "";
+  for (const view of ["strikes", "chart"]) $(`${view}-view`).setAttribute("aria-pressed", String(state.view === view));
+  $("layout").value = state.layout;
+  timeline.show(state.asOf || today());
+  if (draw) return redraw();
+  if ("drop" in patch) paint(scene); // hidden or brought back: drawn again from what was read
+  applyFilters();
+  renderPanel();
+  return Promise.resolve();
+}
+
+// -- reading a view ------------------------------------------------------------------------------------------
+
+const ids = new Map(); // slug -> global id, learnt from every answer
+let scene = emptyScene();
+
+function emptyScene() {
+  // What one draw read: the nodes and facts to draw, each expanded node's full read (its summary), the
+  // dates facts change on (the timeline's marks), a path's route, and what the footer says.
+  return { nodes: new Map(), facts: new Map(), details: new Map(), marks: new Set(), route: null, message: "",
+    empty: [], strikes: null, source: null };
+}
+
+function addNode(into, node) {
+  if (node.id) ids.set(node.slug, node.id);
+  if (!into.nodes.has(node.slug)) into.nodes.set(node.slug, node);
+}
+
+function addFact(into, fact, source, target) {
+  into.facts.set(fact.factId, { fact, source, target });
+}
+
+function mark(into, ...dates) {
+  for (const date of dates) if (date) into.marks.add(date);
+}
+
+async function globalId(slug, signal) {
+  if (ids.has(slug)) return ids.get(slug);
+  const found = Object.values(await query(RESOLVE, { slug }, signal)).find(Boolean);
+  if (!found) throw new Error(`no node with id '${slug}'`);
+  ids.set(slug, found.id);
+  return found.id;
+}
+
+async function readNode(slug, signal) {
+  const { node } = await query(NEIGHBOURHOOD, { id: await globalId(slug, signal), asOf: state.asOf }, signal);
+  if (!node) throw new Error(`no node with id '${slug}'`);
+  return node;
+}
+
+async function readNeighbourhood(into, slug, signal) {
+  const node = await readNode(slug, signal);
+  into.details.set(slug, node);
+  addNode(into, node);
+  for (const fact of node.relationships) {
+    addNode(into, fact.other);
+    const outgoing = fact.direction !== "INCOMING";
+    addFact(into, fact, outgoing ? slug : fact.other.slug, outgoing ? fact.other.slug : slug);
+  }
+  const dates = [];
+  for (const fact of node.changes) {
+    dates.push(fact.since, fact.until, fact.attestedOn, fact.on, fact.by, fact.other.startDate, fact.other.endDate);
+  }
+  mark(into, node.startDate, node.endDate, ...dates);
+  if (!node.relationships.length) into.empty.push({ node, dates: [...new Set(dates.filter(Boolean))].sort() });
+}
+
+async function readStrikes(into, signal) {
+  const on = state.asOf || today();
+  const { strikes, all } = await query(STRIKES, { on }, signal);
+  for (const strike of all) mark(into, strike.startDate, strike.endDate);
+  for (const strike of strikes) {
+    addNode(into, { __typename: "Strike", ...strike });
+    for (const party of strike.parties) {
+      addNode(into, { __typename: "Organization", ...party.organization });
+      const striker = party.side === "STRIKER";
+      const [source, target] = striker ? [party.organization.slug, strike.slug] : [strike.slug, party.organization.slug];
+      addFact(into, party, source, target);
+    }
+  }
+  into.strikes = strikes;
+  into.message = strikes.length ? `${strikes.length} strike${strikes.length > 1 ? "s" : ""} on ${on}` : `No strike on ${on}`;
+}
+
+async function readPath(into, signal) {
+  const { path } = await query(PATH, { from: state.from, to: state.to, asOf: state.asOf }, signal);
+  const when = state.asOf ? ` on ${state.asOf}` : "";
+  if (!path) {
+    into.route = new Set();
+    into.message = `No connection between ${state.from} and ${state.to} within 6 steps${when}`;
+    return;
+  }
+  into.route = new Set();
+  for (const hop of path.hops) {
+    addNode(into, hop.from);
+    addNode(into, hop.to);
+    const [source, target] = hop.forward ? [hop.from.slug, hop.to.slug] : [hop.to.slug, hop.from.slug];
+    addFact(into, hop, source, target);
+    for (const id of [hop.factId, source, target]) into.route.add(id);
+    mark(into, hop.since, hop.until, hop.attestedOn, hop.on, hop.by);
+  }
+  into.message = `${path.length} step${path.length > 1 ? "s" : ""} from ${state.from} to ${state.to}${when}`;
+}
+
+async function readSource(into, signal) {
+  const { source, factsCiting } = await query(CITING, { source: state.source }, signal);
+  if (!source) throw new Error(`no source with id '${state.source}'`);
+  into.source = { ...source, facts: factsCiting };
+  addNode(into, source);
+  for (const fact of factsCiting) {
+    addNode(into, fact.from);
+    addNode(into, fact.to);
+    addFact(into, fact, fact.from.slug, fact.to.slug);
+    mark(into, fact.since, fact.until, fact.attestedOn, fact.on, fact.by);
+  }
+  into.message = `${factsCiting.length} fact${factsCiting.length === 1 ? "" : "s"} rest on ${source.title}`;
+}
+
+async function read(signal) {
+  const into = emptyScene();
+  if (state.view === "strikes") await readStrikes(into, signal);
+  else if (state.view === "source") await readSource(into, signal);
+  else if (state.view === "graph") {
+    await Promise.all(state.nodes.map((slug) => readNeighbourhood(into, slug, signal)));
+    if (state.from && state.to) await readPath(into, signal);
+    if (into.empty.length && !into.message) {
+      const names = into.empty.map(({ node }) => node.name).join(", ");
+      into.message = `Nothing known of ${names} on ${state.asOf || "today"}`;
+    }
+  }
+  // The selected node's summary, when it is drawn but was not read in full (a strike's striker).
+  const selected = selection();
+  if (selected && into.nodes.has(selected) && !into.details.has(selected) && state.view !== "chart") {
+    into.details.set(selected, await readNode(selected, signal));
+  }
+  return into;
+}
+
+// -- drawing ----------------------------------------------------------------------------------------------
 
 const cy = cytoscape({
   container: $("graph"),
@@ -35,6 +245,7 @@ const cy = cytoscape({
       },
     },
     { selector: "node.expanded", style: { width: 36, height: 36, "border-width": 3, "border-color": "#111827" } },
+    { selector: "node.pinned", style: { "border-style": "double", "border-width": 4, "border-color": "#111827" } },
     { selector: "node.new", style: { "border-width": 5, "border-color": "#22c55e" } },
     {
       selector: "edge",
@@ -42,340 +253,345 @@ const cy = cytoscape({
         width: 1.6, "curve-style": "bezier", "line-color": "#9ca3af", "target-arrow-color": "#9ca3af",
         "target-arrow-shape": "triangle", "arrow-scale": 1.1, label: "data(label)", "font-size": 9,
         "text-rotation": "autorotate", color: "#374151", "text-background-color": "#fff",
-        "text-background-opacity": 0.85, "text-background-padding": 1,
+        "text-background-opacity": 0.85, "text-background-padding": 1, "text-wrap": "wrap",
       },
     },
     { selector: ":selected", style: { "line-color": "#111827", "target-arrow-color": "#111827", "border-color": "#f59e0b", "border-width": 4 } },
     { selector: "edge:selected", style: { width: 4 } },
     { selector: "edge.latest-known", style: { "line-style": "dashed" } },
+    { selector: "edge.inferred", style: { "line-style": "dotted" } },
     { selector: ".faded", style: { opacity: 0.2 } },
+    { selector: ".filtered", style: { display: "none" } },
     { selector: "edge.on-path", style: { width: 5, "line-color": "#f59e0b", "target-arrow-color": "#f59e0b", "z-index": 9 } },
     { selector: "node.on-path", style: { "border-width": 5, "border-color": "#f59e0b" } },
   ],
 });
 
-// -- drawing --------------------------------------------------------------------------------------------
-
-function addNode(node, near) {
-  const existing = cy.$id(node.slug);
-  if (existing.nonempty()) {
-    existing.data("label", node.name);
-    return false;
-  }
-  const kind = KINDS[node.__typename] || KINDS.Source;
-  const data = { id: node.slug, label: node.name, kind: node.__typename, color: kind.color, shape: kind.shape };
-  cy.add({ group: "nodes", data, position: near ? { ...near } : { x: 0, y: 0 } });
-  if (!state.nodes.has(node.slug)) state.nodes.set(node.slug, node);
-  return true;
+// A fact's arrow says what it is and when: "presides 2023-08-10", "wages since 2023-05-02". Without a date
+// the explorer shows today: a fact not known to hold today is the latest known, dashed, "as of" its date.
+function arrowLabel(fact) {
+  const latest = !state.asOf && fact.current === false;
+  const when = latest ? `as of ${lastKnown(fact)}` : factDates(fact);
+  return when ? `${readable(fact.type)}\n${when}` : readable(fact.type);
 }
 
-function addFact(fact, source, target) {
-  state.facts.set(fact.factId, { fact, source, target });
-  const existing = cy.$id(fact.factId);
-  if (existing.nonempty()) return;
-  // Without a date the explorer shows today: a fact not known to hold today is the latest known, drawn
-  // dashed and labelled with the date it was last known ("as of 2023-08-10").
-  const latest = state.asOf === today() && fact.current === false;
-  const label = latest ? `${fact.type} (as of ${lastKnown(fact)})` : fact.type;
-  const edge = cy.add({ group: "edges", data: { id: fact.factId, source, target, type: fact.type, label } });
-  if (latest) edge.addClass("latest-known");
+export function factDates(fact) {
+  if (fact.on) return fact.on;
+  if (fact.by) return `by ${fact.by}`;
+  if (fact.attestedOn) return fact.attestedOn;
+  if (fact.since && fact.until) return `${fact.since} – ${fact.until}`;
+  if (fact.since) return `since ${fact.since}`;
+  if (fact.until) return `until ${fact.until}`;
+  return "";
 }
 
 function lastKnown(fact) {
   return fact.until || fact.attestedOn || fact.on || fact.by || fact.since || "an earlier date";
 }
 
-// New nodes go on a ring around the node they were reached from, so nothing jumps when a live change
-// adds one; `arrange` then lays everything out when the reader asked for more.
-function ring(center, slugs) {
-  const origin = cy.$id(center).position();
-  const radius = 90 + 12 * slugs.length;
-  slugs.forEach((slug, index) => {
-    const angle = (2 * Math.PI * index) / slugs.length;
-    cy.$id(slug).position({ x: origin.x + radius * Math.cos(angle), y: origin.y + radius * Math.sin(angle) });
-  });
-}
+const pins = new Map(); // slug -> position the reader dragged it to: kept by every redraw and layout
 
-function arrange() {
-  if (cy.nodes().length < 2) return cy.fit(undefined, 80);
-  if (state.expanded.length <= 1 && !state.path) {
-    // One neighbourhood: the node in the middle, its neighbours around it.
-    cy.layout({
-      name: "concentric", animate: false, fit: true, padding: 30, minNodeSpacing: 50,
-      concentric: (node) => (node.hasClass("expanded") ? 2 : 1), levelWidth: () => 1,
-    }).run();
-    return calm();
-  }
-  cy.layout({
-    name: "cose", animate: false, randomize: false, fit: true, padding: 40, nodeRepulsion: () => 40000,
-    idealEdgeLength: () => 120, gravity: 0.3, numIter: 2500,
-  }).run();
-  calm();
-}
-
-// A small graph fitted to the screen would be drawn huge: no closer than this.
-function calm() {
-  if (cy.zoom() > 1.25) {
-    cy.zoom(1.25);
-    cy.center();
-  }
-}
-
-async function globalId(slug) {
-  const known = state.nodes.get(slug);
-  if (known && known.id) return known.id;
-  const found = Object.values(await query(RESOLVE, { slug })).find(Boolean);
-  if (!found) throw new Error(`no node with id '${slug}'`);
-  return found.id;
-}
-
-async function expand(slug) {
-  // Today is asked without `asOf`: what holds today, or else the latest known (README, "Time").
-  const asOf = state.asOf === today() ? null : state.asOf;
-  const { node } = await query(NEIGHBOURHOOD, { id: await globalId(slug), asOf });
-  if (!node) throw new Error(`no node with id '${slug}'`);
-  state.nodes.set(slug, node);
-  addNode(node);
-  cy.$id(slug).addClass("expanded");
-  const added = [];
-  for (const fact of node.relationships) {
-    if (addNode(fact.other)) added.push(fact.other.slug);
-    const outgoing = fact.direction !== "INCOMING";
-    addFact(fact, outgoing ? slug : fact.other.slug, outgoing ? fact.other.slug : slug);
-  }
-  ring(slug, added);
-  if (!state.expanded.includes(slug)) state.expanded.push(slug);
-  return added;
-}
-
-// Everything drawn, read again: positions are kept. For a change someone committed (`live`), what it
-// added is ringed in green and nothing moves; for a new date, the drawing is laid out again if it grew.
-async function redraw({ live = false } = {}) {
-  const before = new Set(cy.nodes().map((node) => node.id()));
+function paint(next, { live = false } = {}) {
   const positions = new Map(cy.nodes().map((node) => [node.id(), { ...node.position() }]));
-  cy.elements().remove();
-  state.facts.clear();
-  if (state.view === "strikes") {
-    await drawStrikes();
-  } else {
-    for (const slug of [...state.expanded]) await expand(slug);
-    if (state.path) await drawPath(state.path.from, state.path.to);
-  }
-  cy.nodes().forEach((node) => {
-    if (positions.has(node.id())) node.position(positions.get(node.id()));
+  const before = new Set(positions.keys());
+  const dropped = new Set(state.drop);
+  const relayout = next.layoutKey !== scene.layoutKey;
+  cy.batch(() => {
+    cy.elements().remove();
+    for (const [slug, node] of next.nodes) {
+      if (dropped.has(slug)) continue;
+      const kind = KINDS[node.__typename] || KINDS.Source;
+      const data = { id: slug, label: node.name, kind: node.__typename, color: kind.color, shape: kind.shape,
+        first: firstDate(slug, next) };
+      cy.add({ group: "nodes", data, position: pins.get(slug) || positions.get(slug) || { x: 0, y: 0 } });
+    }
+    for (const [id, { fact, source, target }] of next.facts) {
+      if (dropped.has(source) || dropped.has(target)) continue;
+      const edge = cy.add({ group: "edges", data: { id, source, target, type: fact.type, label: arrowLabel(fact) } });
+      if (!state.asOf && fact.current === false) edge.addClass("latest-known");
+      if (fact.inferred) edge.addClass("inferred");
+    }
+    for (const slug of next.details.keys()) if (state.nodes.includes(slug)) cy.$id(slug).addClass("expanded");
+    for (const slug of pins.keys()) cy.$id(slug).addClass("pinned");
+    if (next.route) {
+      const route = cy.elements().filter((element) => next.route.has(element.id()));
+      route.addClass("on-path");
+      cy.elements().difference(route).addClass("faded");
+    }
   });
+  scene = next;
+  applyFilters();
   const fresh = cy.nodes().filter((node) => !before.has(node.id()));
-  if (!live && fresh.nonempty() && state.view !== "strikes") arrange();
-  if (live && fresh.nonempty()) {
+  if (live) {
+    placeNear(fresh);
     fresh.addClass("new");
     setTimeout(() => fresh.removeClass("new"), 4000);
     const view = cy.extent();
     const outside = (p) => p.x < view.x1 || p.x > view.x2 || p.y < view.y1 || p.y > view.y2;
     if (fresh.some((node) => outside(node.position()))) cy.animate({ fit: { eles: cy.elements(), padding: 40 }, duration: 300 });
+  } else if (fresh.nonempty() || relayout) {
+    arrange(cy, { layout: state.layout, view: state.view, expanded: state.nodes, pins });
+    readableOnPhone();
   }
+}
+
+// New nodes from a live change go on a ring around a drawn neighbour, so nothing else moves.
+function placeNear(fresh) {
+  fresh.forEach((node, index) => {
+    const anchor = node.neighborhood("node").filter((n) => !fresh.contains(n))[0];
+    const origin = anchor ? anchor.position() : { x: 0, y: 0 };
+    const angle = (2 * Math.PI * index) / Math.max(fresh.length, 1);
+    node.position({ x: origin.x + 120 * Math.cos(angle), y: origin.y + 120 * Math.sin(angle) });
+  });
+}
+
+// The earliest date known of a node in this view (the timeline layout's x).
+function firstDate(slug, from) {
+  const node = from.details.get(slug) || from.nodes.get(slug) || {};
+  const dates = [node.startDate, node.date];
+  for (const { fact, source, target } of from.facts.values()) {
+    if (source === slug || target === slug) dates.push(fact.since, fact.attestedOn, fact.on, fact.by);
+  }
+  return dates.filter(Boolean).sort()[0] || null;
+}
+
+// On a phone a fitted graph would draw labels too small to read: zoom in on what matters instead.
+function readableOnPhone() {
+  if (!PHONE.matches || cy.nodes().empty()) return;
+  const least = MIN_LABEL_PX / 11;
+  if (cy.zoom() >= least) return;
+  const focus = cy.$id(selection() || "");
+  cy.zoom(least);
+  cy.center(focus.nonempty() ? focus : cy.nodes()[0]);
+}
+
+// The legend's filters: hidden fact types and node kinds are kept in the drawing, not displayed.
+function applyFilters() {
+  const hidden = new Set(state.hide);
+  cy.batch(() => {
+    cy.elements().removeClass("filtered");
+    cy.nodes().filter((node) => hidden.has(node.data("kind"))).addClass("filtered");
+    cy.edges().filter((edge) => hidden.has(edge.data("type"))).addClass("filtered");
+    cy.edges().filter((edge) => edge.source().hasClass("filtered") || edge.target().hasClass("filtered")).addClass("filtered");
+  });
+  cy.$(":selected").unselect();
+  if (selection()) cy.$id(selection()).select();
   renderLists();
 }
 
-async function drawStrikes() {
-  const { strikes } = await query(STRIKES, { on: state.asOf });
-  const rows = { STRIKER: [], TARGET: [] };
-  strikes.forEach((strike, index) => {
-    addNode({ __typename: "Strike", id: strike.id, slug: strike.slug, name: strike.name }, { x: 340, y: index * 110 });
-    for (const party of strike.parties) {
-      const org = { __typename: "Organization", ...party.organization };
-      if (addNode(org)) rows[party.side].push([org.slug, index * 110]);
-      const striker = party.side === "STRIKER";
-      addFact(party, striker ? org.slug : strike.slug, striker ? strike.slug : org.slug);
-    }
-  });
-  // Strikers on the left, strikes in the middle, targets on the right; each near its first strike.
-  for (const [side, x] of [["STRIKER", 0], ["TARGET", 680]]) {
-    let last = -Infinity;
-    for (const [slug, y] of rows[side]) {
-      last = Math.max(y, last + 70);
-      cy.$id(slug).position({ x, y: last });
-    }
-  }
-  cy.fit(undefined, 60);
-  calm();
-  say(strikes.length ? `${strikes.length} strike${strikes.length > 1 ? "s" : ""} on ${state.asOf}` : `No strike on ${state.asOf}`);
-}
+let generation = 0;
+let inFlight = null;
 
-async function drawPath(from, to) {
-  const { path } = await query(PATH, { from, to });
-  cy.elements().removeClass("on-path faded");
-  if (!path) {
-    say(`No connection between ${from} and ${to} within 6 steps`);
-    return false;
-  }
-  const route = cy.collection();
-  for (const hop of path.hops) {
-    addNode(hop.from, cy.$id(hop.to.slug).nonempty() ? cy.$id(hop.to.slug).position() : undefined);
-    addNode(hop.to, cy.$id(hop.from.slug).position());
-    const [source, target] = hop.forward ? [hop.from.slug, hop.to.slug] : [hop.to.slug, hop.from.slug];
-    addFact(hop, source, target);
-    route.merge(cy.$id(hop.factId)).merge(cy.$id(source)).merge(cy.$id(target));
-  }
-  cy.elements().difference(route).addClass("faded");
-  route.addClass("on-path");
-  say(`${path.length} step${path.length > 1 ? "s" : ""} from ${from} to ${to}`);
-  return true;
-}
-
-// -- what the reader does -----------------------------------------------------------------------------
-
-async function run(work) {
-  state.busy += 1;
-  document.body.dataset.busy = "true";
+// Reads the view the state names and paints it, unless a newer draw began meanwhile (then this one's
+// requests are cancelled and its answers, if any arrive, are dropped).
+async function redraw({ live = false } = {}) {
+  const mine = ++generation;
+  if (inFlight) inFlight.abort();
+  const controller = new AbortController();
+  inFlight = controller;
+  busy(+1);
   try {
-    await work();
-    syncUrl();
+    if (state.view === "chart") {
+      await showChart(controller.signal);
+      if (mine !== generation) return;
+      scene = emptyScene();
+      say("");
+    } else {
+      const next = await read(controller.signal);
+      if (mine !== generation) return;
+      next.layoutKey = `${state.view} ${state.layout}`;
+      paint(next, { live });
+      timeline.setMarks([...next.marks]);
+      say(next.message);
+    }
+    showPane();
+    renderPanel();
   } catch (error) {
+    if (mine !== generation || error.name === "AbortError") return;
     say(error.code ? `${error.message} (${error.code})` : error.message, true);
   } finally {
-    state.busy -= 1;
-    document.body.dataset.busy = String(state.busy > 0);
+    if (inFlight === controller) inFlight = null;
+    busy(-1);
   }
 }
 
-function focusOn(slug) {
-  return run(async () => {
-    state.view = "neighbourhood";
-    state.expanded = [];
-    state.path = null;
-    cy.elements().remove();
-    state.facts.clear();
-    say("");
-    await expand(slug);
-    arrange();
-    renderLists();
-    showNode(slug);
-  });
+let pending = 0;
+function busy(step) {
+  pending += step;
+  document.body.dataset.busy = String(pending > 0);
 }
 
-function expandNode(slug) {
-  return run(async () => {
-    if (state.view === "strikes") state.expanded = [];
-    state.view = "neighbourhood";
-    $("strikes-view").setAttribute("aria-pressed", "false");
-    if (!state.expanded.includes(slug)) {
-      const added = await expand(slug);
-      if (added.length) arrange();
-      renderLists();
-    }
-    showNode(slug);
-  });
+// -- the panel and the footer, from the state and what was read ---------------------------------------------------
+
+// What the panel shows: the selection, or in the graph view the node explored last.
+function selection() {
+  return state.selected || (state.view === "graph" ? state.nodes[state.nodes.length - 1] || null : null);
 }
 
-function showStrikes() {
-  return run(async () => {
-    state.view = "strikes";
-    state.path = null;
-    $("strikes-view").setAttribute("aria-pressed", "true");
-    cy.elements().remove();
-    await drawStrikes();
-    renderLists();
-  });
+function nameOf(slug) {
+  const node = scene.nodes.get(slug);
+  return node ? node.name : slug;
 }
 
-function showPath(from, to) {
-  return run(async () => {
-    if (state.view === "strikes") {
-      state.view = "neighbourhood";
-      state.expanded = [];
-      cy.elements().remove();
-      $("strikes-view").setAttribute("aria-pressed", "false");
-    }
-    state.path = { from, to };
-    if (await drawPath(from, to)) arrange();
-    else state.path = null;
-    renderLists();
-  });
+function renderPanel() {
+  const selected = selection();
+  const details = $("details");
+  let content;
+  if (selected && scene.facts.has(selected)) {
+    content = factDetails(scene.facts.get(selected), nameOf, { source: showSource });
+  } else if (selected && scene.nodes.has(selected)) {
+    const node = scene.details.get(selected) || scene.nodes.get(selected);
+    content = nodeSummary(node, {
+      asOf: state.asOf,
+      expand: state.view === "graph" && state.nodes.includes(selected) ? null : () => explore(selected, { add: true }),
+      only: () => explore(selected),
+      source: node.__typename === "Source" ? () => showSource(selected) : null,
+      pathFrom: () => setPathEnd("path-from", node),
+      pathTo: () => setPathEnd("path-to", node),
+      hide: () => update({ drop: [...state.drop, selected], selected: null }, { draw: false }),
+      pick: (slug) => update({ selected: slug }, { draw: false }),
+      jump: (date) => update({ asOf: date }),
+    });
+  } else if (state.view === "strikes" && scene.strikes) {
+    content = strikesSummary(scene.strikes, on(), { pick: choose });
+  } else if (state.view === "source" && scene.source) {
+    content = sourceSummary(scene.source, { pick: (id) => update({ selected: id }, { draw: false }) });
+  } else if (scene.empty.length) {
+    content = scene.empty.map(({ node, dates }) => emptyHint(node, dates, state.asOf || "today", (date) => update({ asOf: date })));
+  } else {
+    content = [h("p", { class: "hint" }, "Search for an organization, a person, a strike… then click a node to expand "
+      + "it and an arrow to see its dates and sources.")];
+  }
+  details.replaceChildren(...content.flat());
+  $("undo").hidden = state.drop.length === 0;
+  $("legend").replaceChildren(...legend(cy, scene, new Set(state.hide), toggleHidden));
+  if (selected && PHONE.matches) details.scrollIntoView({ block: "start" }); // the tapped fact's citation in view
 }
 
-function setDate(value) {
-  if (!DATE.test(value) || value === state.asOf) return;
-  state.asOf = value;
-  $("as-of").value = value.length === 10 ? value : `${value}-01-01`.slice(0, 10);
-  run(() => redraw());
-  if (!$("chart-pane").hidden) showChart();
-}
-
-// The chart replaces the graph until it is closed (the same button); it follows the date and its selects.
-function toggleChart() {
-  const showing = $("chart-pane").hidden;
-  $("chart-pane").hidden = !showing;
-  $("graph").hidden = showing;
-  $("chart-view").setAttribute("aria-pressed", String(showing));
-  if (showing) return showChart();
-  cy.resize();
-  return Promise.resolve();
-}
-
-function showChart() {
-  const group = $("chart-group").value;
-  const measure = $("chart-measure").value;
-  const groupBy = group === "MONTH" ? ["YEAR", "MONTH"] : [group];
-  return run(async () => {
-    const { strikeStats: rows } = await query(stats(measure), { groupBy, asOf: state.asOf });
-    drawChart($("chart"), rows, group, measure);
-    $("chart").dataset.drawn = `${group} ${measure} ${state.asOf}`;
-  });
-}
-
-async function search(text) {
-  const list = $("results");
-  list.replaceChildren();
-  $("results-section").hidden = false;
-  await run(async () => {
-    const { search: hits } = await query(SEARCH, { text });
-    for (const { node } of hits) {
-      if (!state.nodes.has(node.slug)) state.nodes.set(node.slug, node);
-    }
-    list.replaceChildren(...searchResults(hits, text, focusOn));
-  });
-}
-
-// -- the panel ------------------------------------------------------------------------------------------
-
-function select(id) {
-  cy.$(":selected").unselect();
-  cy.$id(id).select();
-}
-
-function showNode(slug) {
-  select(slug);
-  const node = state.nodes.get(slug) || { slug, name: slug, __typename: cy.$id(slug).data("kind") };
-  const pathEnd = (field, next) => () => {
-    $(field).value = slug;
-    $(next).focus();
-  };
-  $("details").replaceChildren(...nodeDetails(node, {
-    expand: state.expanded.includes(slug) ? null : () => expandNode(slug),
-    only: () => focusOn(slug),
-    pathFrom: pathEnd("path-from", "path-to"),
-    pathTo: pathEnd("path-to", "path-from"),
-  }));
-}
-
-function showFact(factId) {
-  const entry = state.facts.get(factId);
-  if (!entry) return;
-  select(factId);
-  $("details").replaceChildren(...factDetails(entry, (slug) => cy.$id(slug).data("label") || slug));
+function toggleHidden(name) {
+  const hide = new Set(state.hide);
+  if (hide.has(name)) hide.delete(name);
+  else hide.add(name);
+  update({ hide: [...hide] }, { draw: false });
 }
 
 function renderLists() {
-  const lists = drawnLists(cy, { onNode: expandNode, onFact: showFact });
+  const lists = drawnLists(cy, { onNode: (slug) => choose(slug), onFact: (id) => update({ selected: id }, { draw: false }) });
   $("node-list").replaceChildren(...lists.nodes);
   $("edge-list").replaceChildren(...lists.facts);
-  $("drawn-nodes").replaceChildren(...lists.options);
 }
 
-function logChange(change) {
-  const log = $("change-log");
-  log.prepend(changeEntry(change, focusOn));
-  while (log.children.length > 20) log.lastChild.remove();
+function showPane() {
+  const chart = state.view === "chart";
+  $("chart-pane").hidden = !chart;
+  $("graph").hidden = chart;
+  if (!chart) cy.resize();
+}
+
+function say(text, error = false) {
+  const message = $("message");
+  message.textContent = text;
+  message.classList.toggle("error", error);
+}
+
+function on() {
+  return state.asOf || today();
+}
+
+// -- what the reader does ------------------------------------------------------------------------------
+
+// A node tapped or picked: in the graph view its neighbourhood is drawn too; elsewhere it is selected.
+function choose(slug) {
+  if (state.view === "graph" && !state.nodes.includes(slug)) return explore(slug, { add: true });
+  return update({ selected: slug }, { draw: !scene.details.has(slug) });
+}
+
+// A node's neighbourhood: alone (a search result, "only this") or added to what is drawn ("expand").
+function explore(slug, { add = false } = {}) {
+  const keep = add && state.view === "graph";
+  const nodes = keep ? [...state.nodes.filter((s) => s !== slug), slug] : [slug];
+  return update({ view: "graph", nodes, from: keep ? state.from : null, to: keep ? state.to : null, selected: null,
+    source: null });
+}
+
+function showSource(slug) {
+  return update({ view: "source", source: slug, nodes: [], from: null, to: null, selected: null });
+}
+
+function setDate(value) {
+  const asOf = value || null;
+  if (asOf === state.asOf) return Promise.resolve();
+  return update({ asOf });
+}
+
+async function search(text) {
+  const kind = $("search-kind").value;
+  const list = $("results");
+  $("results-section").hidden = false;
+  list.replaceChildren(h("li", {}, "Searching…"));
+  try {
+    const { search: hits } = await query(SEARCH, { text, kinds: kind ? [kind] : null });
+    for (const { node } of hits) ids.set(node.slug, node.id);
+    list.replaceChildren(...searchResults(hits, text, (slug) => {
+      $("results-section").hidden = true; // a pick clears the results: the panel shows what was picked
+      explore(slug);
+    }));
+  } catch (error) {
+    list.replaceChildren(h("li", {}, error.message));
+  }
+}
+
+// The path's ends are picked by name: each box suggests what search finds as one types.
+const pathNames = new Map(); // a suggested name -> its slug
+let suggestTimer = null;
+
+function suggest(input) {
+  clearTimeout(suggestTimer);
+  const text = input.value.trim();
+  if (text.length < 2 || pathNames.has(text)) return;
+  suggestTimer = setTimeout(async () => {
+    const { search: hits } = await query(SEARCH, { text, kinds: null });
+    $("path-names").replaceChildren(...hits.map(({ node }) => {
+      pathNames.set(node.name, node.slug);
+      return h("option", { value: node.name }, node.__typename);
+    }));
+  }, 200);
+}
+
+async function pathEnd(text) {
+  if (pathNames.has(text)) return pathNames.get(text);
+  if (scene.nodes.has(text)) return text;
+  const { search: hits } = await query(SEARCH, { text, kinds: null, first: 1 });
+  if (!hits.length) throw new Error(`nothing matches “${text}”`);
+  return hits[0].node.slug;
+}
+
+function setPathEnd(field, node) {
+  pathNames.set(node.name, node.slug);
+  $(field).value = node.name;
+  $(field === "path-from" ? "path-to" : "path-from").focus();
+}
+
+async function showPath() {
+  const [from, to] = [$("path-from").value.trim(), $("path-to").value.trim()];
+  if (!from || !to) return;
+  try {
+    const ends = await Promise.all([pathEnd(from), pathEnd(to)]);
+    const graph = state.view === "graph";
+    await update({ view: "graph", from: ends[0], to: ends[1], nodes: graph ? state.nodes : [], selected: null });
+  } catch (error) {
+    say(error.message, true);
+  }
+}
+
+function showChart(signal) {
+  $("chart-group").value = state.group;
+  $("chart-measure").value = state.measure;
+  const groupBy = state.group === "MONTH" ? ["YEAR", "MONTH"] : [state.group];
+  return query(stats(state.measure), { groupBy, asOf: on() }, signal).then(({ strikeStats: rows }) => {
+    drawChart($("chart"), rows, state.group, state.measure);
+    $("chart").dataset.drawn = `${state.group} ${state.measure} ${on()}`;
+  });
 }
 
 // -- live updates -------------------------------------------------------------------------------------
@@ -383,12 +599,16 @@ function logChange(change) {
 let refreshTimer = null;
 
 function onChange(change) {
-  if (change !== null) logChange(change);
-  const drawn = change === null || change.nodes.some((slug) => cy.$id(slug).nonempty());
+  if (change !== null) {
+    const log = $("change-log");
+    log.prepend(changeEntry(change, (slug) => explore(slug)));
+    while (log.children.length > 20) log.lastChild.remove();
+  }
+  const drawn = change === null || change.nodes.some((slug) => scene.nodes.has(slug) || state.nodes.includes(slug));
   const strikes = state.view === "strikes" && change !== null && STRIKE_FACTS.has(change.entityType);
   if (!drawn && !strikes) return;
   clearTimeout(refreshTimer); // a request's several changes arrive together: one redraw
-  refreshTimer = setTimeout(() => run(() => redraw({ live: true })), 150);
+  refreshTimer = setTimeout(() => redraw({ live: true }), 150);
 }
 
 function onState(live) {
@@ -399,30 +619,18 @@ function onState(live) {
 
 // -- the page -------------------------------------------------------------------------------------------
 
-function syncUrl() {
-  const params = new URLSearchParams();
-  if (state.view === "strikes") params.set("view", "strikes");
-  else if (state.expanded.length) params.set("node", state.expanded.join(","));
-  if (state.path) {
-    params.set("from", state.path.from);
-    params.set("to", state.path.to);
-  }
-  if (state.asOf !== today()) params.set("asOf", state.asOf);
-  const search = params.toString();
-  history.replaceState(null, "", search ? `/explore?${search}` : "/explore");
-}
-
-function say(text, error = false) {
-  const message = $("message");
-  message.textContent = text;
-  message.classList.toggle("error", error);
-}
-
 function today() {
   const now = new Date();
   const pad = (n) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
+
+const timeline = new Timeline({
+  slider: $("timeline"), marks: $("timeline-marks"), label: $("timeline-label"), field: $("as-of"),
+  previous: $("previous-change"), next: $("next-change"), play: $("play"), today,
+  onCommit: (date) => setDate(date === today() ? null : date),
+  onInvalid: (text) => say(`“${text}” is not a date: write a year (2023), a month (2023-08) or a day (2023-08-10)`, true),
+});
 
 function wire() {
   $("search").addEventListener("submit", (event) => {
@@ -430,33 +638,54 @@ function wire() {
     const text = $("search-text").value.trim();
     if (text) search(text);
   });
-  $("as-of").addEventListener("change", (event) => setDate(event.target.value || today()));
-  $("strikes-view").addEventListener("click", () => showStrikes());
-  $("chart-view").addEventListener("click", () => toggleChart());
-  $("chart-form").addEventListener("change", () => showChart());
+  const leaveFor = (view) => ({ view: state.view === view ? "graph" : view, nodes: [], from: null, to: null,
+    source: null, selected: null });
+  $("strikes-view").addEventListener("click", () => update(leaveFor("strikes")));
+  $("chart-view").addEventListener("click", () => update(leaveFor("chart")));
+  $("chart-form").addEventListener("change", () => update({ group: $("chart-group").value, measure: $("chart-measure").value }));
   $("path-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const [from, to] = [$("path-from").value.trim(), $("path-to").value.trim()];
-    if (from && to) showPath(from, to);
+    showPath();
   });
-  cy.on("tap", "node", (event) => expandNode(event.target.id()));
-  cy.on("tap", "edge", (event) => showFact(event.target.id()));
+  for (const id of ["path-from", "path-to"]) $(id).addEventListener("input", (event) => suggest(event.target));
+  $("layout").addEventListener("change", (event) => update({ layout: event.target.value }, { draw: false }).then(() => {
+    scene.layoutKey = null;
+    arrange(cy, { layout: state.layout, view: state.view, expanded: state.nodes, pins });
+    readableOnPhone();
+  }));
+  $("undo").addEventListener("click", () => update({ drop: state.drop.slice(0, -1) }, { draw: false }));
+  $("export").addEventListener("change", (event) => {
+    const format = event.target.value;
+    event.target.value = "";
+    if (format) exportView(format, cy, scene, { name: address(), nameOf });
+  });
+  cy.on("tap", "node", (event) => choose(event.target.id()));
+  cy.on("tap", "edge", (event) => update({ selected: event.target.id() }, { draw: false }));
+  cy.on("dragfree", "node", (event) => {
+    pins.set(event.target.id(), { ...event.target.position() }); // pinned where the reader put it
+    event.target.addClass("pinned");
+  });
+  cy.on("cxttap", "node", (event) => {
+    pins.delete(event.target.id()); // a right click (or a long press) lets it go
+    event.target.removeClass("pinned");
+  });
   $("graph").addEventListener("keydown", (event) => {
     const pan = { ArrowLeft: [60, 0], ArrowRight: [-60, 0], ArrowUp: [0, 60], ArrowDown: [0, -60] }[event.key];
+    const center = { x: cy.width() / 2, y: cy.height() / 2 };
     if (pan) cy.panBy({ x: pan[0], y: pan[1] });
-    else if (event.key === "+" || event.key === "=") cy.zoom({ level: cy.zoom() * 1.2, renderedPosition: center() });
-    else if (event.key === "-") cy.zoom({ level: cy.zoom() / 1.2, renderedPosition: center() });
+    else if (event.key === "+" || event.key === "=") cy.zoom({ level: cy.zoom() * 1.2, renderedPosition: center });
+    else if (event.key === "-") cy.zoom({ level: cy.zoom() / 1.2, renderedPosition: center });
     else if (event.key === "0") cy.fit(undefined, 40);
     else return;
     event.preventDefault();
   });
   document.addEventListener("keydown", (event) => {
-    const typing = ["INPUT", "TEXTAREA"].includes(document.activeElement.tagName);
+    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
     if (event.key === "/" && !typing) {
       event.preventDefault();
       $("search-text").focus();
-    } else if (event.key === "Escape") {
-      cy.$(":selected").unselect();
+    } else if (event.key === "Escape" && state.selected) {
+      update({ selected: null }, { draw: false });
     }
   });
   // Arrow keys move between search results (and back to the box).
@@ -479,34 +708,20 @@ function arrowThrough(event, list) {
   event.preventDefault();
 }
 
-function center() {
-  return { x: cy.width() / 2, y: cy.height() / 2 };
-}
-
 function start() {
-  $("legend").replaceChildren(...legend());
+  $("search-kind").append(...Object.values(KINDS).map((kind) => h("option", { value: kind.enum }, readable(kind.type))));
   wire();
-  const params = new URLSearchParams(location.search);
-  const asOf = params.get("asOf");
-  if (asOf && DATE.test(asOf)) state.asOf = asOf;
-  $("as-of").value = state.asOf.length === 10 ? state.asOf : `${state.asOf}-01-01`.slice(0, 10);
   const live = new LiveChanges({ onChange, onState });
   live.start();
-  window.explorer = { cy, state, live, focusOn, showStrikes, showPath, setDate, toggleChart };
-  const nodes = (params.get("node") || "").split(",").filter(Boolean).slice(0, 20);
-  const [from, to] = [params.get("from"), params.get("to")];
+  window.explorer = {
+    cy, live, update, explore, setDate,
+    get state() { return state; },
+    get scene() { return scene; },
+    address,
+    FACTS,
+  };
   const drawn = () => performance.mark("explorer-drawn"); // the first view is on screen (page-load figures)
-  if (params.get("view") === "strikes") return showStrikes().then(drawn);
-  return run(async () => {
-    for (const slug of nodes) await expand(slug);
-    if (from && to) {
-      state.path = { from, to };
-      await drawPath(from, to);
-    }
-    arrange();
-    renderLists();
-    if (nodes.length) showNode(nodes[0]);
-  }).then(drawn);
+  return update(fromAddress(location.search)).then(drawn);
 }
 
 start();

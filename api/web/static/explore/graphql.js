@@ -4,18 +4,23 @@ import { LOOKUPS } from "./model.js";
 
 // What the explorer asks. A neighbourhood is read by global id (`node(id:)`): one query text for every
 // kind of node, so one plan. A slug alone (a deep link) is first resolved to its global id, one small
-// lookup per kind.
+// lookup per kind. The same read gives a node's summary (leaders then and over time, counts, durations)
+// and the dates its facts change on (the timeline's marks), so selecting a node costs one request.
 const SOURCE = "slug title publisher date url kind unverified";
 const CITATIONS = `sources { quote paraphrase checked locator source { ${SOURCE} } via { ${SOURCE} } }`;
 const FACT = `factId type title role detail since until attestedOn on by vote scope note inferred current ${CITATIONS}`;
+const DATES = "since until attestedOn on by";
 export const NEIGHBOURHOOD = `query Neighbourhood($id: ID!, $asOf: Date) {
   node(id: $id) {
     __typename id slug name description note ${CITATIONS}
-    ... on Organization { kind }
-    ... on Strike { startDate endDate }
+    ... on Organization { kind strikeCount
+      leadersThen: leaders(asOf: $asOf) { title since until attestedOn current person { slug name } ${CITATIONS} }
+      leadership: leaders(history: true) { title since until attestedOn person { slug name } } }
+    ... on Strike { startDate endDate durationDays(asOf: $asOf) }
     ... on Negotiation { date status }
-    ... on Source { title publisher date url sourceKind: kind }
+    ... on Source { title publisher date url sourceKind: kind unverified }
     relationships(asOf: $asOf, first: 100) { ${FACT} direction other { __typename id slug name } }
+    changes: relationships(history: true, first: 100) { ${DATES} other { ... on Strike { startDate endDate } } }
   }
 }`;
 export const RESOLVE = `query Resolve($slug: String!) {
@@ -24,10 +29,16 @@ export const RESOLVE = `query Resolve($slug: String!) {
 export const STRIKES = `query Strikes($on: Date!) {
   strikes(activeOn: $on, first: 100) { id slug name startDate endDate
     parties(asOf: $on) { factId type side since until note inferred ${CITATIONS} organization { id slug name } } }
+  all: strikes(first: 100) { startDate endDate }
 }`;
-export const PATH = `query Path($from: String!, $to: String!) {
-  path(from: $from, to: $to, maxLength: 6) { length
+export const PATH = `query Path($from: String!, $to: String!, $asOf: Date) {
+  path(from: $from, to: $to, maxLength: 6, asOf: $asOf) { length
     hops { ${FACT} forward from { __typename id slug name } to { __typename id slug name } } }
+}`;
+// Every fact resting on a source, with both ends: the source's own view.
+export const CITING = `query Citing($source: String!) {
+  source(id: $source) { __typename id slug name title publisher date url sourceKind: kind unverified }
+  factsCiting(source: $source, first: 100) { ${FACT} from { __typename id slug name } to { __typename id slug name } }
 }`;
 // Work stoppages grouped for a chart: one document per measure, so a chart of stoppages reads no figures.
 export function stats(measure) {
@@ -35,7 +46,9 @@ export function stats(measure) {
   strikeStats(groupBy: $groupBy, asOf: $asOf) { year month industry { code name } state { name } ${measure} }
 }`;
 }
-export const SEARCH = `query Search($text: String!) { search(text: $text, first: 10) { matched node { __typename id slug name } } }`;
+export const SEARCH = `query Search($text: String!, $kinds: [NodeKind!], $first: Int! = 10) {
+  search(text: $text, kinds: $kinds, first: $first) { matched node { __typename id slug name } }
+}`;
 
 export class GraphQLError extends Error {
   constructor(errors) {
@@ -45,9 +58,11 @@ export class GraphQLError extends Error {
   }
 }
 
-export async function query(document, variables = {}) {
+// `signal` cancels it: a newer view's requests make an older one's moot (the latest request wins).
+export async function query(document, variables = {}, signal = undefined) {
   const response = await fetch("/graphql", {
     method: "POST",
+    signal,
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ query: document, variables }),
   });
