@@ -107,7 +107,7 @@ _PERSON_FORMS = tuple(
         (rf"{_PERSON}\s+\[(?P<org>[A-Z][\w&-]*)\s+{_TITLE}\]", False),  # Carol Lombardini [AMPTP president]
         (rf"{_PERSON},?\s+(?:was|is|became|remains)\s+(?:the\s+)?(?P<org>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,4}})(?:'s)?\s+"
          rf"(?i:{_TITLE})", False),  # Ronald Reagan was SAG President
-        (rf"{_PERSON},\s+(?:the\s+)?(?P<org>(?:[A-Z][\w&-]*\s+){{0,5}}|(?:union|guild|company|association)(?:'s)?\s+)"
+        (rf"{_PERSON},\s+(?:the\s+)?(?P<org>(?:[A-Z][\w&-]*(?:'s)?\s+){{0,5}}|(?:union|guild|company|association)(?:'s)?\s+)"
          rf"(?:'s\s+)?(?i:{_TITLE})(?:\s+of\s+(?:the\s+)?(?P<org2>[A-Z][\w&-]*(?:\s+(?:of\s+)?[A-Z][\w&-]*){{0,5}}))?", False),  # noqa: E501
         (rf"(?:(?P<org>(?:the\s+)?(?:[A-Z][\w&-]*|union|guild|company|association)(?:'s)?)\s+)?(?i:{_TITLE})"
          rf"(?:\s+of\s+(?:the\s+)?(?P<org2>[A-Z][\w&-]*(?:\s+(?:of\s+)?[A-Z][\w&-]*){{0,5}}))?,?\s+{_PERSON}", False),
@@ -144,7 +144,7 @@ _PEOPLE_UNITS = ("workers", "members", "nurses", "employees", "teachers", "drive
                  "people", "pilots", "mechanics", "baristas", "cooks", "janitors", "educators", "doctors", "residents",
                  "machinists", "operators", "clerks", "technicians", "attendants", "bakers", "porters")  # fmt: skip
 _NUMBER = re.compile(
-    rf"(?:\b(?P<approx>{'|'.join(sorted(_APPROX, key=len, reverse=True))})\s+)?"
+    rf"(?:\b(?P<approx>(?i:{'|'.join(sorted(_APPROX, key=len, reverse=True))}))\s+)?"
     r"(?P<currency>\$)?(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|"
     rf"\b(?:{'|'.join(_WORD_NUMBERS)})\b)"
     r"(?:\s+(?P<scale>thousand|million|billion))?"
@@ -289,7 +289,7 @@ def _people(text: str) -> Iterable[tuple[int, int, str, str | None, str | None]]
             seen.add((start, end))
             groups = match.groupdict()
             title = groups.get("title")
-            org = (groups.get("org2") or groups.get("org") or "").strip() or None
+            org = re.sub(r"'s$", "", (groups.get("org2") or groups.get("org") or "").strip()) or None
             yield start, end, person, title.title() if title and not title.isupper() else title, org
 
 
