@@ -160,6 +160,35 @@ def seed(
     raise typer.Exit(code=code)
 
 
+@app.command()
+def draft(
+    article: Annotated[Path, typer.Argument(help="The article's text (UTF-8).")],
+    published: Annotated[
+        str, typer.Option(help="Its publication day (YYYY-MM-DD): relative dates resolve against it.")
+    ],
+    url: Annotated[str | None, typer.Option(help="Where it was published.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Who published it.")] = None,
+    title: Annotated[str | None, typer.Option(help="Its title (default: from the file name).")] = None,
+    base: Annotated[list[Path] | None, typer.Option(help="Seed files to reconcile with (default: seed/data).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the draft as JSON here.")] = None,
+    to_yaml: Annotated[
+        Path | None, typer.Option("--to-yaml", help="Write the candidates as seed YAML into this folder.")
+    ] = None,
+) -> None:
+    """Draft an article offline: mentions, reconciled nodes and candidate facts with their evidence."""
+    from datetime import date
+
+    from api.commands.draft_command import run_draft
+
+    try:
+        day = date.fromisoformat(published)
+    except ValueError:
+        raise _fail(f"--published {published}: not a day (YYYY-MM-DD)") from None
+    code = run_draft(article, day, title=title, url=url, publisher=publisher, base=base, json_out=json_out,
+                     to_yaml=to_yaml, console=console)  # fmt: skip
+    raise typer.Exit(code=code)
+
+
 @app.command("import")
 def import_(
     paths: Annotated[list[Path] | None, typer.Argument(help="YAML files or folders (default: seed/data).")] = None,
