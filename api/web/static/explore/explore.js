@@ -441,7 +441,9 @@ function renderPanel() {
     content = factDetails(scene.facts.get(selected), nameOf, { source: showSource });
   } else if (selected && scene.nodes.has(selected)) {
     const node = scene.details.get(selected) || scene.nodes.get(selected);
-    content = nodeSummary(node, {
+    const empty = scene.empty.find((entry) => entry.node.slug === selected);
+    const hint = empty ? emptyHint(empty.node, empty.dates, state.asOf || "today", (date) => update({ asOf: date })) : [];
+    content = [...hint, ...nodeSummary(node, {
       asOf: state.asOf,
       expand: state.view === "graph" && state.nodes.includes(selected) ? null : () => explore(selected, { add: true }),
       only: () => explore(selected),
@@ -451,7 +453,7 @@ function renderPanel() {
       hide: () => update({ drop: [...state.drop, selected], selected: null }, { draw: false }),
       pick: (slug) => update({ selected: slug }, { draw: false }),
       jump: (date) => update({ asOf: date }),
-    });
+    })];
   } else if (state.view === "strikes" && scene.strikes) {
     content = strikesSummary(scene.strikes, on(), { pick: choose });
   } else if (state.view === "source" && scene.source) {

@@ -100,8 +100,7 @@ export function sourceSummary(source, { pick }) {
 export function emptyHint(node, dates, on, jump) {
   const sample = dates.length > 8 ? [...dates.slice(0, 4), ...dates.slice(-4)] : dates;
   return [
-    h("h2", {}, chip(node.__typename), node.name),
-    h("p", {}, `Nothing known of ${node.name} held on ${on}.`),
+    h("p", { class: "empty-view" }, `Nothing known of ${node.name} held on ${on}.`),
     sample.length ? h("p", {}, "Its facts are dated: ", ...sample.map((date) =>
       h("button", { type: "button", class: "date-jump", onclick: () => jump(date) }, date))) : h("p", {}, "It has no dated facts."),
   ];
