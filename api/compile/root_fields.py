@@ -401,6 +401,11 @@ class PathBetween:
     from_: str = arg(name="from", parameter=True)
     to: str = arg(parameter=True)
     max_length: int = 4
+    as_of: Date | None = arg(
+        description="Only facts that held on this day (a year, month or day), by the rule `relationships(asOf:)` "
+        "reads them with. Without it: every fact not retracted.",
+        parameter=True,
+    )
 
 
 # -- the table ---------------------------------------------------------------------------------------------
