@@ -49,6 +49,11 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         {"d": "2023-08-10"},
         {"d": "2024"},
     ),
+    "facts citing": (
+        "query($s: String!) { factsCiting(source: $s, first: 5) { factId from { slug } sources { quote } } }",
+        {"s": "story-2023-08-10-wga-returns"},
+        {"s": "wga-email-2023-08-10"},
+    ),
     "two roots, one variable": (
         "query($id: String) { a: organization(id: $id) { name } b: person(id: $id) { name } }",
         {"id": "amptp"},
