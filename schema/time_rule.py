@@ -93,6 +93,25 @@ def point_held(rel: str, hi: str) -> str:
     return f"coalesce({rel}.onEarliest, {rel}.byLatest, {hi}) <= {hi}"
 
 
+# A fact of any type (`relationships`, `path`): both rules, each true of the facts it does not concern.
+ANY_FACT = ("span", "point")
+
+
+def held_on(rel: str, times: tuple[str, ...], bounds: tuple[str, str] | None, life: Life | None = None) -> str:
+    """Fact `rel` held within `bounds` (the first and last day of `asOf`, Cypher expressions; None: today)
+    by each rule of `times` ("span", "point"), and was not retracted by then. `life` is the life of the event
+    the fact belongs to, where one of its ends is an event (a strike, a deal, talks)."""
+    if bounds is None:
+        lo = hi = "date()"
+        conditions = [f"{rel}.retractedAt IS NULL"]
+    else:
+        lo, hi = bounds
+        conditions = [f"({rel}.retractedAt IS NULL OR date({rel}.retractedAt) > {hi})"]
+    for time in times:
+        conditions.append(span_held(rel, lo, hi, life) if time == "span" else point_held(rel, hi))
+    return " AND ".join(conditions)
+
+
 def happened_since(rel: str, day: str) -> str:
     """Event `rel` is dated `day` or later, or undated: what a dated event must be to be current."""
     return f"coalesce({rel}.onLatest, {rel}.byLatest, {day}) >= {day}"

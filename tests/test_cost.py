@@ -185,3 +185,17 @@ def test_a_statement_over_the_text_limit_is_refused_naming_it() -> None:
         small.compile(document, parse(document), None, None)
     assert refused.value.extensions["limit"] == "cypherBytes"
     assert refused.value.extensions["cypherBytes"] > 2_000
+
+
+def test_facts_citing_costs_its_page_times_what_each_fact_reads_and_a_deep_one_is_refused() -> None:
+    def citing(first: int, selection: str) -> str:
+        return f'{{ factsCiting(source: "story", first: {first}) {{ {selection} }} }}'
+
+    assert cost(citing(10, "factId")) == 10
+    assert cost(citing(20, "factId")) == 20
+    assert cost(citing(10, "factId sources { quote }")) == 10 + 10 * 2  # a couple of sources per fact
+    deep = "from { ... on Organization { relationships(first: 100) { other { relationships(first: 100) { type } } } } }"
+    assert cost(citing(100, deep)) > compiler().max_cost
+    with pytest.raises(QueryTooComplex) as refused:
+        compile_query(citing(100, deep))
+    assert refused.value.extensions["limit"] == "cost"

@@ -112,6 +112,15 @@ CORPUS: list[tuple[str, dict[str, Any]]] = [
         {},
     ),
     ('{ path(from: "carol-lombardini", to: "nobody-here") { length } }', {}),
+    (
+        'query($d: Date) { path(from: "carol-lombardini", to: "wga-strike-2023", asOf: $d) { length hops { type from { slug } } } }',
+        {"d": "2023-08-10"},
+    ),
+    ('{ path(from: "carol-lombardini", to: "wga-strike-2023", asOf: "2024") { length } }', {}),
+    (
+        '{ factsCiting(source: "wga-email-2023-08-10", first: 4) { __typename factId type forward from { __typename slug } to { slug } sources { quote via { slug } } } }',
+        {},
+    ),
     ("{ changes(first: 5) { id at actor action entityType entity before after } }", {}),
     # user errors: same message, same path, same code
     ('{ a: organization(id: "amptp") { slug } b: organization(id: "x", name: "y") { slug } }', {}),
@@ -120,6 +129,8 @@ CORPUS: list[tuple[str, dict[str, Any]]] = [
     ('{ strikesConnection(after: "bm90LWEtY3Vyc29y") { totalCount } }', {}),
     ('{ search(text: "   ") { score } }', {}),
     ('{ path(from: "wga", to: "wga") { length } }', {}),
+    ('{ factsCiting(source: "no-such-source") { factId } }', {}),
+    ('{ factsCiting(source: "wga-email-2023-08-10", first: 101) { factId } }', {}),
     ('{ changes(since: "2026-11-01 10:00 tomorrow") { id } }', {}),
     ("query($d: Date) { strikes(activeOn: $d) { slug } }", {"d": "2023-02-30"}),
 ]

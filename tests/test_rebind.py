@@ -44,6 +44,16 @@ CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         {"a": "wga", "b": "amptp"},
         {"a": "dga", "b": "sag-aftra"},
     ),
+    "path as of a date": (
+        'query($d: Date) { path(from: "carol-lombardini", to: "wga-strike-2023", asOf: $d) { length } }',
+        {"d": "2023-08-10"},
+        {"d": "2024"},
+    ),
+    "facts citing": (
+        "query($s: String!) { factsCiting(source: $s, first: 5) { factId from { slug } sources { quote } } }",
+        {"s": "story-2023-08-10-wga-returns"},
+        {"s": "wga-email-2023-08-10"},
+    ),
     "two roots, one variable": (
         "query($id: String) { a: organization(id: $id) { name } b: person(id: $id) { name } }",
         {"id": "amptp"},

@@ -29,17 +29,17 @@ from schema.model import (
     Relation,
 )
 from schema.time_rule import (
+    ANY_FACT,
     LIFE,
     ORGANIZATION,
     Life,
     current,
     happened_since,
+    held_on,
     last_known,
     life_of,
     life_of_either,
     organizations_life,
-    point_held,
-    span_held,
 )
 
 TYPE_TAG = f"[l IN labels({{v}}) WHERE l <> '{ENTITY}'][0]"
@@ -252,7 +252,8 @@ class Renderer:
         history = plan.arg("history") or (not relation.current and as_of is None)
         life = _event_life(plan.relation.partition(".")[0], relation, parent, other)
         latest = weighs_latest(plan)  # today, else the latest known
-        where = f"{rel}.retractedAt IS NULL" if latest else self.time_filter(rel, relation.time, as_of, history, life)
+        times = () if relation.time is None else (relation.time,)  # none: only retraction counts
+        where = f"{rel}.retractedAt IS NULL" if latest else self.time_filter(rel, times, as_of, history, life)
         if relation.ranked and not plan.arg("all_ranks"):
             where += " AND " + self.best_ranked(relation, parent, other)
         match = f"{lineage}MATCH {pattern} WHERE {where} "
@@ -311,8 +312,7 @@ class Renderer:
         if latest:
             conditions = [f"{rel}.retractedAt IS NULL"]
         else:
-            filters = [self.time_filter(rel, time, as_of, history, life) for time in ("span", "point")]
-            conditions = list(dict.fromkeys(filters))
+            conditions = [self.time_filter(rel, ANY_FACT, as_of, history, life)]
         if plan.arg("types"):
             conditions.append(f"type({rel}) IN {self.param(list(plan.arg('types')))}")
         match = f"MATCH {pattern} "
@@ -330,24 +330,19 @@ class Renderer:
         return f"COLLECT {{ {match}RETURN {projection} ORDER BY {order} LIMIT {first} }}"
 
     def time_filter(
-        self, rel: str, time: str | None, as_of: PartialDate | None, history: bool = False, life: Life | None = None
+        self,
+        rel: str,
+        times: tuple[str, ...],
+        as_of: PartialDate | None,
+        history: bool = False,
+        life: Life | None = None,
     ) -> str:
-        """The time rule (README, "Time"; schema/time_rule.py): facts that held on `as_of`, or today without it,
-        and were not retracted by then; with `history`, every unretracted fact. `life` is the life of the event
-        the fact belongs to, where one of its ends is an event (a strike, a deal, talks)."""
+        """The time rule (README, "Time"; schema/time_rule.py, `held_on`): facts that held on `as_of`, or today
+        without it, and were not retracted by then; with `history`, every unretracted fact."""
         if history:
             return f"{rel}.retractedAt IS NULL"
-        if as_of is None:
-            lo = hi = "date()"
-            conditions = [f"{rel}.retractedAt IS NULL"]
-        else:
-            lo, hi = self.param(as_of.earliest), self.param(as_of.latest)
-            conditions = [f"({rel}.retractedAt IS NULL OR date({rel}.retractedAt) > {hi})"]
-        if time == "span":
-            conditions.append(span_held(rel, lo, hi, life))
-        elif time == "point":
-            conditions.append(point_held(rel, hi))
-        return " AND ".join(conditions)
+        bounds = None if as_of is None else (self.param(as_of.earliest), self.param(as_of.latest))
+        return held_on(rel, times, bounds, life)
 
     def latest_known(self, match: str, held: str, last: str, group: str, carried: list[str]) -> str:
         """Without `asOf` (README, "Time"): the clauses that bind `carried` (the variables the projection

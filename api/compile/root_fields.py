@@ -84,6 +84,7 @@ class RootFieldKind(Enum):
     DAYS_ON_STRIKE = "days_on_strike"
     STRIKE_STATS = "strike_stats"
     PATH = "path"
+    FACTS_CITING = "facts_citing"  # the facts whose citations name a source
 
 
 # -- arguments ---------------------------------------------------------------------------------------------
@@ -401,6 +402,17 @@ class PathBetween:
     from_: str = arg(name="from", parameter=True)
     to: str = arg(parameter=True)
     max_length: int = 4
+    as_of: Date | None = arg(
+        description="Only facts that held on this day (a year, month or day), by the rule `relationships(asOf:)` "
+        "reads them with. Without it: every fact not retracted.",
+        parameter=True,
+    )
+
+
+@dataclass(frozen=True)
+class FactsCiting:
+    source: str = arg(description="A source, by slug or global id.", parameter=True)
+    first: int = arg(default=100, description="How many facts (at most the maximum page size).")
 
 
 # -- the table ---------------------------------------------------------------------------------------------
@@ -491,6 +503,10 @@ ROOT_FIELDS: tuple[RootField, ...] = (
               f"at most {MAX_LIST}."),
     RootField("path", RootFieldKind.PATH, PathBetween, "Path", "one",
               "The shortest connection between two nodes (slugs or global ids), hop by hop."),
+    RootField("factsCiting", RootFieldKind.FACTS_CITING, FactsCiting, "PathHop", "list",
+              "The facts that rest on a source: every fact not retracted whose citations name it, as the source or "
+              "as the one relaying it (`via`), each from its start to its end (`forward: true`), by fact type, "
+              "then the name it starts from, then fact id."),
 )  # fmt: skip
 ROOTS: dict[str, RootField] = {root.name: root for root in ROOT_FIELDS}
 

@@ -21,13 +21,13 @@ from api.compile.root_fields import ROOT_FIELDS, RootField, argument_types, grap
 from api.contract.context import Info
 from api.contract.types.aggregates import StrikeStats, StrikeTally, StrikeYear
 from api.contract.types.changes import Change
-from api.contract.types.nodes import NODE_TYPES, Connection, Node, Path, SearchHit
+from api.contract.types.nodes import NODE_TYPES, Connection, Node, Path, PathHop, SearchHit
 from schema.global_ids import GlobalId
 
 # What a root field may return, by the name the table gives: the node types (made from the model) and the rest.
 RETURNS: dict[str, Any] = {
     **NODE_TYPES, "Node": Node, "SearchHit": SearchHit, "Change": Change, "StrikeYear": StrikeYear,
-    "StrikeTally": StrikeTally, "StrikeStats": StrikeStats, "Path": Path,
+    "StrikeTally": StrikeTally, "StrikeStats": StrikeStats, "Path": Path, "PathHop": PathHop,
 }  # fmt: skip
 
 

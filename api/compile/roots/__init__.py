@@ -5,7 +5,7 @@ declares the fields; `BUILDERS` joins each kind of root field to its builder."""
 from __future__ import annotations
 
 from api.compile.root_fields import RootFieldKind
-from api.compile.roots import changes, counts, lists, lookup, path, search
+from api.compile.roots import changes, citing, counts, lists, lookup, path, search
 from api.compile.roots.request import Builder, Planner, RootRequest
 
 BUILDERS: dict[RootFieldKind, Builder] = {
@@ -22,6 +22,7 @@ BUILDERS: dict[RootFieldKind, Builder] = {
     RootFieldKind.DAYS_ON_STRIKE: counts.days_on_strike,
     RootFieldKind.STRIKE_STATS: counts.strike_stats,
     RootFieldKind.PATH: path.path,
+    RootFieldKind.FACTS_CITING: citing.facts_citing,
 }
 
 __all__ = ["BUILDERS", "Builder", "Planner", "RootRequest"]

@@ -1,4 +1,5 @@
-"""The shortest chain of facts between two nodes (`path(from:, to:)`), hop by hop, retracted facts left out."""
+"""The shortest chain of facts between two nodes (`path(from:, to:)`), hop by hop, retracted facts left out;
+with `asOf`, only facts that held then, by the time rule `relationships(asOf:)` reads them with."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import Any
 from graphql import GraphQLObjectType, get_named_type
 
 from api.compile import root_fields as fields
-from api.compile.filters import bounded, slug_of
+from api.compile.filters import bounded, parse_date, slug_of
 from api.compile.plan import RootPlan, RootRead
 from api.compile.render import Renderer
 from api.compile.respond import Path, Shaper
 from api.compile.roots.request import Planner, RootRequest
 from api.errors import BadUserInput, NotFound
 from schema.graph_model import ENTITY
+from schema.time_rule import ANY_FACT, held_on, life_of_either
 
 MAX_PATH_LENGTH = 6
 
@@ -33,7 +35,15 @@ def path(planner: Planner, request: RootRequest) -> RootPlan:
         found.append((field_key, group[0].name.value))
         if group[0].name.value == "hops":
             child = planner.object(hop_type, group, max_length)
-    args = (("from", start), ("to", end), ("max_length", max_length), ("fields", tuple(found)))
+    args: tuple[tuple[str, Any], ...] = (
+        ("from", start),
+        ("to", end),
+        ("max_length", max_length),
+        ("fields", tuple(found)),
+    )
+    if arguments.as_of is not None:  # its first and last day, each a parameter: one plan serves every date
+        day = parse_date(arguments.as_of, "asOf")
+        args += (("as_of_earliest", day.earliest), ("as_of_latest", day.latest))
     return request.plan(PATH, None, child, args=args, typename=path_type.name)
 
 
@@ -47,13 +57,22 @@ def _render(renderer: Renderer, root: RootPlan) -> str:
             f"RETURN {hop} ORDER BY i }}"
         )
     max_length = int(root.arg("max_length"))
+    start, end = renderer.arg(root, "from"), renderer.arg(root, "to")
     return (
-        f"OPTIONAL MATCH (a:{ENTITY} {{id: {renderer.arg(root, 'from')}}}) "
-        f"OPTIONAL MATCH (b:{ENTITY} {{id: {renderer.arg(root, 'to')}}}) "
+        f"OPTIONAL MATCH (a:{ENTITY} {{id: {start}}}) OPTIONAL MATCH (b:{ENTITY} {{id: {end}}}) "
         f"OPTIONAL MATCH p = shortestPath((a)-[*..{max_length}]-(b)) "
-        "WHERE all(rel IN relationships(p) WHERE rel.retractedAt IS NULL) "
+        f"WHERE all(rel IN relationships(p) WHERE {_held(renderer, root)}) "
         f"RETURN [a IS NOT NULL, b IS NOT NULL, length(p), {hops}]"
     )
+
+
+def _held(renderer: Renderer, root: RootPlan) -> str:
+    """Which facts a hop may be: every unretracted one, or with `asOf` those that held then. Neo4j checks this
+    while it expands (the predicate reads only the fact and its ends), so no exhaustive search follows."""
+    if root.arg("as_of_earliest") is None:
+        return "rel.retractedAt IS NULL"
+    bounds = renderer.arg(root, "as_of_earliest"), renderer.arg(root, "as_of_latest")
+    return held_on("rel", ANY_FACT, bounds, life_of_either("startNode(rel)", "endNode(rel)"))
 
 
 def _shape(shaper: Shaper, root: RootPlan, raw: Any, path: Path) -> Any:
