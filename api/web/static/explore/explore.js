@@ -81,7 +81,7 @@ function address() {
   if (state.hide.length) params.set("hide", state.hide.join(","));
   if (state.drop.length) params.set("drop", state.drop.join(","));
   if (state.layout !== "auto") params.set("layout", state.layout);
-  const search = params.toString();
+  const search = params.toString().replaceAll("%2C", ","); // lists read as lists
   return search ? `/explore?${search}` : "/explore";
 }
 
