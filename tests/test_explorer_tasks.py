@@ -149,7 +149,7 @@ VIEWS = [
     "/explore?node=amptp,wga&asOf=2023-08-10&selected=carol-lombardini--presides--amptp",
     "/explore?view=strikes&asOf=2023-08-10&selected=amptp",
     "/explore?node=amptp&from=carol-lombardini&to=wga-strike-2023&asOf=2023-08-10",
-    "/explore?view=source&source=wga-email-2023-08-10",
+    "/explore?view=citing&cites=wga-email-2023-08-10",
     "/explore?view=chart&group=MONTH&measure=stoppages&asOf=2023-08-10",
     "/explore?node=amptp&asOf=2023-08-10&hide=SILENT_ON,Issue&drop=naics-512&layout=layers",
 ]
@@ -202,7 +202,7 @@ def test_a_source_s_view_lists_every_fact_resting_on_it(browser: webdriver.Chrom
     button = next(b for b in citation.find_elements(By.TAG_NAME, "button") if b.text == "Facts from this source")
     source = citation.find_element(By.CSS_SELECTOR, "strong, a").text
     button.click()
-    wait.until(lambda b: "view=source" in b.current_url and idle(b))
+    wait.until(lambda b: "view=citing&cites=wga-email-2023-08-10" in b.current_url and idle(b))
     listed = browser.find_elements(By.CSS_SELECTOR, "#details ul.buttons li")
     assert len(listed) == len(expected)
     assert browser.execute_script("return window.explorer.cy.edges().length") == len(expected)

@@ -18,7 +18,7 @@ import {
 import { Timeline, isDate } from "./timeline.js";
 
 const STRIKE_FACTS = new Set(["Strike", "WAGES", "CALLED", "AUTHORIZED", "AGAINST"]);
-const VIEWS = new Set(["graph", "strikes", "source", "chart"]);
+const VIEWS = new Set(["graph", "strikes", "citing", "chart"]);
 const LAYOUTS = new Set(["auto", "force", "layers", "timeline"]);
 const PHONE = window.matchMedia("(max-width: 760px)");
 const MIN_LABEL_PX = 11; // on a phone the drawing is never zoomed out below readable labels
@@ -29,10 +29,10 @@ const $ = (id) => document.getElementById(id);
 
 function emptyState() {
   return {
-    view: "graph", // "graph" (neighbourhoods and a path), "strikes", "source" or "chart"
+    view: "graph", // "graph" (neighbourhoods and a path), "strikes", "citing" (a source's facts) or "chart"
     nodes: [], // the nodes whose neighbourhoods are drawn, in order
     from: null, to: null, // a path's ends, highlighted in the graph view
-    source: null, // the source whose facts the source view draws
+    cites: null, // the source whose facts the citing view draws
     asOf: null, // YYYY, YYYY-MM or YYYY-MM-DD; null: today (what holds today, or the latest known)
     selected: null, // a node's slug or a fact's id: what the panel shows
     hide: [], // fact types and node kinds the legend hides
@@ -52,7 +52,7 @@ function fromAddress(search) {
   next.nodes = list("node");
   next.from = params.get("from");
   next.to = params.get("to");
-  next.source = params.get("source");
+  next.cites = params.get("cites");
   next.asOf = isDate(params.get("asOf")) ? params.get("asOf") : null;
   next.selected = params.get("selected");
   next.hide = list("hide");
@@ -71,7 +71,7 @@ function address() {
     params.set("from", state.from);
     params.set("to", state.to);
   }
-  if (state.view === "source" && state.source) params.set("source", state.source);
+  if (state.view === "citing" && state.cites) params.set("cites", state.cites);
   if (state.view === "chart") {
     params.set("group", state.group);
     params.set("measure", state.measure);
@@ -195,8 +195,8 @@ async function readPath(into, signal) {
 }
 
 async function readSource(into, signal) {
-  const { source, factsCiting } = await query(CITING, { source: state.source }, signal);
-  if (!source) throw new Error(`no source with id '${state.source}'`);
+  const { source, factsCiting } = await query(CITING, { source: state.cites }, signal);
+  if (!source) throw new Error(`no source with id '${state.cites}'`);
   into.source = { ...source, facts: factsCiting };
   addNode(into, source);
   for (const fact of factsCiting) {
@@ -211,7 +211,7 @@ async function readSource(into, signal) {
 async function read(signal) {
   const into = emptyScene();
   if (state.view === "strikes") await readStrikes(into, signal);
-  else if (state.view === "source") await readSource(into, signal);
+  else if (state.view === "citing") await readSource(into, signal);
   else if (state.view === "graph") {
     await Promise.all(state.nodes.map((slug) => readNeighbourhood(into, slug, signal)));
     if (state.from && state.to) await readPath(into, signal);
@@ -456,7 +456,7 @@ function renderPanel() {
     })];
   } else if (state.view === "strikes" && scene.strikes) {
     content = strikesSummary(scene.strikes, on(), { pick: choose });
-  } else if (state.view === "source" && scene.source) {
+  } else if (state.view === "citing" && scene.source) {
     content = sourceSummary(scene.source, { pick: (id) => update({ selected: id }, { draw: false }) });
   } else if (scene.empty.length) {
     content = scene.empty.map(({ node, dates }) => emptyHint(node, dates, state.asOf || "today", (date) => update({ asOf: date })));
@@ -513,11 +513,11 @@ function explore(slug, { add = false } = {}) {
   const keep = add && state.view === "graph";
   const nodes = keep ? [...state.nodes.filter((s) => s !== slug), slug] : [slug];
   return update({ view: "graph", nodes, from: keep ? state.from : null, to: keep ? state.to : null, selected: null,
-    source: null });
+    cites: null });
 }
 
 function showSource(slug) {
-  return update({ view: "source", source: slug, nodes: [], from: null, to: null, selected: null });
+  return update({ view: "citing", cites: slug, nodes: [], from: null, to: null, selected: null });
 }
 
 function setDate(value) {
@@ -641,7 +641,7 @@ function wire() {
     if (text) search(text);
   });
   const leaveFor = (view) => ({ view: state.view === view ? "graph" : view, nodes: [], from: null, to: null,
-    source: null, selected: null });
+    cites: null, selected: null });
   $("strikes-view").addEventListener("click", () => update(leaveFor("strikes")));
   $("chart-view").addEventListener("click", () => update(leaveFor("chart")));
   $("chart-form").addEventListener("change", () => update({ group: $("chart-group").value, measure: $("chart-measure").value }));
