@@ -121,8 +121,10 @@ def test_the_timeline_steps_to_the_next_change_and_an_empty_view_points_to_the_d
     assert jumps == ["2023-08-10"]  # her one dated fact
     marks = browser.execute_script("return [...document.querySelectorAll('#timeline-marks option')].map(o => o.label)")
     assert "2023-08-10" in marks
-    browser.find_element(By.ID, "next-change").click()
+    browser.find_element(By.ID, "play").click()  # through every change in turn: hers is the one
     wait.until(lambda b: "asOf=2023-08-10" in b.current_url and idle(b))
+    wait.until(lambda b: b.find_element(By.ID, "play").get_attribute("aria-pressed") == "false")  # the last: stopped
+    assert browser.find_element(By.ID, "previous-change").get_attribute("disabled") == "true"  # nothing earlier
     assert drawn(browser, "amptp")
     assert browser.find_element(By.ID, "next-change").get_attribute("disabled") == "true"  # nothing later
     browser.find_element(By.CSS_SELECTOR, "#details .actions button")  # her summary, not the hint
