@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 
 from api.auth import KeyRing, Role, require_role
 from api.compile import reconciliation as recon
+from api.compile.reconciliation_batch import BatchRefused, read_batch
 from api.compile.roots.search import MAX_SEARCH_TERMS, MAX_SEARCH_TEXT
 from api.database.graph import RequestGraph
 from api.database.reconciliation import preview_entity
@@ -79,8 +80,8 @@ class Reconciliation:
         if refused is not None:
             return refused
         try:
-            queries = recon.read_batch(_decoded(text))
-        except recon.BatchRefused as error:
+            queries = read_batch(_decoded(text))
+        except BatchRefused as error:
             code = "BAD_USER_INPUT" if error.status == 400 else "BAD_REQUEST"
             return errors_response(error.status, code, error.problems)
         return await self._answered(request, lambda graph: recon.reconcile(graph, queries))
@@ -205,11 +206,11 @@ async def _posted_batch(request: Request) -> tuple[str | None, Response | None]:
 
 def _decoded(text: str) -> object:
     if len(text) > recon.MAX_BATCH_CHARS:
-        raise recon.BatchRefused([("queries", f"at most {recon.MAX_BATCH_CHARS} characters, got {len(text)}")], 413)
+        raise BatchRefused([("queries", f"at most {recon.MAX_BATCH_CHARS} characters, got {len(text)}")], 413)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as error:
-        raise recon.BatchRefused([("queries", f"not JSON: {error}")]) from None
+        raise BatchRefused([("queries", f"not JSON: {error}")]) from None
 
 
 def _suggest_arguments(request: Request) -> tuple[str, int, tuple[str, ...], list[tuple[str, str]]]:
