@@ -160,6 +160,9 @@ class Settings(BaseSettings):
     get_cache_control: str = "public, max-age=60"  # for successful GET queries; they also get an ETag
     graphiql: bool | None = None  # None: on in development, off in production
     explorer: bool = True  # the graph explorer at /explore (a page that uses the public API only)
+    # The W3C reconciliation service (OpenRefine's) at /reconcile (api/web/reconcile.py): manifest, queries,
+    # suggest and preview, reading as the GraphQL reads do (STRIKEGRAPH_REQUIRE_KEY_FOR_READS applies).
+    reconciliation: bool = True
 
     # -- Subscriptions over WebSocket (graphql-transport-ws at /graphql), fed by the audit trail (api/live/) --
     max_subscriptions_per_connection: int = 10  # operations in flight on one WebSocket
