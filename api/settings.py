@@ -160,6 +160,7 @@ class Settings(BaseSettings):
     get_cache_control: str = "public, max-age=60"  # for successful GET queries; they also get an ETag
     graphiql: bool | None = None  # None: on in development, off in production
     explorer: bool = True  # the graph explorer at /explore (a page that uses the public API only)
+    review_page: bool = True  # the review queue's page at /review (the public API, with an editor's key)
 
     # -- Subscriptions over WebSocket (graphql-transport-ws at /graphql), fed by the audit trail (api/live/) --
     max_subscriptions_per_connection: int = 10  # operations in flight on one WebSocket

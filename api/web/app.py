@@ -35,6 +35,7 @@ from api.web.graphiql import graphiql_asset_route
 from api.web.http_view import StrikegraphGraphQL
 from api.web.metrics import LoadMetrics, Metrics, MetricsMiddleware
 from api.web.middleware import body_limit_middleware, compression_middleware, cors_middleware, error_response
+from api.web.review import review_routes
 from seed.loader import load_seed_if_empty
 from seed.problems import SeedValidationError
 
@@ -138,6 +139,8 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
         routes.append(graphiql_asset_route())
     if settings.explorer:
         routes += explorer_routes()
+    if settings.review_page:
+        routes += review_routes()
     if settings.environment == "development":
         routes.append(Route("/", to_graphiql, methods=["GET"]))
     app = Starlette(
