@@ -163,6 +163,7 @@ class Settings(BaseSettings):
     # The W3C reconciliation service (OpenRefine's) at /reconcile (api/web/reconcile.py): manifest, queries,
     # suggest and preview, reading as the GraphQL reads do (STRIKEGRAPH_REQUIRE_KEY_FOR_READS applies).
     reconciliation: bool = True
+    review_page: bool = True  # the review queue's page at /review (the public API, with an editor's key)
 
     # -- Subscriptions over WebSocket (graphql-transport-ws at /graphql), fed by the audit trail (api/live/) --
     max_subscriptions_per_connection: int = 10  # operations in flight on one WebSocket

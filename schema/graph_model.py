@@ -9,6 +9,7 @@ from __future__ import annotations
 from schema.audit import audit_schema_statements
 from schema.keys import key_schema_statements
 from schema.model import ENTITY, EXTERNAL_IDS, FACT_KINDS, Label
+from schema.review import review_schema_statements
 
 __all__ = ["ENTITY", "FIND_FACT", "FULLTEXT_INDEX", "graph_schema_statements"]
 
@@ -42,6 +43,7 @@ def graph_schema_statements() -> list[str]:
         f"FOR (n:{'|'.join(label.value for label in Label)}) ON EACH [n.name, n.aliasText, n.description]",
         *key_schema_statements(),  # unique names per label and fact ids across types (schema/keys.py)
         *audit_schema_statements(),  # the audit trail's commit-order numbers (schema/audit.py)
+        *review_schema_statements(),  # drafts awaiting review, apart from the graph (schema/review.py)
     ]
     return statements
 

@@ -29,10 +29,11 @@ from schema.records import (
 )
 from seed.evidence import citation_problems, file_problem, unchecked
 from seed.problems import Problem
-from seed.seed_set import Located, RecordSink, SeedSet
+from seed.seed_set import KnownNode, Located, RecordSink, SeedSet
 from seed.yaml_reader import ParsedFile, PathKey, dotted
 
 CHUNK = 5_000  # entries of a section validated by one pydantic-core call
+KNOWN_FILE = "the graph"  # where a known node is defined, in messages
 
 Progress = Callable[[int], None]
 
@@ -72,6 +73,19 @@ class Checks:
         self.pending_citations: list[tuple[Located, Sequence[CitationBase]]] = []
         self.unverified: list[tuple[Located, str]] = []  # Source nodes nobody can check (a warning)
         self.warnings: list[Problem] = []  # allowed, but worth a look (a name mixing scripts)
+
+    def know(self, nodes: Sequence[KnownNode]) -> None:
+        """Nodes the graph holds: facts may name them, their names are taken; sources among them have no
+        stored text here (citing them checks no words)."""
+        where = ParsedFile(KNOWN_FILE, None)
+        for index, node in enumerate(nodes):
+            self.seed.labels[node.id] = node.label
+            self.seed.where.add([node.id], where, "nodes", index)
+            for name in node.names:
+                self.owners.setdefault((node.label, normalized_name(name)), node.id)
+            if node.label is Label.SOURCE:
+                self.files[node.id] = None
+                self.fileless.add(node.id)
 
     def document(self, parsed: ParsedFile) -> None:
         display = parsed.display

@@ -7,7 +7,9 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from schema.records import CitationBase
@@ -15,11 +17,30 @@ from schema.records import CitationBase
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"  # the texts a source's `file` names
 
 _SPACE = re.compile(r"\s+")
+# Texts kept elsewhere than seed/sources/ (a draft's article is stored in Neo4j), by the `file` name citations use.
+_PROVIDED: ContextVar[Mapping[str, str] | None] = ContextVar("provided_texts", default=None)
+
+
+@contextmanager
+def provided_texts(texts: Mapping[str, str]) -> Iterator[None]:
+    """Check citations against these texts, as if stored under seed/sources/ by these names, while inside."""
+    token = _PROVIDED.set({**(_PROVIDED.get() or {}), **texts})
+    try:
+        yield
+    finally:
+        _PROVIDED.reset(token)
+
+
+def source_text(file: str) -> str | None:
+    """A source's text with whitespace collapsed, or None when there is no such file."""
+    provided = (_PROVIDED.get() or {}).get(file)
+    if provided is not None:
+        return _SPACE.sub(" ", provided)
+    return _stored_text(file)
 
 
 @functools.lru_cache(maxsize=64)
-def source_text(file: str) -> str | None:
-    """A source file's text with whitespace collapsed, or None when there is no such file."""
+def _stored_text(file: str) -> str | None:
     path = (SOURCES_DIR / file).resolve()
     if SOURCES_DIR not in path.parents or not path.is_file():
         return None

@@ -59,6 +59,16 @@ class Places:
         self._at.update(zip(keys, zip(repeat(parsed), repeat(section), count(start)), strict=False))
 
 
+@dataclass(frozen=True)
+class KnownNode:
+    """A node that exists outside the files being validated (in the graph): facts may name it, and its names
+    are taken."""
+
+    id: str
+    label: Label
+    names: tuple[str, ...]
+
+
 class RecordSink(Protocol):
     """Takes validated records as they come (the importer writes them out); none are kept in the SeedSet."""
 

@@ -5,18 +5,18 @@ transactional loader, or hands them to a sink as they come (the importer's CSV w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from seed import bls, lat
 from seed.checks import Checks, Progress
 from seed.evidence import unverified_warning
 from seed.problems import Problem, SeedValidationError
-from seed.seed_set import Located, Places, RecordSink, SeedSet
+from seed.seed_set import KnownNode, Located, Places, RecordSink, SeedSet
 from seed.spreadsheets import TABLE_SUFFIXES, Document, Layout, Reconciler, Table, read_table
 from seed.yaml_reader import ParsedFile, paused_gc, read_yaml
 
-__all__ = ["Located", "Places", "RecordSink", "SeedSet", "read_seed", "seed_files", "validate_documents"]
+__all__ = ["KnownNode", "Located", "Places", "RecordSink", "SeedSet", "read_seed", "seed_files", "validate_documents"]
 
 DEFAULT_SEED_DIR = Path(__file__).resolve().parent / "data"
 LAYOUTS: tuple[Layout, ...] = (lat, bls)  # the spreadsheet layouts, tried in turn
@@ -117,10 +117,13 @@ def validate_documents(
     *,
     sink: RecordSink | None = None,
     progress: Progress | None = None,
+    known: Sequence[KnownNode] = (),
 ) -> SeedSet:
     """The checks behind `read_seed`, for documents read lazily or already in memory (benchmark data);
-    `progress` hears the number of entries checked. Raises SeedValidationError with every problem."""
+    `progress` hears the number of entries checked; `known` are nodes that exist beside the documents (the
+    graph's). Raises SeedValidationError with every problem."""
     checks = Checks(sink, progress)
+    checks.know(known)
     with paused_gc():
         for parsed in documents:
             checks.document(parsed)

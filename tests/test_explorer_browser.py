@@ -107,8 +107,13 @@ def test_searching_amptp_with_the_keyboard_draws_its_president_and_both_2023_str
     )
     assert len({style["person"], style["strike"], style["org"]}) == 3  # coloured by kind
     assert style | {"person": 0, "strike": 0, "org": 0} == {
-        "person": 0, "strike": 0, "org": 0, "label": "presides\n2023-08-10", "arrow": "triangle",
-        "from": "carol-lombardini", "to": "amptp",
+        "person": 0,
+        "strike": 0,
+        "org": 0,
+        "label": "presides\n2023-08-10",
+        "arrow": "triangle",
+        "from": "carol-lombardini",
+        "to": "amptp",
     }  # fmt: skip  (the arrow says what the fact is, in words, and when)
     assert browser.current_url.endswith("/explore?node=amptp&asOf=2023-08-10")  # a link to share
     screenshot(browser, "amptp-2023-08-10")

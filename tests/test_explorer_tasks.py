@@ -47,7 +47,11 @@ def idle(browser: webdriver.Chrome) -> bool:
 
 
 def graphql_requests(browser: webdriver.Chrome) -> int:
-    return int(browser.execute_script("return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/graphql')).length"))
+    return int(
+        browser.execute_script(
+            "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/graphql')).length"
+        )
+    )
 
 
 def drawing(browser: webdriver.Chrome) -> list[str]:
@@ -195,7 +199,9 @@ def test_a_click_in_the_strikes_view_keeps_an_address_that_reproduces_it(
 def test_a_source_s_view_lists_every_fact_resting_on_it(browser: webdriver.Chrome, live_url: str) -> None:
     expected = graphql(live_url, '{ factsCiting(source: "wga-email-2023-08-10") { factId } }')["factsCiting"]
     assert expected
-    wait = open_page(browser, f"{live_url}/explore?node=wga&asOf=2023-08-10&selected=wga-negotiating-committee--part-of--wga")
+    wait = open_page(
+        browser, f"{live_url}/explore?node=wga&asOf=2023-08-10&selected=wga-negotiating-committee--part-of--wga"
+    )
     wait.until(lambda b: details(b).startswith("part of"))
     citation = browser.find_element(By.CSS_SELECTOR, "#details .citations li")
     assert "email" in citation.text and "unverified" in citation.text
@@ -224,7 +230,9 @@ def test_an_inferred_fact_says_so_and_a_copied_citation_carries_its_words(
         wait.until(lambda b: "inferred" in details(b))
         style = browser.execute_script("return window.explorer.cy.$id(arguments[0]).style('line-style')", fact)
         assert style == "dotted"
-    wait = open_page(browser, f"{live_url}/explore?node=amptp&asOf=2023-08-10&selected=carol-lombardini--presides--amptp")
+    wait = open_page(
+        browser, f"{live_url}/explore?node=amptp&asOf=2023-08-10&selected=carol-lombardini--presides--amptp"
+    )
     wait.until(lambda b: details(b).startswith("presides"))
     copy = browser.find_element(By.CSS_SELECTOR, "#details .citations button.copy")
     copy.click()
@@ -288,7 +296,11 @@ def test_the_view_exports_as_pictures_and_its_facts_with_citations(
     for format in ("png", "svg", "csv", "json"):
         Select(browser.find_element(By.ID, "export")).select_by_value(format)
     files: dict[str, Path] = {}
-    wait.until(lambda b: len(files.update({p.suffix: p for p in tmp_path.glob("*") if p.suffix != ".crdownload"}) or files) == 4)
+    wait.until(
+        lambda b: (
+            len(files.update({p.suffix: p for p in tmp_path.glob("*") if p.suffix != ".crdownload"}) or files) == 4
+        )
+    )
     assert files[".png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = files[".svg"].read_text()
     assert svg.startswith("<svg") and svg.count('class="fact"') == len(drawn_facts) and "Carol Lombardini" in svg
@@ -308,14 +320,20 @@ def test_layouts_keep_pinned_nodes_and_a_hidden_node_comes_back_with_undo(
     wait = open_page(browser, f"{live_url}/explore?view=strikes&asOf=2023-08-10")
     Select(browser.find_element(By.ID, "layout")).select_by_value("layers")
     wait.until(lambda b: "layout=layers" in b.current_url)
-    y = browser.execute_script("return Object.fromEntries(window.explorer.cy.nodes().map(n => [n.id(), n.position().y]))")
+    y = browser.execute_script(
+        "return Object.fromEntries(window.explorer.cy.nodes().map(n => [n.id(), n.position().y]))"
+    )
     assert y["wga"] < y["wga-strike-2023"] < y["amptp"]  # strikers, then strikes, then their targets
     Select(browser.find_element(By.ID, "layout")).select_by_value("timeline")
     wait.until(lambda b: "layout=timeline" in b.current_url)
-    x = browser.execute_script("return Object.fromEntries(window.explorer.cy.nodes().map(n => [n.id(), n.position().x]))")
+    x = browser.execute_script(
+        "return Object.fromEntries(window.explorer.cy.nodes().map(n => [n.id(), n.position().x]))"
+    )
     assert x["wga-strike-2023"] < x["sag-aftra-strike-2023"]  # May before July
     # A node dragged by the reader stays where it was put through a redraw and another layout.
-    browser.execute_script("const n = window.explorer.cy.$id('amptp'); n.position({x: 999, y: -333}); n.emit('dragfree');")
+    browser.execute_script(
+        "const n = window.explorer.cy.$id('amptp'); n.position({x: 999, y: -333}); n.emit('dragfree');"
+    )
     commit_date(browser, "2023-08-11")
     wait.until(lambda b: "asOf=2023-08-11" in b.current_url and idle(b))
     Select(browser.find_element(By.ID, "layout")).select_by_value("force")
@@ -363,9 +381,7 @@ def test_on_a_phone_labels_are_readable_targets_big_enough_and_a_tapped_fact_s_c
         browser.execute_script("window.explorer.cy.$id('carol-lombardini--presides--amptp').emit('tap')")
         wait.until(lambda b: details(b).startswith("presides"))
         time.sleep(0.3)
-        top = browser.execute_script(
-            "return document.querySelector('#details .citations').getBoundingClientRect().top"
-        )
+        top = browser.execute_script("return document.querySelector('#details .citations').getBoundingClientRect().top")
         assert 0 <= top < 844
         screenshot(browser, "phone-citation")
     finally:
@@ -374,7 +390,11 @@ def test_on_a_phone_labels_are_readable_targets_big_enough_and_a_tapped_fact_s_c
 
 def test_axe_finds_no_serious_or_critical_violation(browser: webdriver.Chrome, live_url: str) -> None:
     subprocess.run([str(INSTALL), "audit"], check=True)  # npm ci of tests/browser_audit (axe-core), if missing
-    for view in ("/explore", "/explore?node=amptp&asOf=2023-08-10", "/explore?view=strikes&asOf=2023-08-10&selected=amptp"):
+    for view in (
+        "/explore",
+        "/explore?node=amptp&asOf=2023-08-10",
+        "/explore?view=strikes&asOf=2023-08-10&selected=amptp",
+    ):
         open_page(browser, f"{live_url}{view}").until(idle)
         browser.execute_script(AXE.read_text())
         result = browser.execute_async_script("const done = arguments[0]; axe.run(document).then(done)")
@@ -410,7 +430,8 @@ def test_a_first_time_reader_answers_the_three_questions_in_three_actions(
             for citation in party["sources"]:
                 assert citation["source"]["title"] in shown  # where each fact comes from
     amptp = next(
-        b for b in browser.find_elements(By.CSS_SELECTOR, "#details .parties button")
+        b
+        for b in browser.find_elements(By.CSS_SELECTOR, "#details .parties button")
         if b.text == "Alliance of Motion Picture and Television Producers"
     )
     amptp.click()  # action 3

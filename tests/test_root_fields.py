@@ -10,7 +10,16 @@ import pytest
 from graphql import parse, validate
 
 from api.compile.execute import OperationCompiler, planning_schema
-from api.compile.root_fields import ROOT_FIELDS, ROOTS, ContractDrift, RootFieldKind, Strikes, bind, graphql_name
+from api.compile.root_fields import (
+    BESIDE_THE_GRAPH,
+    ROOT_FIELDS,
+    ROOTS,
+    ContractDrift,
+    RootFieldKind,
+    Strikes,
+    bind,
+    graphql_name,
+)
 from api.compile.roots import BUILDERS
 from api.contract.graphql_schema import schema_sdl
 from schema.model import NODE_KINDS
@@ -26,7 +35,7 @@ def _compiler(sdl: str) -> OperationCompiler:
 def test_the_query_type_is_the_table() -> None:
     query = SCHEMA.query_type
     assert query is not None
-    assert list(query.fields) == [root.name for root in ROOT_FIELDS]
+    assert list(query.fields) == [*(root.name for root in ROOT_FIELDS), *sorted(BESIDE_THE_GRAPH, reverse=True)]
     for root in ROOT_FIELDS:
         declared = [graphql_name(argument) for argument in dataclasses.fields(root.arguments)]
         assert list(query.fields[root.name].args) == declared, root.name

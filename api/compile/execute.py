@@ -34,7 +34,7 @@ from api.compile.reads import Reads, reads_of
 from api.compile.rebind import Template, rebind, rebindable, shape_key, template_of
 from api.compile.render import Renderer, Statement, subqueries
 from api.compile.respond import Shaper
-from api.compile.root_fields import ContractDrift, RootFieldKind, check_contract
+from api.compile.root_fields import BESIDE_THE_GRAPH, ContractDrift, RootFieldKind, check_contract
 from api.compile.roots import BUILDERS
 from api.compile.roots.lookup import BY_SLUG
 from api.database.graph import RequestGraph
@@ -288,8 +288,8 @@ class OperationSource:
         roots: list[RootPlan] = []
         for key, nodes in planner.collect(root_type, [self.operation.selection_set]).items():
             name = nodes[0].name.value
-            if name.startswith("__"):
-                continue
+            if name.startswith("__") or (kind is OperationType.QUERY and name in BESIDE_THE_GRAPH):
+                continue  # reads no graph: nothing to plan
             try:
                 if kind is OperationType.QUERY:
                     roots.append(planner.root(root_type, key, nodes))

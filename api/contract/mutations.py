@@ -12,8 +12,11 @@ from api.auth import Caller, Role, require_role
 from api.contract.context import Info
 from api.contract.inputs import FactInput, FactPatch, NodeInput, given_fields
 from api.contract.permissions import IsAdmin, IsEditor
+from api.contract.review import MAX_ID, MAX_REASON, CandidateEdits, DraftArticleInput, article, bounded, draft_of
+from api.contract.types.drafts import CandidateFact, Draft
 from api.contract.types.nodes import Node, Relationship
 from api.database import repository as write
+from api.database import review
 from schema.model import Label
 from schema.records import NodeRecord
 
@@ -107,3 +110,50 @@ class Mutation:
     async def retract_fact(self, info: Info, id: str, expected_version: int, reason: str | None = None) -> Any:
         await write.retract_fact(info.context.graph, _editor(info), id, expected_version, reason)
         return await _fact(info, id)
+
+    # -- the review queue (drafts are kept apart from the graph; accepting writes as assertFact does) ----------
+
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
+        description="Draft an article, offline: mentions, reconciliation with the graph's names, candidate facts "
+        "with their evidence (each passing the seed's rules). Stored for review, apart from the graph.",
+    )
+    async def draft_article(self, info: Info, input: DraftArticleInput) -> Draft:
+        text, published, title, url, publisher = article(input)
+        stored = await review.draft_article(info.context.graph, _editor(info), text, published, title=title, url=url,
+                                            publisher=publisher)  # fmt: skip
+        return Draft.of(stored)
+
+    @strawberry.mutation(
+        graphql_type=Relationship,
+        permission_classes=[IsEditor],
+        description="Accept a draft's candidate fact, with `edits`: it is written as assertFact writes (with any "
+        "new node it needs and the article as a Source), once the seed's rules pass on it. A candidate is "
+        "reviewed once: a second acceptance is a CONFLICT.",
+    )
+    async def accept_candidate(
+        self, info: Info, draft: str, candidate: str, edits: CandidateEdits | None = None
+    ) -> Any:
+        fields = given_fields(edits) if edits is not None else {}
+        fact_id = await review.accept_candidate(info.context.graph, _editor(info), bounded(draft, MAX_ID, "draft"),
+                                                bounded(candidate, MAX_ID, "candidate"), fields)  # fmt: skip
+        return await _fact(info, fact_id)
+
+    @strawberry.mutation(permission_classes=[IsEditor], description="Reject a draft's candidate fact, saying why.")
+    async def reject_candidate(self, info: Info, draft: str, candidate: str, reason: str) -> CandidateFact:
+        draft_id, candidate_id = bounded(draft, MAX_ID, "draft"), bounded(candidate, MAX_ID, "candidate")
+        await review.reject_candidate(info.context.graph, _editor(info), draft_id, candidate_id,
+                                      bounded(reason, MAX_REASON, "reason"))  # fmt: skip
+        current = await draft_of(info, draft_id)
+        return next(c for c in current.candidates if c.id == candidate_id)
+
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
+        description="Say that the node a mention proposed is an existing node (`into`, its slug): the draft's "
+        "pending candidates name that node instead.",
+    )
+    async def merge_mention(self, info: Info, draft: str, mention: str, into: str) -> Draft:
+        draft_id = bounded(draft, MAX_ID, "draft")
+        await review.merge_mention(info.context.graph, _editor(info), draft_id, bounded(mention, MAX_ID, "mention"),
+                                   bounded(into, MAX_ID, "into"))  # fmt: skip
+        return await draft_of(info, draft_id)

@@ -19,6 +19,7 @@ from strawberry.tools import create_type
 
 from api.compile.root_fields import ROOT_FIELDS, RootField, argument_types, graphql_name
 from api.contract.context import Info
+from api.contract.review import REVIEW_QUERIES
 from api.contract.types.aggregates import StrikeStats, StrikeTally, StrikeYear
 from api.contract.types.changes import Change
 from api.contract.types.nodes import NODE_TYPES, Connection, Node, Path, PathHop, SearchHit
@@ -86,4 +87,5 @@ def _field(root: RootField) -> Any:
     return strawberry.field(resolver=resolve, name=root.name, graphql_type=_returns(root), description=root.description)
 
 
-Query = create_type("Query", [_field(root) for root in ROOT_FIELDS])
+# The root table's fields, then the review queue's (api/contract/review.py), which read drafts, not the graph.
+Query = create_type("Query", [*(_field(root) for root in ROOT_FIELDS), *REVIEW_QUERIES])

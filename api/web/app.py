@@ -36,6 +36,7 @@ from api.web.http_view import StrikegraphGraphQL
 from api.web.metrics import LoadMetrics, Metrics, MetricsMiddleware
 from api.web.middleware import body_limit_middleware, compression_middleware, cors_middleware, error_response
 from api.web.reconcile import reconciliation_routes
+from api.web.review import review_routes
 from seed.loader import load_seed_if_empty
 from seed.problems import SeedValidationError
 
@@ -141,6 +142,8 @@ def create_app(settings: Settings, local_neo4j: Neo4jSupervisor | None = None) -
         routes += explorer_routes()
     if settings.reconciliation:  # OpenRefine's reconciliation service, reading as GraphQL reads do (its keys)
         routes += reconciliation_routes(settings, graphql.keys)
+    if settings.review_page:
+        routes += review_routes()
     if settings.environment == "development":
         routes.append(Route("/", to_graphiql, methods=["GET"]))
     app = Starlette(
