@@ -9,8 +9,11 @@ Latin word) are not folded, only reported (`mixed_script_words`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
+
+from rapidfuzz import fuzz
 
 # A zero-width space separates words (it is where a line may break), so it folds to a space like the others;
 # every other format character (Cf: joiners, BOM, soft hyphen, bidi marks, ...) is dropped.
@@ -61,3 +64,20 @@ def scripts_of(word: str) -> str:
 def _script(letter: str) -> str:
     first = unicodedata.name(letter, "UNKNOWN").split()[0]
     return _SAME_SCRIPT.get(first, first)
+
+
+def name_likeness(text: str, name: str) -> float:
+    """How alike two names are, 0 to 1, as the name keys compare them: 1 for the same name, else the better
+    of the characters' likeness (which forgives a typo: "Writers Gild") and the words' (the text's words found
+    in the name, with a little for the name's words found in the text: "Writers Guild" in "Writers Guild of
+    America"). The one measure reconciliation and drafting score names by."""
+    query, candidate = normalized_name(text), normalized_name(name)
+    if not query or not candidate:
+        return 0.0
+    if query == candidate:
+        return 1.0
+    characters = fuzz.ratio(query, candidate) / 100
+    words_q, words_c = set(re.findall(r"\w+", query)), set(re.findall(r"\w+", candidate))
+    shared = len(words_q & words_c)
+    words = 0.8 * shared / len(words_q) + 0.2 * shared / len(words_c) if words_q and words_c else 0.0
+    return max(characters, words)

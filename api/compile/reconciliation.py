@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Any, Literal
 
 from api.compile.roots.search import lucene_escape
@@ -21,7 +20,7 @@ from api.database.graph import RequestGraph
 from api.database.reconciliation import batch_candidates, suggest_entities
 from schema.keys import name_key
 from schema.model import EXTERNAL_IDS, NODE_KIND_BY_TYPE, NODE_KINDS, Label
-from schema.names import normalized_name
+from schema.names import name_likeness, normalized_name
 
 MAX_QUERIES = 50  # per batch (the manifest's batchSize): more is refused with 413, as the spec allows
 MAX_BATCH_CHARS = 262_144  # the batch's JSON text
@@ -155,19 +154,10 @@ class Scored:
 
 
 def name_similarity(text: str, name: str) -> float:
-    """1 for the same name (as name keys compare them), else the better of the characters' likeness (which
-    forgives a typo) and the words' (the text's words found in the name, with a little for the name's words
-    found in the text), at most NEAR_NAME_CAP."""
-    query, candidate = normalized_name(text), normalized_name(name)
-    if not query or not candidate:
-        return 0.0
-    if query == candidate:
-        return 1.0
-    characters = SequenceMatcher(None, query, candidate, autojunk=False).ratio()
-    words_q, words_c = set(re.findall(r"\w+", query)), set(re.findall(r"\w+", candidate))
-    shared = len(words_q & words_c)
-    words = 0.8 * shared / len(words_q) + 0.2 * shared / len(words_c) if words_q and words_c else 0.0
-    return NEAR_NAME_CAP * max(characters, words)
+    """1 for the same name (as name keys compare them), else their likeness (`schema/names.py`), at most
+    NEAR_NAME_CAP."""
+    likeness = name_likeness(text, name)
+    return 1.0 if likeness == 1.0 else NEAR_NAME_CAP * likeness
 
 
 def score_candidates(query: ReconQuery, rows: list[dict[str, Any]]) -> list[Scored]:
