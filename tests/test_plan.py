@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import time
 
@@ -145,6 +146,14 @@ def test_the_time_rule_renders_today_a_date_or_every_fact() -> None:
     assert "attestedOnLatest" not in history and "retractedAt IS NULL" in history
     staged = cypher("(includePredecessors: true)")
     assert "MERGED_INTO|RENAMED_TO*0..16" in staged
+
+
+def test_active_strikes_without_a_day_ask_neo4j_s_clock_so_a_cached_plan_outlives_midnight() -> None:
+    today = compile_query("{ activeStrikes { slug } }").statement
+    assert "date()" in today.cypher
+    assert not any(isinstance(value, dt.date) for value in today.params.values())  # no day fixed in the plan
+    dated = compile_query('{ activeStrikes(on: "2023-08-10") { slug } }').statement
+    assert "date()" not in dated.cypher and dt.date(2023, 8, 10) in dated.params.values()
 
 
 def test_event_parties_answer_for_the_whole_event_without_as_of() -> None:

@@ -200,15 +200,23 @@ def equals(prop: str, value: Enum | str | None) -> list[Condition]:
     return [Condition(f"n.{prop} = {{value}}", (("value", str(value.value if isinstance(value, Enum) else value)),))]
 
 
+# Strikes that may have been on between {lo} and {hi}. The start is the attested date, else the start date,
+# written so each is a range seek on its index (schema/graph_model.py), not a `coalesce` that scans every strike.
+ACTIVE = (
+    "(n.attestedOnEarliest <= {hi} OR (n.attestedOnEarliest IS NULL AND n.startDateEarliest <= {hi})) "
+    "AND coalesce(n.attestedOnLatest, n.endDateLatest, {hi}) >= {lo}"
+)
+
+
 def active(span: PartialDate) -> Condition:
-    """Strikes that may have been on during `span` (a partial date counts as its whole span). The start is
-    the attested date, else the start date, written so each is a range seek on its index (schema/graph_model.py),
-    not a `coalesce` that scans every strike."""
-    return Condition(
-        "(n.attestedOnEarliest <= {hi} OR (n.attestedOnEarliest IS NULL AND n.startDateEarliest <= {hi})) "
-        "AND coalesce(n.attestedOnLatest, n.endDateLatest, {hi}) >= {lo}",
-        (("lo", span.earliest), ("hi", span.latest)),
-    )
+    """Strikes that may have been on during `span` (a partial date counts as its whole span)."""
+    return Condition(ACTIVE, (("lo", span.earliest), ("hi", span.latest)))
+
+
+def active_today() -> Condition:
+    """Strikes on today by Neo4j's clock (UTC), as "today" is read everywhere (README, "Time"): the day is
+    Neo4j's `date()` at run time, never a date fixed in a plan that the cache keeps past midnight."""
+    return Condition(ACTIVE.format(lo="date()", hi="date()"), ())
 
 
 def publisher_contains(fragment: str | None) -> list[Condition]:

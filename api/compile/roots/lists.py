@@ -4,14 +4,13 @@ reads one row more than it returns, to tell whether more follow."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from graphql import FieldNode, GraphQLObjectType, get_named_type
 
 from api.compile import root_fields as fields
 from api.compile.cursors import SORT_KEYS, PageRequest, encode_cursor, keyset_condition, order_by, page_request
-from api.compile.filters import active, parse_date
+from api.compile.filters import active, active_today, parse_date
 from api.compile.plan import Condition, ConnectionField, ConnectionPlan, ObjectPlan, RootPlan, RootRead
 from api.compile.render import Renderer
 from api.compile.respond import Path, Shaper
@@ -39,10 +38,10 @@ def connection(planner: Planner, request: RootRequest) -> RootPlan:
 
 def active_strikes(planner: Planner, request: RootRequest) -> RootPlan:
     arguments: fields.ActiveStrikes = request.arguments
-    day = arguments.on or dt.date.today().isoformat()
+    on = active_today() if arguments.on is None else active(parse_date(arguments.on, "on"))
     order = "START_DATE_ASC"
     page = page_request(order, arguments.first, None, None, None, planner.max_page_size)
-    return _listed(planner, request, (active(parse_date(day, "on")),), order, page)
+    return _listed(planner, request, (on,), order, page)
 
 
 def _listed(
