@@ -90,3 +90,38 @@ async def test_graphiql_streams_a_subscription_over_the_services_websocket(
     assert [url for url in sockets if not url.startswith(live_url)] == []
     failures = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert failures == []
+
+
+async def test_graphiql_s_headers_tab_key_reaches_the_websocket(
+    browser: webdriver.Chrome, live_url: str, seeded: AsyncDriver
+) -> None:
+    """A browser cannot set a WebSocket's headers: the key typed in the Headers tab goes in connection_init."""
+    browser.get(f"{live_url}/graphql")
+    wait = WebDriverWait(browser, 60)
+    wait.until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, ".graphiql-execute-button")))
+    browser.execute_script(
+        """window.sentOverSockets = [];
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) { window.sentOverSockets.push(String(data)); return send.call(this, data); };"""
+    )
+    key = bearer(Role.EDITOR)["Authorization"]
+    browser.execute_script(
+        "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(arguments[0]);"
+        "const headers = [...document.querySelectorAll('.graphiql-editor-tool .CodeMirror')]"
+        "  .find((e) => e.CodeMirror.getValue().includes('Authorization'));"  # the Headers tab, not Variables
+        "headers.CodeMirror.setValue(arguments[1]);",
+        "subscription Changes { changes { action entity } }",
+        f'{{"Authorization": "{key}"}}',
+    )
+    await asyncio.sleep(0.5)  # GraphiQL takes the editors' text into its state on a short debounce
+    browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
+    wait.until(lambda b: any('"connection_init"' in m for m in b.execute_script("return window.sentOverSockets")))
+    sent = [m for m in browser.execute_script("return window.sentOverSockets") if '"connection_init"' in m]
+    assert f'"Authorization":"{key}"' in sent[0]
+    async with httpx.AsyncClient() as http:  # and the server took it: the subscription runs
+        for _ in range(150):
+            if (await http.get(f"{live_url}/healthz")).json()["subscriptions"] >= 1:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the subscription never reached the server")
