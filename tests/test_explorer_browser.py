@@ -6,6 +6,7 @@ adds, live. Screenshots at 1280x800 (and a phone's 390x844) go to tests/artifact
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,8 @@ def only_local_requests(browser: webdriver.Chrome, base: str) -> None:
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert loaded, "the page should have loaded its assets"
     assert [url for url in loaded if not url.startswith(base)] == []
+    scripts = [url for url in loaded if "/explore/assets/" in url and url.endswith(".js")]
+    assert scripts and all(re.search(r"\.[0-9a-f]{12}\.js$", url) for url in scripts), scripts  # versioned
     failures = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert failures == []
 

@@ -3,6 +3,7 @@ only the listed assets, and off when the settings say so."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -19,12 +20,22 @@ async def test_the_explorer_page_loads_every_asset_from_the_service(client: http
     page = await client.get("/explore", headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     references = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert "/explore/assets/cytoscape.min.js" in references and "/explore/assets/explore.js" in references
+    versioned = re.compile(r"/explore/assets/(cytoscape\.min|explore)\.[0-9a-f]{12}\.js")
+    assert sum(bool(versioned.fullmatch(ref)) for ref in references) == 2, references  # versioned names
     assert [ref for ref in references if ref.startswith(("http:", "https:", "//"))] == []  # no CDN
     for reference in references:
         if reference.startswith("/explore/assets/"):
             asset = await client.get(reference)
             assert asset.status_code == 200, reference
+    # The modules' imports of each other go to versioned names too, through the page's import map: every
+    # script and style can be kept a year, immutable, and a new file is a new name.
+    (importmap,) = re.findall(r'<script type="importmap">(.*?)</script>', page.text)
+    imports = json.loads(importmap)["imports"]
+    assert {plain.rsplit("/", 1)[1] for plain in imports} == {n for n in explorer.ASSETS.files if n.endswith(".js")}
+    for plain, hashed in imports.items():
+        kept, fresh = await client.get(hashed), await client.get(plain)
+        assert kept.headers["cache-control"] == "public, max-age=31536000, immutable", hashed
+        assert fresh.headers["cache-control"] == "no-cache" and kept.content == fresh.content
     module = await client.get("/explore/assets/explore.js")
     assert module.headers["content-type"].startswith("text/javascript")  # browsers run modules only so
     assert "import" in module.text and "/graphql" in (await client.get("/explore/assets/graphql.js")).text

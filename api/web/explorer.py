@@ -1,5 +1,6 @@
 """The graph explorer at /explore: a page and its assets, all served by strikegraph itself (Cytoscape.js
-pinned and vendored in api/web/static/explore/, see vendor.sh there), so it works with no internet. The page
+pinned and vendored in api/web/static/explore/, see vendor.sh there) under versioned names
+(api/web/static_assets.py), so it works with no internet. The page
 is a client like any other: it reads through the public GraphQL API and listens to its subscriptions."""
 
 from __future__ import annotations
@@ -9,29 +10,33 @@ from pathlib import Path
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from api.compile.root_fields import LOOKUPS
+from api.web.static_assets import AssetFolder
 from schema.model import FACT_KINDS, NODE_KINDS, Label
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "explore"
-ASSETS_PATH = "/explore/assets"
-# What the browser may fetch: the vendored build, our module and styles, the licence (not the npm pins).
-ASSET_FILES = frozenset(
-    {
-        "cytoscape.min.js",
-        "LICENSE.cytoscape",
-        "explore.js",
-        "graphql.js",
-        "model.js",
-        "panel.js",
-        "chart.js",
-        "explore.css",
-        "timeline.js",
-        "export.js",
-        "layouts.js",
-    }
+# What the browser may fetch: the vendored build, our modules and styles, the licence (not the npm pins).
+ASSETS = AssetFolder(
+    ASSETS_DIR,
+    "/explore/assets",
+    frozenset(
+        {
+            "cytoscape.min.js",
+            "LICENSE.cytoscape",
+            "explore.js",
+            "graphql.js",
+            "model.js",
+            "panel.js",
+            "chart.js",
+            "explore.css",
+            "timeline.js",
+            "export.js",
+            "layouts.js",
+        }
+    ),
 )
 MODEL_PATH = "/explore/model.json"
 
@@ -76,19 +81,11 @@ def readable(name: str) -> str:
 
 @cache
 def explorer_page() -> str:
-    return (ASSETS_DIR / "page.html").read_text(encoding="utf-8").replace("{assets}", ASSETS_PATH)
+    return ASSETS.page("page.html")
 
 
 async def _page(request: Request) -> Response:
     return HTMLResponse(explorer_page(), headers={"Cache-Control": "no-cache"})
-
-
-async def _asset(request: Request) -> Response:
-    name = request.path_params["name"]
-    if name not in ASSET_FILES:
-        return JSONResponse({"errors": [{"message": "no such asset", "extensions": {"code": "NOT_FOUND"}}]}, 404)
-    # Revalidated on each load (an ETag makes that a 304): the page and its module change together.
-    return FileResponse(ASSETS_DIR / name, headers={"Cache-Control": "no-cache"})
 
 
 async def _model(request: Request) -> Response:
@@ -97,9 +94,8 @@ async def _model(request: Request) -> Response:
 
 def explorer_routes() -> list[BaseRoute]:
     explorer_model()  # a kind without a style fails here, at start-up
-    assets = Router([Route("/{name}", _asset, methods=["GET", "HEAD"])])
     return [
         Route("/explore", _page, methods=["GET", "HEAD"]),
         Route(MODEL_PATH, _model, methods=["GET", "HEAD"]),
-        Mount(ASSETS_PATH, app=assets),
+        ASSETS.route(),
     ]
