@@ -438,7 +438,7 @@ function renderPanel() {
   const details = $("details");
   let content;
   if (selected && scene.facts.has(selected)) {
-    content = factDetails(scene.facts.get(selected), nameOf, { source: showSource });
+    content = factDetails(scene.facts.get(selected), nameOf, { source: showSource, asOf: state.asOf });
   } else if (selected && scene.nodes.has(selected)) {
     const node = scene.details.get(selected) || scene.nodes.get(selected);
     const empty = scene.empty.find((entry) => entry.node.slug === selected);

@@ -107,12 +107,12 @@ export function emptyHint(node, dates, on, jump) {
 }
 
 // A fact: its type and ends, its qualifiers and dates, its note, and every citation.
-export function factDetails({ fact, source, target }, nameOf, { source: showSource } = {}) {
+export function factDetails({ fact, source, target }, nameOf, { source: showSource, asOf = null } = {}) {
   const fields = [
     ["Title", fact.title], ["Role", fact.role], ["Side", fact.side && fact.side.toLowerCase()],
     ["Since", fact.since], ["Until", fact.until], ["Attested on", fact.attestedOn], ["On", fact.on],
     ["By", fact.by], ["Vote", fact.vote], ["Scope", fact.scope], ["Detail", fact.detail],
-    ["Today", fact.current === false ? "not known to hold today: the latest known fact" : null],
+    ["Today", !asOf && fact.current === false ? "not known to hold today: the latest known fact" : null],
     ["Fact id", fact.factId],
   ];
   return [
