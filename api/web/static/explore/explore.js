@@ -12,7 +12,7 @@ import { CITING, LiveChanges, NEIGHBOURHOOD, PATH, RESOLVE, SEARCH, STRIKES, que
 import { arrange } from "./layouts.js";
 import { FACTS, KINDS, readable } from "./model.js";
 import {
-  changeEntry, drawnLists, emptyHint, factDetails, h, legend, nodeSummary, searchResults, sourceSummary,
+  changeEntry, dates, drawnLists, emptyHint, factDetails, h, legend, nodeSummary, searchResults, sourceSummary,
   strikesSummary,
 } from "./panel.js";
 import { Timeline, isDate } from "./timeline.js";
@@ -267,22 +267,12 @@ const cy = cytoscape({
   ],
 });
 
-// A fact's arrow says what it is and when: "presides 2023-08-10", "wages since 2023-05-02". Without a date
+// A fact's arrow says what it is and when: "presides 2023-08-10", "wages 2023-05-02 – 2023-09-27". Without a date
 // the explorer shows today: a fact not known to hold today is the latest known, dashed, "as of" its date.
 function arrowLabel(fact) {
   const latest = !state.asOf && fact.current === false;
-  const when = latest ? `as of ${lastKnown(fact)}` : factDates(fact);
+  const when = latest ? `as of ${lastKnown(fact)}` : dates(fact);
   return when ? `${readable(fact.type)}\n${when}` : readable(fact.type);
-}
-
-export function factDates(fact) {
-  if (fact.on) return fact.on;
-  if (fact.by) return `by ${fact.by}`;
-  if (fact.attestedOn) return fact.attestedOn;
-  if (fact.since && fact.until) return `${fact.since} – ${fact.until}`;
-  if (fact.since) return `since ${fact.since}`;
-  if (fact.until) return `until ${fact.until}`;
-  return "";
 }
 
 function lastKnown(fact) {

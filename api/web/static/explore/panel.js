@@ -183,10 +183,12 @@ async function copy(button, text) {
   button.dataset.copied = text;
 }
 
-function dates(fact) {
+// When a fact held or happened, as the panel and the arrows say it: "2023-08-10", "by 2023-06",
+// "2023-05-02 – 2023-09-27", "2023-07-14 – …".
+export function dates(fact) {
   if (fact.on) return fact.on;
   if (fact.by) return `by ${fact.by}`;
-  if (fact.attestedOn) return `as of ${fact.attestedOn}`;
+  if (fact.attestedOn) return fact.attestedOn;
   if (fact.since || fact.until) return `${fact.since || "…"} – ${fact.until || "…"}`;
   return "";
 }
