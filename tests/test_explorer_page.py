@@ -12,7 +12,7 @@ import pytest
 from api.compile.root_fields import LOOKUPS
 from api.settings import Settings
 from api.web import explorer
-from schema.model import NODE_KINDS, Label
+from schema.model import FACT_KINDS, NODE_KINDS, Label, SourceKind
 from tests.http_apps import app_client
 
 
@@ -50,6 +50,11 @@ async def test_the_explorer_lists_the_models_kinds_and_looks_each_up(client: htt
     assert [kind["type"] for kind in kinds] == [kind.type_name for kind in NODE_KINDS]
     assert {kind["lookup"] for kind in kinds} == set(LOOKUPS)
     assert len({(kind["color"], kind["shape"]) for kind in kinds}) == len(kinds)  # each drawn its own way
+    # Fact types and closed values in words, from the model: the scripts keep no list of their own.
+    assert {fact["type"] for fact in served.json()["facts"]} == {fact.name for fact in FACT_KINDS}
+    words = served.json()["words"]
+    assert words["WILLING_TO_DISCUSS"] == "willing to discuss" and words["TRADE_ASSOCIATION"] == "trade association"
+    assert all(member.name in words for member in SourceKind)
     for name in ("graphql.js", "panel.js", "explore.js"):
         script = (await client.get(f"/explore/assets/{name}")).text
         for kind in kinds:  # no kind listed by hand: no colour, no lookup field by name

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from api.compile.root_fields import LOOKUPS
 from api.web.static_assets import AssetFolder
-from schema.model import FACT_KINDS, NODE_KINDS, Label
+from schema.model import FACT_ENUMS, FACT_KINDS, FIELD_ENUMS, NODE_KINDS, Label
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "explore"
 # What the browser may fetch: the vendored build, our modules and styles, the licence (not the npm pins).
@@ -71,7 +71,9 @@ def explorer_model() -> bytes:
         for kind in NODE_KINDS
     ]  # fmt: skip
     facts = [{"type": fact.name, "label": readable(fact.name), "meaning": fact.meaning} for fact in FACT_KINDS]
-    return orjson.dumps({"kinds": kinds, "facts": facts})
+    # Every closed value the API answers with (an organization's kind, a source's, a side...), in words.
+    words = {member.name: readable(member.name) for enum in (*FIELD_ENUMS, *FACT_ENUMS.values()) for member in enum}
+    return orjson.dumps({"kinds": kinds, "facts": facts, "words": words})
 
 
 def readable(name: str) -> str:

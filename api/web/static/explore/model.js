@@ -13,9 +13,10 @@ export const LOOKUPS = model.kinds.map((kind) => kind.lookup);
 // { PRESIDES: { label: "presides", meaning: "a person is president or chair of an organization" }, ... }
 export const FACTS = Object.fromEntries(model.facts.map((fact) => [fact.type, fact]));
 
-// A fact type or an enum value as a reader says it: the model's label, else the name in words
-// (`TRADE_ASSOCIATION` is "trade association"), the way the server derives its labels.
+// A fact type or a closed value (`TRADE_ASSOCIATION`) as a reader says it ("trade association"), in the
+// server's words; a node kind's type name in lower case.
+const WORDS = model.words;
 export function readable(name) {
   if (!name) return "";
-  return (FACTS[name] && FACTS[name].label) || String(name).toLowerCase().replaceAll("_", " ");
+  return (FACTS[name] && FACTS[name].label) || WORDS[name] || String(name).toLowerCase();
 }
