@@ -11,7 +11,7 @@ from seed.drafting.figures import read_figure
 from seed.drafting.mentions import NUMBER, PERSON, Mention
 from seed.drafting.reading import Reader
 from seed.drafting.relayed import read_relayed
-from seed.drafting.roles import read_leadership, read_parts, read_representing
+from seed.drafting.roles import read_leadership, read_parts, read_representing, read_union_role
 from seed.drafting.stances import read_stances
 from seed.drafting.strikes import read_strikes, strike_targets
 from seed.drafting.talks import read_talks
@@ -21,8 +21,8 @@ def read_facts(text: str, published: dt.date, mentions: list[Mention], source_ke
     """An article read: its entities and the facts the rules propose between them."""
     reader = Reader(text, published, mentions, source_key)
     for mention in mentions:
-        if mention.kind == PERSON and mention.title and mention.of:
-            read_leadership(reader, mention)
+        if mention.kind == PERSON and mention.title:
+            read_leadership(reader, mention) if mention.of else read_union_role(reader, mention)
     for sentence in reader.sentences:  # each subject's rules see the facts the earlier ones proposed
         read_strikes(reader, sentence)
         read_deals(reader, sentence)

@@ -12,7 +12,7 @@ from typing import Any
 
 from schema.model import Label, OrganizationKind
 from schema.names import normalized_name
-from seed.drafting.mentions import DATE, ORGANIZATION, PERSON, PLACE, Mention
+from seed.drafting.mentions import DATE, ORGANIZATION, PEOPLE_UNITS, PERSON, PLACE, Mention
 from seed.drafting.text import Quotation, Sentence, quotations, sentences
 from seed.us_states import US_STATES
 
@@ -62,9 +62,19 @@ KIND_NOUNS: dict[str, tuple[OrganizationKind, ...]] = {
     "association": (OrganizationKind.TRADE_ASSOCIATION,),
     "alliance": (OrganizationKind.TRADE_ASSOCIATION,),
     "committee": (OrganizationKind.COMMITTEE,),
+    "authority": (OrganizationKind.GOVERNMENT,),
+    "board": (OrganizationKind.GOVERNMENT,),
 }
 # "the union", "its guild", "our company": a reference to the last organization of that kind.
 REF = r"(?:[Tt]he|[Ii]ts|[Tt]heir|[Oo]ur)\s+(?P<noun>" + "|".join(sorted(KIND_NOUNS, key=len, reverse=True)) + r")\b"
+_PEOPLE = rf"(?:{'|'.join(PEOPLE_UNITS)})"
+# Workers named by their employer: "Pellworth workers", "Acme's drivers", "drivers and dock workers at Acme",
+# "nurses at the hospital" (`employer`: a reference to resolve). An organization's name stands before or after.
+WORKFORCE = re.compile(
+    rf"(?:[A-Z][\w&.'\u2019-]*\s+){{1,5}}(?:(?:[a-z-]+\s+){{0,2}}){_PEOPLE}\b"  # Franz (bakery) workers
+    rf"|(?i:{_PEOPLE})(?:\s+and\s+(?:[a-z-]+\s+)?{_PEOPLE})?\s+at\s+"  # drivers (and dock workers) at
+    rf"(?:(?P<employer>{REF})|(?:the\s+)?(?:[A-Z][\w&.'\u2019-]*\s*){{1,5}})"
+)
 STRIKERS = frozenset(
     {OrganizationKind.UNION.value, OrganizationKind.LOCAL.value, OrganizationKind.OTHER.value}
 )  # the kinds that strike, authorize and ratify
@@ -111,6 +121,7 @@ class Reader:
             if name != entity.name and name not in entity.aliases:
                 entity.aliases.append(name)
             self._aliases.setdefault(normalized_name(name), key)
+        self._aliases.setdefault(normalized_name(mention.text), key)  # a short form ("Pellworth") finds it too
         if mention.organization_kind and entity.fields.get("kind") == OrganizationKind.OTHER.value:
             entity.fields["kind"] = mention.organization_kind
         self._at[mention.start] = key
@@ -147,21 +158,25 @@ class Reader:
         return self._at.get(found[0].start) if found else None
 
     def refer(self, phrase: str, before: int) -> str | None:
-        """What "the union", "the trade association" or a name before `before` stands for."""
+        """What "the union", "the trade association" or a name before `before` stands for: the last
+        organization of the noun's kind, or with the noun in its name ("the association": a nurses' one)."""
         match = re.search(REF, phrase)
         if match is None:
             return None
-        kinds = {kind.value for kind in KIND_NOUNS[match.group("noun").lower()]}
+        noun = match.group("noun").lower()
+        kinds = {kind.value for kind in KIND_NOUNS[noun]}
         for mention in reversed([m for m in self.mentions if m.kind == ORGANIZATION and m.end <= before]):
             key = self._at.get(mention.start)
-            if key and self.kind_of(key) in kinds:
+            if key and (self.kind_of(key) in kinds or noun in self.entities[key].name.lower().split()):
                 return key
         return None
 
     def subject(self, sentence: Sentence, upto: int) -> str | None:
         """The party a clause is about: the last organization or reference before `upto` in its sentence."""
         clause = self.text[sentence.start : upto]
-        found = [m for m in self.mentions if m.kind in (ORGANIZATION, PERSON) and sentence.start <= m.start < upto]
+        outlet = OrganizationKind.MEDIA_OUTLET.value  # an outlet a speaker told is no party to the clause
+        found = [m for m in self.mentions if m.kind in (ORGANIZATION, PERSON) and sentence.start <= m.start < upto
+                 and m.organization_kind != outlet]  # fmt: skip
         refs = list(re.finditer(REF, clause))
         if refs and (not found or sentence.start + refs[-1].start() > found[-1].start):
             return self.refer(refs[-1].group(0), sentence.start + refs[-1].start())
@@ -209,6 +224,18 @@ class Reader:
             return
         said = tuple((k, v) for k, v in qualifiers.items() if v)
         self.facts.setdefault((rel, start, end), FactProposal(rel, start, end, said, note, inferred, evidence))
+
+    def workforce_employer(self, sentence: Sentence, upto: int) -> str | None:
+        """The employer a clause names its workers by, before `upto`: "Franz workers", "Pellworth's bakers",
+        "Drivers at Corrow Freight Lines", "nurses at the hospital". Those workers act through their union."""
+        clause = self.text[sentence.start : upto]
+        for match in WORKFORCE.finditer(clause):
+            if match["employer"]:
+                return self.refer(match["employer"], sentence.start + match.start("employer") + 1)
+            found = self.entity_at(sentence.start + match.start(), sentence.start + match.end())
+            if found and self.kind_of(found) == OrganizationKind.EMPLOYER.value:
+                return found
+        return None
 
     def of_type(self, prefix: str) -> list[str]:
         """The keys of the entities the rules added of one kind ("strike:", "agreement:")."""

@@ -10,7 +10,7 @@ from seed.drafting.mentions import ORGANIZATION, PERSON
 from seed.drafting.reading import EN_DASH, Reader
 from seed.drafting.text import Sentence
 
-_TRIGGER = re.compile(r"\b(?:talks|negotiations|met|meet|meeting|bargaining session)\b")
+_TRIGGER = re.compile(r"\b(?:[Tt]alks|[Nn]egotiations|met|meet|meeting|bargaining session)\b")
 
 
 def read_talks(reader: Reader, sentence: Sentence) -> None:
