@@ -15,6 +15,7 @@ from seed.drafting.roles import read_leadership, read_parts, read_representing, 
 from seed.drafting.stances import read_stances
 from seed.drafting.strikes import read_strikes, strike_targets
 from seed.drafting.talks import read_talks
+from seed.drafting.votes import read_votes
 
 
 def read_facts(text: str, published: dt.date, mentions: list[Mention], source_key: str) -> Reader:
@@ -30,9 +31,12 @@ def read_facts(text: str, published: dt.date, mentions: list[Mention], source_ke
         read_stances(reader, sentence)
         read_relayed(reader, sentence)
         read_representing(reader, sentence)
+    for sentence in reader.sentences:  # after the deals: a vote is on a deal the article may name later
+        read_votes(reader, sentence)
     for mention in mentions:
         if mention.kind == NUMBER:
             read_figure(reader, mention)
     read_parts(reader)
     strike_targets(reader)
+    reader.drop_idle_outlets()
     return reader

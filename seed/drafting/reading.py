@@ -94,6 +94,7 @@ class Reader:
         self.facts: dict[tuple[str, str, str], FactProposal] = {}
         self.last_party: str | None = None  # the party of the last stance: "They ..." continues it
         self.last_speaker: str | None = None  # the last quotation's speaker
+        self.votes: dict[int, str] = {}  # a vote's sentence start -> what was voted on (its figures count it)
         self._at: dict[int, str] = {}  # mention start -> entity key
         self._aliases: dict[str, str] = {}  # name or alias key -> entity key
         for mention in mentions:
@@ -219,11 +220,21 @@ class Reader:
 
     def fact(self, rel: str, start: str | None, end: str | None, evidence: Evidence, *, note: str | None = None,
              inferred: bool = False, **qualifiers: str | None) -> None:  # fmt: skip
-        """Propose a fact (the first proposal of a type between two ends stands)."""
+        """Propose a fact: the first proposal of a type between two ends stands, unless it gave no qualifier
+        and a later one does ("walked off the job on Aug. 26" after "ended an 11-day walkout")."""
         if start is None or end is None or start == end:
             return
         said = tuple((k, v) for k, v in qualifiers.items() if v)
-        self.facts.setdefault((rel, start, end), FactProposal(rel, start, end, said, note, inferred, evidence))
+        earlier = self.facts.get((rel, start, end))
+        if earlier is None or (said and not earlier.qualifiers):
+            self.facts[(rel, start, end)] = FactProposal(rel, start, end, said, note, inferred, evidence)
+
+    def drop_idle_outlets(self) -> None:
+        """An outlet no fact touches (the one a speaker told) is not proposed: it is no party to the dispute."""
+        touched = {end for fact in self.facts.values() for end in (fact.start, fact.end)}
+        for key in [k for k, e in self.entities.items() if e.fields.get("kind") == OrganizationKind.MEDIA_OUTLET.value]:
+            if key not in touched:
+                del self.entities[key]
 
     def workforce_employer(self, sentence: Sentence, upto: int) -> str | None:
         """The employer a clause names its workers by, before `upto`: "Franz workers", "Pellworth's bakers",

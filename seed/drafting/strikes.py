@@ -17,7 +17,10 @@ _ORDINALS = {
     )
 }
 _STOPPAGE = re.compile(r"\b(?:strike|walkout|walked (?:off the job|out)|on strike|struck)\b")
-_NOT_THIS_STRIKE = re.compile(r"(?:double|first|general|hunger|last)\s+$")  # "the first strike since 1998"
+_NOT_THIS_STRIKE = re.compile(
+    r"(?:double|first|general|hunger|last)\s+$"  # "the first strike at the plant since 1998": another one
+    r"|(?:authori[sz]\w*|threat\w*|possible|potential|would|could|might|may|to|of\s+(?:a|the))\s+(?:a\s+|the\s+)?$"
+)  # a strike voted on, threatened or only possible is not waged (`votes.py` reads the authorizations)
 _AGAINST = re.compile(r"(?:strike|walked (?:off the job|out)) (?:against|at) ")
 _DAY_MARK = re.compile(r"(?P<n>[0-9]+)-day mark")
 _WEEK = re.compile(rf"(?P<n>{'|'.join(_ORDINALS)}) week of")
@@ -37,9 +40,13 @@ def read_strikes(reader: Reader, sentence: Sentence) -> None:
         if _NOT_THIS_STRIKE.search(text[: match.start()]):
             continue
         striker = reader.subject(sentence, at)
+        employer = reader.workforce_employer(sentence, at)  # "Pellworth workers walked off the job"
+        if employer is not None:
+            striker = reader.union_before(at)
         if striker is None or reader.kind_of(striker) not in STRIKERS:
             continue
         strike = strike_of(reader, striker, at)
+        reader.fact("AGAINST", strike, employer, reader.evidence(at))
         since, note = _strike_start(reader, sentence)
         reader.fact("WAGES", striker, strike, reader.evidence(at), note=note, since=since)
         called = re.search(r"called (?:the|a|its) strike", text)
