@@ -15,6 +15,7 @@ from seed.drafting.roles import read_leadership, read_parts, read_representing, 
 from seed.drafting.stances import read_stances
 from seed.drafting.strikes import read_strikes, strike_targets
 from seed.drafting.talks import read_talks
+from seed.drafting.terms import read_terms
 from seed.drafting.votes import read_votes
 
 
@@ -37,6 +38,7 @@ def read_facts(text: str, published: dt.date, mentions: list[Mention], source_ke
         if mention.kind == NUMBER:
             read_figure(reader, mention)
     read_parts(reader)
+    read_terms(reader)
     strike_targets(reader)
     reader.drop_idle_outlets()
     return reader

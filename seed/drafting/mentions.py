@@ -208,7 +208,12 @@ def find_mentions(text: str, published: dt.date, gazetteer: Gazetteer) -> list[M
                     date=date.value, note=date.note))  # fmt: skip
     defined = _defined_acronyms(text)
     full_names = {acronym: name for name, acronym in defined}
-    people = list(_people(text))
+    # "Golden Crust said": the short form of "Golden Crust Bakeries", named elsewhere, is no person
+    organizations = [_trimmed_run(text, *m.span())[2] for m in _RUN.finditer(text)]
+    led = {
+        " ".join(n.split()[:size]) for n in organizations if organization_kind(n) for size in range(1, len(n.split()))
+    }
+    people = [person for person in _people(text) if person[2] not in led]
     for start, end, name, title, of in people:
         add(Mention(mention_id(PERSON, start, end), PERSON, start, end, text[start:end], name, title=title, of=of))
     for name, acronym in defined:
@@ -303,7 +308,8 @@ def _short_forms(found: list[Mention]) -> list[tuple[str, Mention]]:
                 continue
             by_short.setdefault(short, set()).add(mention.name)
             first.setdefault(short, mention)
-    return [(short, first[short]) for short, names in by_short.items() if len(names) == 1]
+    unique = [(short, first[short]) for short, names in by_short.items() if len(names) == 1]
+    return sorted(unique, key=lambda pair: -len(pair[0]))  # "Golden Crust" before "Golden"
 
 
 def _trimmed_run(text: str, start: int, end: int) -> tuple[int, int, str]:

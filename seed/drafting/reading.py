@@ -70,10 +70,12 @@ REF = r"(?:[Tt]he|[Ii]ts|[Tt]heir|[Oo]ur)\s+(?P<noun>" + "|".join(sorted(KIND_NO
 _PEOPLE = rf"(?:{'|'.join(PEOPLE_UNITS)})"
 # Workers named by their employer: "Pellworth workers", "Acme's drivers", "drivers and dock workers at Acme",
 # "nurses at the hospital" (`employer`: a reference to resolve). An organization's name stands before or after.
-WORKFORCE = re.compile(
-    rf"(?:[A-Z][\w&.'\u2019-]*\s+){{1,5}}(?:(?:[a-z-]+\s+){{0,2}}){_PEOPLE}\b"  # Franz (bakery) workers
-    rf"|(?i:{_PEOPLE})(?:\s+and\s+(?:[a-z-]+\s+)?{_PEOPLE})?\s+at\s+"  # drivers (and dock workers) at
-    rf"(?:(?P<employer>{REF})|(?:the\s+)?(?:[A-Z][\w&.'\u2019-]*\s*){{1,5}})"
+WORKFORCE = (
+    re.compile(rf"(?:[A-Z][\w&.'\u2019-]*\s+){{1,5}}(?:(?:[a-z-]+\s+){{0,2}}){_PEOPLE}\b"),  # Franz (bakery) workers
+    re.compile(
+        rf"(?i:{_PEOPLE})(?:\s+and\s+(?:[a-z-]+\s+)?{_PEOPLE})?\s+at\s+"  # drivers (and dock workers) at
+        rf"(?:(?P<employer>{REF})|(?:the\s+)?(?:[A-Z][\w&.'\u2019-]*\s*){{1,5}})"
+    ),
 )
 STRIKERS = frozenset(
     {OrganizationKind.UNION.value, OrganizationKind.LOCAL.value, OrganizationKind.OTHER.value}
@@ -240,8 +242,8 @@ class Reader:
         """The employer a clause names its workers by, before `upto`: "Franz workers", "Pellworth's bakers",
         "Drivers at Corrow Freight Lines", "nurses at the hospital". Those workers act through their union."""
         clause = self.text[sentence.start : upto]
-        for match in WORKFORCE.finditer(clause):
-            if match["employer"]:
+        for match in (found for form in WORKFORCE for found in form.finditer(clause)):
+            if match.groupdict().get("employer"):
                 return self.refer(match["employer"], sentence.start + match.start("employer") + 1)
             found = self.entity_at(sentence.start + match.start(), sentence.start + match.end())
             if found and self.kind_of(found) == OrganizationKind.EMPLOYER.value:

@@ -24,7 +24,7 @@ _NOT_THIS_STRIKE = re.compile(
 _AGAINST = re.compile(r"(?:strike|walked (?:off the job|out)) (?:against|at) ")
 _DAY_MARK = re.compile(r"(?P<n>[0-9]+)-day mark")
 _WEEK = re.compile(rf"(?P<n>{'|'.join(_ORDINALS)}) week of")
-_BEGAN = re.compile(r"(?:went on strike|walked (?:off the job|out)|began (?:a|the|their|its) strike)")
+_BEGAN = re.compile(r"(?:went on strike|walked (?:off the job|out)|began (?:a|the|their|its) strike|on strike since)")
 
 
 def strike_of(reader: Reader, org: str, at: int) -> str:

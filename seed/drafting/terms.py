@@ -17,6 +17,20 @@ _TERM = re.compile(
 )
 
 
+_OFFERED = re.compile(r"\b(?:offer\w*|propos\w*|demand\w*|seek\w*|asking|wants?)\b")  # a term not agreed
+
+
+def read_terms(reader: Reader) -> None:
+    """ "The contract, which lasts three years, ...": a term said of the article's one deal in a sentence of its
+    own (not an offer's or a demand's)."""
+    deals = reader.of_type("agreement:")
+    if len(deals) != 1:
+        return
+    for sentence in reader.sentences:
+        if not _OFFERED.search(sentence.text):
+            read_term(reader, deals[0], sentence)
+
+
 def read_term(reader: Reader, agreement: str, sentence: Sentence) -> None:
     """A deal's term, as its sentence gives it, in the agreement's note (the model's dates need its days)."""
     found = _TERM.search(sentence.text)

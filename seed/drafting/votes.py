@@ -44,7 +44,9 @@ def read_votes(reader: Reader, sentence: Sentence) -> None:
     said = None
     if tally is not None:
         said = f"{tally['yes']}-{tally['no']}" if tally["yes"] else f"{tally['share']}%"
-    days = [d for d in reader.dates_in(sentence.start, sentence.end) if d.date and len(d.date) == 10]
+    # the vote's day stands between its words ("voted 212-97 on Wednesday to ratify"); another is another event's
+    span = (sentence.start + min(act.start(), vote.start()), sentence.start + max(act.end(), vote.end()))
+    days = [d for d in reader.dates_in(*span) if d.date and len(d.date) == 10]
     on, note = (days[0].date, days[0].note) if days else (None, None)
     evidence = reader.evidence(at)
     if act["ratify"]:
