@@ -214,8 +214,9 @@ def _ids(entities: dict[str, Entity], gazetteer: Gazetteer, source_id: str) -> d
             while gazetteer.taken(node_id) or node_id in used:
                 node_id, counter = f"{base}-{counter}", counter + 1
         used.add(node_id)
+        scored = found.candidates if found else ()
         candidate = NodeCandidate(node_id, entity.label, entity.name, tuple(entity.aliases), dict(entity.fields),
-                                  tuple(entity.mentions), entity.evidence, match, found.candidates if found else ())  # fmt: skip  # noqa: E501
+                                  tuple(entity.mentions), entity.evidence, match, scored)  # fmt: skip
         ids[key] = (node_id, candidate)
     return ids
 

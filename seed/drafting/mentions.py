@@ -156,7 +156,8 @@ _APPROX: dict[str, Approximation] = {
     **dict.fromkeys(("fewer than", "less than", "under"), Approximation.LESS_THAN),
 }  # fmt: skip
 _WORD_NUMBERS = {word: float(n) for n, word in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}  # fmt: skip  # noqa: E501
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}  # fmt: skip
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 PEOPLE_UNITS = ("workers", "members", "nurses", "employees", "teachers", "drivers", "writers", "actors", "staff",
                  "people", "pilots", "mechanics", "baristas", "cooks", "janitors", "educators", "doctors", "residents",
