@@ -47,13 +47,14 @@ class Score:
 
 End = tuple[str, frozenset[str]]  # (label, name keys; empty for events)
 Fact = tuple[str, End, End]
+Answer = tuple[list[frozenset[str]], list[str], list[Fact]]  # entities (name keys), dates, facts
 
 
 def _matches(a: End, b: End) -> bool:
     return a[0] == b[0] and ((not a[1] and not b[1]) or bool(a[1] & b[1]))
 
 
-def _fact_matches(expected: Fact, proposed: Fact) -> bool:
+def fact_matches(expected: Fact, proposed: Fact) -> bool:
     return expected[0] == proposed[0] and _matches(expected[1], proposed[1]) and _matches(expected[2], proposed[2])
 
 
@@ -61,7 +62,7 @@ def _end(label: Label, names: tuple[str, ...]) -> End:
     return (label.value, frozenset(map(normalized_name, names)) if label in NAMED else frozenset())
 
 
-def drafted(draft: Draft) -> tuple[list[frozenset[str]], list[str], list[Fact]]:
+def drafted(draft: Draft) -> Answer:
     """A draft's entities (name keys), resolved dates and facts, in the terms the answers use."""
     nodes = {node.id: node for node in draft.nodes}
     entities = [frozenset(map(normalized_name, (n.name, *n.aliases))) for n in draft.nodes if n.label in ENTITY_LABELS]
@@ -82,22 +83,20 @@ def quotes_not_in_text(draft: Draft, text: str) -> int:
     return sum(1 for quote in quotes if " ".join(quote.split()) not in collapsed)
 
 
-def report(
-    name: str, expected: tuple[list[frozenset[str]], list[str], list[Fact]], draft: Draft, text: str
-) -> dict[str, Score]:
+def report(name: str, expected: Answer, draft: Draft, text: str) -> dict[str, Score]:
     entities, dates, facts = drafted(draft)
     want_entities, want_dates, want_facts = expected
     scores = {
         "entities": Score(sum(1 for e in want_entities if any(e & p for p in entities)), len(want_entities),
                           len(entities)),
         "dates": Score(len(set(want_dates) & set(dates)), len(set(want_dates)), len(dates)),
-        "facts": Score(sum(1 for e in want_facts if any(_fact_matches(e, p) for p in facts)), len(want_facts),
+        "facts": Score(sum(1 for e in want_facts if any(fact_matches(e, p) for p in facts)), len(want_facts),
                        len(facts)),
     }  # fmt: skip
     correct = {
         "entities": sum(1 for p in entities if any(e & p for e in want_entities)),
         "dates": len(set(want_dates) & set(dates)),
-        "facts": sum(1 for p in facts if any(_fact_matches(e, p) for e in want_facts)),
+        "facts": sum(1 for p in facts if any(fact_matches(e, p) for e in want_facts)),
     }
     for kind, s in scores.items():
         precision = correct[kind] / s.proposed if s.proposed else 1.0
@@ -107,7 +106,7 @@ def report(
     return scores
 
 
-def story_answer() -> tuple[list[frozenset[str]], list[str], list[Fact]]:
+def story_answer() -> Answer:
     """What the curators recorded from the story: nodes and facts citing it (directly or through it); dates of
     records that rest on it alone."""
     seed = read_seed()
@@ -136,7 +135,7 @@ def story_answer() -> tuple[list[frozenset[str]], list[str], list[Fact]]:
     return entities, sorted(dates), facts
 
 
-def fixture_answer(path: Path) -> tuple[dt.date, tuple[list[frozenset[str]], list[str], list[Fact]]]:
+def fixture_answer(path: Path) -> tuple[dt.date, Answer]:
     answer = yaml.safe_load(path.read_text())
     entities = [frozenset({normalized_name(name)}) for name in answer["entities"]]
     people = frozenset(answer["people"])
@@ -155,7 +154,7 @@ def _fixture_end(text: str, people: frozenset[str]) -> End:
     return (label.value, frozenset({normalized_name(text)}))
 
 
-def draft_fixture(path: Path, base: Base) -> tuple[Draft, str, tuple[list[frozenset[str]], list[str], list[Fact]]]:
+def draft_fixture(path: Path, base: Base) -> tuple[Draft, str, Answer]:
     """Draft a fixture article (its registered copy removed afterwards) and its expected answer."""
     published, answer = fixture_answer(path.parent / (path.stem + ".expected.yaml"))
     text = path.read_text()

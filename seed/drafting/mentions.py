@@ -332,7 +332,7 @@ def _defined_acronyms(text: str) -> list[tuple[str, str]]:
     for match in _DEFINED.finditer(text):
         words = match.group("name").split()
         acronym = match.group("acronym")
-        while len(words) > 1 and words[0] in _SKIP_LEADING:
+        while len(words) > 1 and (words[0] in _SKIP_LEADING or words[0].islower()):  # "Members of the X (XU)"
             words = words[1:]
         name = " ".join(words)
         if not acronym.isupper() and not any(c.isdigit() for c in acronym):
