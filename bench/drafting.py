@@ -10,7 +10,6 @@ deals, talks, sources) match by kind, since their names are the curators' choice
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,13 +47,14 @@ class Score:
 
 End = tuple[str, frozenset[str]]  # (label, name keys; empty for events)
 Fact = tuple[str, End, End]
+Answer = tuple[list[frozenset[str]], list[str], list[Fact]]  # entities (name keys), dates, facts
 
 
 def _matches(a: End, b: End) -> bool:
     return a[0] == b[0] and ((not a[1] and not b[1]) or bool(a[1] & b[1]))
 
 
-def _fact_matches(expected: Fact, proposed: Fact) -> bool:
+def fact_matches(expected: Fact, proposed: Fact) -> bool:
     return expected[0] == proposed[0] and _matches(expected[1], proposed[1]) and _matches(expected[2], proposed[2])
 
 
@@ -62,7 +62,7 @@ def _end(label: Label, names: tuple[str, ...]) -> End:
     return (label.value, frozenset(map(normalized_name, names)) if label in NAMED else frozenset())
 
 
-def drafted(draft: Draft) -> tuple[list[frozenset[str]], list[str], list[Fact]]:
+def drafted(draft: Draft) -> Answer:
     """A draft's entities (name keys), resolved dates and facts, in the terms the answers use."""
     nodes = {node.id: node for node in draft.nodes}
     entities = [frozenset(map(normalized_name, (n.name, *n.aliases))) for n in draft.nodes if n.label in ENTITY_LABELS]
@@ -83,22 +83,20 @@ def quotes_not_in_text(draft: Draft, text: str) -> int:
     return sum(1 for quote in quotes if " ".join(quote.split()) not in collapsed)
 
 
-def report(
-    name: str, expected: tuple[list[frozenset[str]], list[str], list[Fact]], draft: Draft, text: str
-) -> dict[str, Score]:
+def report(name: str, expected: Answer, draft: Draft, text: str) -> dict[str, Score]:
     entities, dates, facts = drafted(draft)
     want_entities, want_dates, want_facts = expected
     scores = {
         "entities": Score(sum(1 for e in want_entities if any(e & p for p in entities)), len(want_entities),
                           len(entities)),
         "dates": Score(len(set(want_dates) & set(dates)), len(set(want_dates)), len(dates)),
-        "facts": Score(sum(1 for e in want_facts if any(_fact_matches(e, p) for p in facts)), len(want_facts),
+        "facts": Score(sum(1 for e in want_facts if any(fact_matches(e, p) for p in facts)), len(want_facts),
                        len(facts)),
     }  # fmt: skip
     correct = {
         "entities": sum(1 for p in entities if any(e & p for e in want_entities)),
         "dates": len(set(want_dates) & set(dates)),
-        "facts": sum(1 for p in facts if any(_fact_matches(e, p) for e in want_facts)),
+        "facts": sum(1 for p in facts if any(fact_matches(e, p) for e in want_facts)),
     }
     for kind, s in scores.items():
         precision = correct[kind] / s.proposed if s.proposed else 1.0
@@ -108,7 +106,7 @@ def report(
     return scores
 
 
-def story_answer() -> tuple[list[frozenset[str]], list[str], list[Fact]]:
+def story_answer() -> Answer:
     """What the curators recorded from the story: nodes and facts citing it (directly or through it); dates of
     records that rest on it alone."""
     seed = read_seed()
@@ -137,28 +135,26 @@ def story_answer() -> tuple[list[frozenset[str]], list[str], list[Fact]]:
     return entities, sorted(dates), facts
 
 
-def fixture_answer(path: Path) -> tuple[dt.date, tuple[list[frozenset[str]], list[str], list[Fact]]]:
+def fixture_answer(path: Path) -> tuple[dt.date, Answer]:
     answer = yaml.safe_load(path.read_text())
     entities = [frozenset({normalized_name(name)}) for name in answer["entities"]]
+    people = frozenset(answer["people"])
     facts: list[Fact] = []
     for rel, start, end in answer["facts"]:
-        facts.append((rel, _fixture_end(start), _fixture_end(end)))
+        facts.append((rel, _fixture_end(start, people), _fixture_end(end, people)))
     return dt.date.fromisoformat(str(answer["published"])), (entities, [str(d) for d in answer["dates"]], facts)
 
 
-def _fixture_end(text: str) -> End:
+def _fixture_end(text: str, people: frozenset[str]) -> End:
+    """An end as the answer writes it: a kind (an event), a lowercase issue, a person the answer lists under
+    `people`, else an organization."""
     if text in {label.value for label in Label}:
         return (text, frozenset())
-    return ("Issue" if text[0].islower() else _named_label(text), frozenset({normalized_name(text)}))
+    label = Label.ISSUE if text[0].islower() else Label.PERSON if text in people else Label.ORGANIZATION
+    return (label.value, frozenset({normalized_name(text)}))
 
 
-def _named_label(text: str) -> str:
-    return Label.PERSON.value if re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", text) and " " in text and not any(
-        word in text for word in ("Union", "Guild", "Board", "Health", "Center", "Authority", "Association")
-    ) else Label.ORGANIZATION.value  # fmt: skip
-
-
-def draft_fixture(path: Path, base: Base) -> tuple[Draft, str, tuple[list[frozenset[str]], list[str], list[Fact]]]:
+def draft_fixture(path: Path, base: Base) -> tuple[Draft, str, Answer]:
     """Draft a fixture article (its registered copy removed afterwards) and its expected answer."""
     published, answer = fixture_answer(path.parent / (path.stem + ".expected.yaml"))
     text = path.read_text()

@@ -10,12 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from bench.drafting import ARTICLES, STORY, draft_fixture, drafted
-from schema.model import Label
-from seed.drafting.draft import Base, draft_article
+from bench.drafting import (
+    ARTICLES,
+    STORY,
+    Answer,
+    draft_fixture,
+    drafted,
+    fact_matches,
+    quotes_not_in_text,
+    story_answer,
+)
+from schema.model import NODE_KIND, Label
+from seed.drafting.draft import Base, Draft, NodeCandidate, SourceRecord, draft_article, draft_text
 from seed.drafting.gazetteer import Entry, Gazetteer
 from seed.drafting.mentions import find_mentions
 from seed.drafting.reconcile import MATCH_THRESHOLD, reconcile
+from seed.drafting.text import quotations, sentences
 from seed.drafting.when import find_dates
 from seed.evidence import SOURCES_DIR
 from seed.validate import read_seed
@@ -112,18 +122,131 @@ def test_to_yaml_round_trips_through_the_seed_validator(tmp_path: Path, register
     assert any(node.id == draft.source.id for node in seed.nodes.values())
 
 
+# Today's recall, as floors: a change that loses a name, a date or a fact on any article fails. The last two
+# are held out (written before the rules for votes, roles and trailing attributions; see the fixtures' README).
 @pytest.mark.parametrize(("article", "entities", "dates", "facts"), [
-    ("2023-11-02-transit-deal", 1.0, 0.75, 0.5),
-    ("2024-03-14-bakers-strike", 0.8, 0.66, 0.25),
-    ("2024-06-20-nurses-vote", 1.0, 1.0, 0.4),
+    ("2023-11-02-transit-deal", 1.0, 0.75, 0.7),
+    ("2024-03-14-bakers-strike", 1.0, 0.66, 1.0),
+    ("2024-06-20-nurses-vote", 1.0, 1.0, 0.8),
+    ("2024-09-12-cannery-ratification", 1.0, 1.0, 0.9),
+    ("2025-02-06-freight-authorization", 0.85, 1.0, 0.8),
 ])  # fmt: skip
 def test_recall_on_the_fictional_articles_stays_above_its_floor(
     cold: Base, article: str, entities: float, dates: float, facts: float
 ) -> None:
-    draft, _, (want_entities, want_dates, want_facts) = draft_fixture(ARTICLES / f"{article}.txt", cold)
-    got_entities, got_dates, got_facts = drafted(draft)
-    from bench.drafting import _fact_matches
+    draft, text, answer = draft_fixture(ARTICLES / f"{article}.txt", cold)
+    _assert_recall(draft, text, answer, entities, dates, facts)
 
+
+def test_recall_on_the_seed_story_stays_above_its_floor(cold: Base, registered: None) -> None:
+    text = (SOURCES_DIR / STORY).read_text()
+    draft = draft_article(text, THURSDAY, cold, title="WGA returns to negotiating table")
+    _assert_recall(draft, text, story_answer(), entities=0.9, dates=1.0, facts=0.83)
+
+
+def _assert_recall(draft: Draft, text: str, answer: Answer, entities: float, dates: float, facts: float) -> None:
+    want_entities, want_dates, want_facts = answer
+    got_entities, got_dates, got_facts = drafted(draft)
     assert sum(any(e & p for p in got_entities) for e in want_entities) / len(want_entities) >= entities
     assert len(set(want_dates) & set(got_dates)) / len(set(want_dates)) >= dates
-    assert sum(any(_fact_matches(e, p) for p in got_facts) for e in want_facts) / len(want_facts) >= facts
+    assert sum(any(fact_matches(e, p) for p in got_facts) for e in want_facts) / len(want_facts) >= facts
+    assert quotes_not_in_text(draft, text) == 0
+
+
+def _drafted(text: str, day: dt.date, base: Base) -> tuple[Draft, dict[str, NodeCandidate]]:
+    """A fictional text drafted without registering it (its words are checked against the text itself)."""
+    source = SourceRecord("article-test", "Test", day.isoformat(), "test-article.txt", "0" * 64)
+    draft = draft_text(text, day, base, source)
+    return draft, {node.id: node for node in draft.nodes}
+
+
+def _facts(draft: Draft, nodes: dict[str, NodeCandidate]) -> dict[tuple[str, str, str], dict[str, str]]:
+    """(type, from's name or label, to's name or label) -> qualifiers."""
+
+    def end(node_id: str) -> str:
+        node = nodes.get(node_id)
+        return node.label.value if node is None or node.label in (Label.STRIKE, Label.AGREEMENT) else node.name
+
+    return {(f.type, end(f.from_), end(f.to)): f.qualifiers for f in draft.facts}
+
+
+@pytest.mark.parametrize(
+    ("words", "speaker"),
+    [
+        ("\u201cWe held the line,\u201d Ada Quill, a union steward, told KQXR.", "Ada Quill"),
+        ("\u201cWe held the line,\u201d Ada Quill, a union shop steward told KQXR.", "Ada Quill"),  # no closing comma
+        ('"We held the line," said Ada Quill, the union\'s president.', "Ada Quill"),
+        ('"We held the line," Ada Quill, Tamsin\'s plant manager, said on Monday.', "Ada Quill"),
+        ('"We held the line." The vote is on Friday.', None),  # nobody said it in its sentence: no quote
+    ],
+)
+def test_a_quote_is_attributed_to_the_speaker_named_after_it(words: str, speaker: str | None) -> None:
+    (quotation,) = quotations(words, sentences(words))
+    assert (quotation.words, quotation.speaker) == ("We held the line", speaker)
+
+
+def test_a_union_steward_after_a_comma_is_a_member_of_the_union_and_the_outlet_told_no_party(cold: Base) -> None:
+    text = (
+        "Members of the Hollis Bakers Union (HBU) went on strike at Tamsin Bread Company on Monday.\n\n"
+        "\u201cWe held the line,\u201d Ada Quill, a union shop steward told KQXR.\n\n"
+        "Rob Penn, a spokesman for Tamsin, said the company was willing to discuss scheduling."
+    )
+    draft, nodes = _drafted(text, dt.date(2024, 5, 9), cold)
+    facts = _facts(draft, nodes)
+    assert facts[("MEMBER_OF", "Ada Quill", "Hollis Bakers Union")]["title"] == "Union shop steward"
+    assert facts[("REPRESENTS", "Rob Penn", "Tamsin Bread Company")] == {"role": "spokesman"}
+    assert "KQXR" not in {node.name for node in draft.nodes}
+    (member,) = [fact for fact in draft.facts if fact.type == "MEMBER_OF"]
+    assert member.evidence.quote is None  # the quote does not say it: the sentence does
+    assert "a union shop steward told KQXR" in (member.evidence.paraphrase or "")
+
+
+@pytest.mark.parametrize(
+    ("words", "fact", "vote"),
+    [
+        ("Tamsin workers voted 140-61 on Wednesday to ratify a three-year contract.", "RATIFIED", "140-61"),
+        ("Members of the union ratified the new contract by a vote of 1,118 to 152.", "RATIFIED", "1,118-152"),
+        ("Drivers at Tamsin Bread Company voted 88% to authorize a strike.", "AUTHORIZED", "88%"),
+        ("The union's members voted to authorize a strike.", "AUTHORIZED", None),
+        ("Tamsin workers voted 61-140 to reject the contract.", None, None),  # turned down: nothing ratified
+    ],
+)
+def test_a_members_vote_is_a_ratification_or_an_authorization_with_its_tally(
+    cold: Base, words: str, fact: str | None, vote: str | None
+) -> None:
+    text = f"The Hollis Bakers Union represents workers at Tamsin Bread Company. {words}"
+    draft, nodes = _drafted(text, dt.date(2024, 9, 12), cold)
+    votes = {f.type: f.qualifiers for f in draft.facts if f.type in ("RATIFIED", "AUTHORIZED")}
+    if fact is None:
+        assert votes == {}
+        return
+    assert list(votes) == [fact] and votes[fact].get("vote") == vote
+    (voter,) = [nodes[f.from_].name for f in draft.facts if f.type == fact]
+    assert voter == "Hollis Bakers Union"  # workers named by their employer vote through their union
+
+
+def test_workers_named_by_their_employer_strike_through_their_union_against_it(cold: Base) -> None:
+    text = "Tamsin Bread Company bakers are members of the Hollis Bakers Union. Tamsin workers walked off the job on Monday."
+    draft, nodes = _drafted(text, dt.date(2024, 5, 9), cold)
+    facts = _facts(draft, nodes)
+    assert facts[("WAGES", "Hollis Bakers Union", "Strike")] == {"since": "2024-05-06"}
+    assert ("AGAINST", "Strike", "Tamsin Bread Company") in facts
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["The union ratified a three-year contract on Monday.", "The contract, which lasts three years, raises pay by 6%."],
+)
+def test_a_deals_term_is_in_its_note_the_model_having_no_term_field(cold: Base, words: str) -> None:
+    text = f"The Hollis Bakers Union reached a deal with Tamsin Bread Company on Friday. {words}"
+    draft, _ = _drafted(text, dt.date(2024, 5, 9), cold)
+    (agreement,) = [node for node in draft.nodes if node.label is Label.AGREEMENT]
+    assert "term of 3 years" in agreement.fields["note"]
+    assert not {"term", "duration"} & {attr.name for attr in NODE_KIND[Label.AGREEMENT].all_fields}
+
+
+def test_an_offers_term_is_not_the_deals(cold: Base) -> None:
+    text = "The Hollis Bakers Union reached a deal with Tamsin Bread Company. The company had offered a four-year contract."
+    draft, _ = _drafted(text, dt.date(2024, 5, 9), cold)
+    (agreement,) = [node for node in draft.nodes if node.label is Label.AGREEMENT]
+    assert "note" not in agreement.fields

@@ -15,9 +15,10 @@ from typing import Any
 import orjson
 
 from schema.model import NODE_KIND, Label, SourceKind
-from seed.drafting.facts import Entity, Evidence, FactProposal, Reader
+from seed.drafting.facts import read_facts
 from seed.drafting.gazetteer import Gazetteer
 from seed.drafting.mentions import Mention, find_mentions
+from seed.drafting.reading import Entity, Evidence, FactProposal
 from seed.drafting.reconcile import Candidate, reconcile
 from seed.drafting.sources import MAX_ARTICLE_CHARS, register_article, slug
 from seed.evidence import provided_texts
@@ -191,8 +192,7 @@ def held_source(text: str, published: dt.date, base: Base, *, title: str, url: s
 def draft_text(text: str, published: dt.date, base: Base, source: SourceRecord) -> Draft:
     """Draft an article whose source is `source`; its words are checked against `text` itself."""
     mentions = find_mentions(text, published, base.gazetteer)
-    reader = Reader(text, published, mentions, source_key="source:article")
-    reader.read()
+    reader = read_facts(text, published, mentions, source_key="source:article")
     ids = _ids(reader.entities, base.gazetteer, source.id)
     nodes = tuple(ids[key][1] for key in reader.entities if key in ids)
     facts = tuple(_fact(proposal, ids, source.id) for proposal in reader.facts.values())
@@ -214,8 +214,9 @@ def _ids(entities: dict[str, Entity], gazetteer: Gazetteer, source_id: str) -> d
             while gazetteer.taken(node_id) or node_id in used:
                 node_id, counter = f"{base}-{counter}", counter + 1
         used.add(node_id)
+        scored = found.candidates if found else ()
         candidate = NodeCandidate(node_id, entity.label, entity.name, tuple(entity.aliases), dict(entity.fields),
-                                  tuple(entity.mentions), entity.evidence, match, found.candidates if found else ())  # fmt: skip  # noqa: E501
+                                  tuple(entity.mentions), entity.evidence, match, scored)  # fmt: skip
         ids[key] = (node_id, candidate)
     return ids
 

@@ -5,9 +5,10 @@ name it stands for (an acronym defined in parentheses stands for the full name).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from schema.model import Approximation, Label, Measure, OrganizationKind
 from schema.names import normalized_name
@@ -49,6 +50,8 @@ def mention_id(kind: str, start: int, end: int) -> str:
 
 _CAP = r"[A-Z][A-Za-z'\u2019&.-]*[A-Za-z]|[A-Z]"
 _NAME_RUN = rf"(?:{_CAP})(?:\s+(?:of|and|for|the|de|&|(?:{_CAP})|[0-9]+))*\s+(?:{_CAP}|[0-9]+)"
+# "..., told KDFR." / "told the Ashgrove Herald": a speaker's words given to an outlet (not a party to anything).
+_TOLD = re.compile(rf"\btold\s+(?:the\s+)?(?P<org>{_NAME_RUN}|{_CAP})(?=\s*[.,;]|\s+(?:on|in|that|last)\b)")
 _DEFINED = re.compile(rf"(?P<name>{_NAME_RUN})\s+\((?P<acronym>[A-Z][A-Za-z0-9&-]*[A-Z0-9])\)")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z]{2,}(?:-[A-Z]{2,})*(?![\w-])")
 _RUN = re.compile(rf"{_NAME_RUN}|{_CAP}")
@@ -74,12 +77,14 @@ _KIND_WORDS: dict[str, OrganizationKind] = {
 }  # fmt: skip
 # A union's words outrank an association's ("Nurses Association" is a union).
 _UNION_FIRST = frozenset({"Nurses", "Teachers", "Employees", "Drivers", "Pilots", "Workers", "Guild", "Union"})
-_SKIP_LEADING = frozenset({"The", "A", "An", "After", "Before", "When", "While", "Since", "But", "And", "At", "In", "On",  # noqa: E501
-                           "Negotiators", "Members", "Meanwhile", "Last", "This", "Both", "Its", "Their"})  # fmt: skip
+_SKIP_LEADING = frozenset({"The", "A", "An", "After", "Before", "When", "While", "Since", "But", "And", "At", "In",
+                           "On", "Negotiators", "Members", "Meanwhile", "Last", "This", "Both", "Its",
+                           "Their"})  # fmt: skip
 
 
 def organization_kind(name: str) -> OrganizationKind | None:
-    words = [word.strip(",.'\u2019s") or word for word in name.split()]
+    # "Foods", "Foods'" and "Foods's" are "Foods": only a possessive comes off
+    words = [re.sub(r"['\u2019]s$", "", word).strip(",.'\u2019") or word for word in name.split()]
     if "Local" in words and any(word.isdigit() for word in words):
         return OrganizationKind.LOCAL
     if _UNION_FIRST.intersection(words) and {"Association", "Federation", "Council"}.intersection(words):
@@ -98,6 +103,18 @@ _TITLE = (
     r"secretary-treasurer|treasurer|executive director|director|chief negotiator|chief executive(?: officer)?|"
     r"CEO|spokes(?:person|man|woman)|business (?:manager|agent)|lead negotiator|organizer|governor|mayor))"
 )
+# "... of the Writers Guild of America", "... for Corrow"
+_OF_ORG = r"(?:\s+(?:of|for)\s+(?:the\s+)?(?P<org2>[A-Z][\w&-]*(?:\s+(?:of\s+)?[A-Z][\w&-]*){0,5}))?"
+_ORG_BEFORE_TITLE = r"(?P<org>(?:[A-Z][\w&-]*(?:'s)?\s+){0,5}|(?:union|guild|company|association)(?:'s)?\s+)"
+# A role in lower case that is a person's, not a title ("a union shop steward", "a dock worker and union steward"):
+# its last word names a kind of person, so "Riverton, a city" is no person.
+ROLE_NOUNS = (
+    "steward", "member", "representative", "officer", "organizer", "negotiator", "activist", "veteran", "leader",
+    "spokesperson", "spokesman", "spokeswoman", "worker", "mechanic", "operator", "nurse", "teacher", "driver",
+    "baker", "cook", "clerk", "technician", "attendant", "porter", "machinist", "pilot", "writer", "actor",
+    "employee", "cashier", "electrician", "welder", "janitor", "barista", "doctor", "resident",
+)  # fmt: skip
+_ROLE = rf"(?P<role>(?:an?|the)\s+(?:[a-z][\w'-]*\s+){{0,5}}(?:{'|'.join(ROLE_NOUNS)})s?)\b"
 _ORG_WORDS = (
     r"(?P<org>(?:the |its |their )?[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,5}|the (?:union|guild|company|association))"
 )
@@ -107,8 +124,9 @@ _PERSON_FORMS = tuple(
         (rf"{_PERSON}\s+\[(?P<org>[A-Z][\w&-]*)\s+{_TITLE}\]", False),  # Carol Lombardini [AMPTP president]
         (rf"{_PERSON},?\s+(?:was|is|became|remains)\s+(?:the\s+)?(?P<org>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,4}})(?:'s)?\s+"
          rf"(?i:{_TITLE})", False),  # Ronald Reagan was SAG President
-        (rf"{_PERSON},\s+(?:the\s+)?(?P<org>(?:[A-Z][\w&-]*(?:'s)?\s+){{0,5}}|(?:union|guild|company|association)(?:'s)?\s+)"
-         rf"(?:'s\s+)?(?i:{_TITLE})(?:\s+of\s+(?:the\s+)?(?P<org2>[A-Z][\w&-]*(?:\s+(?:of\s+)?[A-Z][\w&-]*){{0,5}}))?", False),  # noqa: E501
+        # Maria Okafor, the union's president; Owen Stiles, a spokesman for Corrow
+        (rf"{_PERSON},\s+(?:the\s+|an?\s+)?{_ORG_BEFORE_TITLE}(?:'s\s+)?(?i:{_TITLE}){_OF_ORG}", False),
+        (rf"{_PERSON},\s+{_ROLE}", False),  # Samir Osei, a union steward
         (rf"(?:(?P<org>(?:the\s+)?(?:[A-Z][\w&-]*|union|guild|company|association)(?:'s)?)\s+)?(?i:{_TITLE})"
          rf"(?:\s+of\s+(?:the\s+)?(?P<org2>[A-Z][\w&-]*(?:\s+(?:of\s+)?[A-Z][\w&-]*){{0,5}}))?,?\s+{_PERSON}", False),
         (rf"\bsaid\s+{_PERSON}", False),
@@ -138,9 +156,10 @@ _APPROX: dict[str, Approximation] = {
     **dict.fromkeys(("fewer than", "less than", "under"), Approximation.LESS_THAN),
 }  # fmt: skip
 _WORD_NUMBERS = {word: float(n) for n, word in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}  # fmt: skip  # noqa: E501
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}  # fmt: skip
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-_PEOPLE_UNITS = ("workers", "members", "nurses", "employees", "teachers", "drivers", "writers", "actors", "staff",
+PEOPLE_UNITS = ("workers", "members", "nurses", "employees", "teachers", "drivers", "writers", "actors", "staff",
                  "people", "pilots", "mechanics", "baristas", "cooks", "janitors", "educators", "doctors", "residents",
                  "machinists", "operators", "clerks", "technicians", "attendants", "bakers", "porters")  # fmt: skip
 _NUMBER = re.compile(
@@ -149,7 +168,7 @@ _NUMBER = re.compile(
     rf"\b(?:{'|'.join(_WORD_NUMBERS)})\b)"
     r"(?:\s+(?P<scale>thousand|million|billion))?"
     r"(?P<unit>%|\s+percent\b|\s+per cent\b|\s+(?:[a-z-]+\s+){0,2}?"
-    rf"(?:{'|'.join(_PEOPLE_UNITS)})\b|\s+(?:days|weeks|months)\b|\s+an\s+hour\b|\s+a\s+year\b)?"
+    rf"(?:{'|'.join(PEOPLE_UNITS)})\b|\s+(?:days|weeks|months)\b|\s+an\s+hour\b|\s+a\s+year\b)?"
     r"(?P<period>\s+(?:over|across)\s+(?:the\s+next\s+|the\s+life\s+of\s+the\s+contract|)(?:[a-z]+\s+years)?)?",
 )
 
@@ -164,7 +183,7 @@ def _measure(unit: str, currency: bool, sentence: str) -> Measure | None:
         return Measure.WAGE_INCREASE if re.search(r"\b(?:raise|increase|wage|pay|salar)", lowered) else None
     if unit in ("days",):
         return Measure.DAYS
-    if unit.split()[-1] in _PEOPLE_UNITS:
+    if unit.split()[-1] in PEOPLE_UNITS:
         if unit.endswith("members") and not re.search(r"\bstrik|walk(?:ed)? (?:off|out)|picket", lowered):
             return Measure.MEMBERS
         if re.search(r"\b(?:on strike|strik|walk(?:ed|ing)? (?:off|out)|picket|locked out)", lowered):
@@ -190,7 +209,12 @@ def find_mentions(text: str, published: dt.date, gazetteer: Gazetteer) -> list[M
                     date=date.value, note=date.note))  # fmt: skip
     defined = _defined_acronyms(text)
     full_names = {acronym: name for name, acronym in defined}
-    people = list(_people(text))
+    # "Golden Crust said": the short form of "Golden Crust Bakeries", named elsewhere, is no person
+    organizations = [_trimmed_run(text, *m.span())[2] for m in _RUN.finditer(text)]
+    led = {
+        " ".join(n.split()[:size]) for n in organizations if organization_kind(n) for size in range(1, len(n.split()))
+    }
+    people = [person for person in _people(text) if person[2] not in led]
     for start, end, name, title, of in people:
         add(Mention(mention_id(PERSON, start, end), PERSON, start, end, text[start:end], name, title=title, of=of))
     for name, acronym in defined:
@@ -208,13 +232,20 @@ def find_mentions(text: str, published: dt.date, gazetteer: Gazetteer) -> list[M
                     else:
                         add(Mention(mention_id(kind_name, *match.span()), kind_name, *match.span(), match.group(0),
                                     entry.name, entry.aliases))  # fmt: skip
+    for match in _TOLD.finditer(text):  # the outlet a speaker told: a medium, whatever its name
+        add(_organization(text, *match.span("org"), match["org"], (), OrganizationKind.MEDIA_OUTLET))
     for match in _RUN.finditer(text):
-        start, end, name = _trimmed_run(text, match.start(), match.end())
-        kind = organization_kind(name)
-        if kind is OrganizationKind.MEDIA_OUTLET and text[start - 4 : start] == "The ":
-            start, name = start - 4, "The " + name
-        if kind is not None and name not in _KIND_WORDS:
-            add(_organization(text, start, end, name, (), kind))
+        for start, end in _split_pair(text, *_trimmed_run(text, match.start(), match.end())[:2]):
+            name = text[start:end]
+            kind = organization_kind(name)
+            if kind is OrganizationKind.MEDIA_OUTLET and text[start - 4 : start] == "The ":
+                start, name = start - 4, "The " + name
+            if kind is not None and name not in _KIND_WORDS:
+                add(_organization(text, start, end, name, (), kind))
+    for short, mention in _short_forms(found):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+            add(replace(mention, id=mention_id(ORGANIZATION, *match.span()), start=match.start(), end=match.end(),
+                        text=short))  # fmt: skip
     for match in re.finditer(rf"according to (?:the )?(?P<org>{_NAME_RUN}|{_CAP})", text):
         name = match.group("org")
         start = match.start("org")
@@ -248,6 +279,40 @@ def _organization(text: str, start: int, end: int, name: str, aliases: Iterable[
                    tuple(aliases), organization_kind=guess.value if guess else None)  # fmt: skip
 
 
+def _split_pair(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A run naming two organizations of different kinds ("Pellworth Foods and Food Processors Union Local 418",
+    as in "between A and B") as two; a name with "and" inside it ("Bakery and Confectionery Workers") stays one."""
+    for joint in re.finditer(r"\s+and\s+", text[start:end]):
+        left, right = (start, start + joint.start()), (start + joint.end(), end)
+        kinds = [organization_kind(text[a:b]) for a, b in (left, right)]
+        last_word = text[left[0] : left[1]].split()[-1]
+        if None not in kinds and kinds[0] is not kinds[1] and last_word in _KIND_WORDS:
+            return [left, right]
+    return [(start, end)]
+
+
+def _short_forms(found: list[Mention]) -> list[tuple[str, Mention]]:
+    """The leading words an article shortens an organization's name to ("Pellworth" for "Pellworth Foods",
+    "Golden Crust" for "Golden Crust Bakeries"): words before its first kind word, found once among the
+    article's organizations, and no state's or month's name."""
+    organizations = [m for m in found if m.kind == ORGANIZATION]
+    by_short: dict[str, set[str]] = {}
+    first: dict[str, Mention] = {}
+    for mention in organizations:
+        words = mention.name.split()
+        lead = list(itertools.takewhile(lambda word: word not in _KIND_WORDS and word[:1].isupper(), words))
+        if not lead or len(lead) == len(words):
+            continue
+        for size in range(1, len(lead) + 1):
+            short = " ".join(lead[:size])
+            if len(short) < 4 or _NOT_NAME_WORDS.intersection(lead[:size]) or short in US_STATES.values():
+                continue
+            by_short.setdefault(short, set()).add(mention.name)
+            first.setdefault(short, mention)
+    unique = [(short, first[short]) for short, names in by_short.items() if len(names) == 1]
+    return sorted(unique, key=lambda pair: -len(pair[0]))  # "Golden Crust" before "Golden"
+
+
 def _trimmed_run(text: str, start: int, end: int) -> tuple[int, int, str]:
     """A capitalized run without the sentence's leading words ("After", "The") or a trailing possessive."""
     words = text[start:end].split()
@@ -267,7 +332,7 @@ def _defined_acronyms(text: str) -> list[tuple[str, str]]:
     for match in _DEFINED.finditer(text):
         words = match.group("name").split()
         acronym = match.group("acronym")
-        while len(words) > 1 and words[0] in _SKIP_LEADING:
+        while len(words) > 1 and (words[0] in _SKIP_LEADING or words[0].islower()):  # "Members of the X (XU)"
             words = words[1:]
         name = " ".join(words)
         if not acronym.isupper() and not any(c.isdigit() for c in acronym):
@@ -290,6 +355,9 @@ def _people(text: str) -> Iterable[tuple[int, int, str, str | None, str | None]]
             groups = match.groupdict()
             title = groups.get("title")
             org = re.sub(r"'s$", "", (groups.get("org2") or groups.get("org") or "").strip()) or None
+            if title is None and groups.get("role"):  # a role, not a title: as written, without its article
+                yield start, end, person, re.sub(r"^(?:an?|the)\s+", "", groups["role"]), None
+                continue
             yield start, end, person, title.title() if title and not title.isupper() else title, org
 
 
@@ -305,8 +373,8 @@ def _number(text: str, match: re.Match[str]) -> Mention | None:
     if match["scale"]:
         value *= _SCALE[match["scale"]]
     sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-    sentence_end = text.find(". ", match.end())
-    sentence = text[sentence_start : sentence_end if sentence_end >= 0 else len(text)]
+    ends = [found for found in (text.find(". ", match.end()), text.find("\n", match.end())) if found >= 0]
+    sentence = text[sentence_start : min(ends, default=len(text))]
     measure = _measure(unit.lower(), currency, sentence)
     if measure is None:
         return None

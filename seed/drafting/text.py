@@ -41,11 +41,16 @@ _ABBREVIATIONS = frozenset(
 _BREAK = re.compile(r"[.!?][\"\u201d\u2019)]?(?=\s+[\"\u201cA-Z0-9])|\n\s*\n")
 _QUOTATION = re.compile(r"[\"\u201c](?P<words>[^\"\u201c\u201d]{2,2000}?)[\"\u201d]")
 _SAYING = r"(?:said|stated|continued|added|wrote|told|detailed|explained|announced|says|according to|noted)"
-_AFTER = re.compile(
-    rf"^\s*,?\s*(?P<speaker>[\w'\u2019 .-]{{1,60}}?)\s+{_SAYING}\b|^\s*,?\s*{_SAYING}\s+(?P<speaker2>[\w'\u2019 .-]{{1,60}})"  # noqa: E501
+_WHO = r"[\w'\u2019 .-]{1,60}?"  # a speaker as written: "Renata Villalobos", "the union", "it"
+# The speaker's role between commas, the closing one often dropped: "William Paget, a union shop steward told KLCC".
+_ROLE = r"(?:,\s+(?:an?|the|[A-Z][\w'\u2019]*)\s+[^,\"\u201c\u201d]{1,80}?)?,?"
+_AFTER = re.compile(  # after the closing mark: ', the union said', ', Jo Roe, a steward, told X', ', said Jo Roe'
+    rf"^\s*,?\s*(?P<speaker>{_WHO}){_ROLE}\s+{_SAYING}\b"
+    rf"|^\s*,?\s*{_SAYING}\s+(?P<speaker2>{_WHO.replace('?', '')})"
 )
-_BEFORE = re.compile(
-    rf"(?P<speaker>[A-Z][\w'\u2019 .-]{{0,60}}?)\s+{_SAYING}\b[^\"\u201c]*$|(?P<speaker2>[\w'\u2019 .-]{{1,60}}?)\s+(?:said|wrote):?\s*$"  # noqa: E501
+_BEFORE = re.compile(  # before the opening mark, in its sentence: 'The union said in a statement: "..."'
+    rf"(?P<speaker>[A-Z][\w'\u2019 .-]{{0,60}}?)\s+{_SAYING}\b[^\"\u201c]*$"
+    rf"|(?P<speaker2>{_WHO})\s+(?:said|wrote):?\s*$"
 )
 
 

@@ -39,10 +39,12 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                       rf"(?:,?\s+(?P<y>[12][0-9]{{3}}))?"),
         ("part_of_month", r"\b(?P<part>[Ee]arly|[Mm]id|[Ll]ate|[Tt]he end of|[Tt]he beginning of|[Tt]he start of)"
                           rf"[-\s]+(?P<mon>{_MONTH})(?:,?\s+(?P<y>[12][0-9]{{3}}))?"),
-        ("in_month", rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]hrough)\s+(?P<mon>{_MONTH})(?:,?\s+(?P<y>[12][0-9]{{3}}))?"  # noqa: E501
+        ("in_month", rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]hrough)\s+(?P<mon>{_MONTH})"  # "in June", "by May"
+                     r"(?:,?\s+(?P<y>[12][0-9]{3}))?"
                      r"(?!\s+[0-9])"),
         ("month_year", rf"\b(?P<mon>{_MONTH})\s+(?P<y>[12][0-9]{{3}})\b"),
-        ("relative_year", r"\b(?:(?:[Aa]t\s+)?[Tt]he\s+(?P<part>end|beginning|start)\s+of\s+|[Ee]arlier\s+|[Ll]ater\s+)?"  # noqa: E501
+        ("relative_year", r"\b(?:(?:[Aa]t\s+)?[Tt]he\s+(?P<part>end|beginning|start)\s+of\s+"  # "at the end of"
+                          r"|[Ee]arlier\s+|[Ll]ater\s+)?"  # "earlier this year"
                           r"(?P<which>last|this|next)\s+year\b"),
         ("relative_span", r"\b(?P<which>[Ll]ast|[Tt]his|[Nn]ext)\s+(?P<unit>week|month)\b"),
         ("weekday", rf"\b(?:(?P<which>[Ll]ast|[Nn]ext|[Tt]his|[Oo]n)\s+)?(?P<wd>{_WEEKDAY})\b"),
