@@ -9,8 +9,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,7 +21,8 @@ import httpx
 from neo4j import AsyncDriver
 
 from api.database.graph import apply_graph_schema
-from api.database.local_neo4j import free_port
+from api.database.local_neo4j import LocalNeo4j, free_port
+from api.settings import Settings
 from bench.loadgen import Measurement, ensure_wrk, run_wrk
 from bench.raw import raw_read
 from bench.reads import Read
@@ -48,6 +51,21 @@ class LoadResult:
     @property
     def facts_per_second(self) -> float:
         return self.facts / self.fact_seconds
+
+
+@contextmanager
+def throwaway_neo4j(settings: Settings, prefix: str, heap: str = "512m", pagecache: str = "64m") -> Iterator[Settings]:
+    """A Neo4j of one benchmark's own, in a temporary folder on a free port, stopped afterwards: yields the
+    settings that reach it."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        local = LocalNeo4j(
+            settings.neo4j_cache_dir, Path(folder) / "neo4j", port=free_port(), heap=heap, pagecache=pagecache
+        )
+        running = local.start()
+        try:
+            yield settings.with_neo4j(running.uri, running.user, running.password)
+        finally:
+            local.stop()
 
 
 async def wipe(driver: AsyncDriver, database: str) -> None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from graphql import parse
 
@@ -16,8 +14,8 @@ from api.compile.execute import OperationCompiler, planning_schema
 from api.compile.render import Statement
 from api.contract.graphql_schema import schema_sdl
 from api.database.graph import create_driver
-from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import Settings
+from bench.harness import throwaway_neo4j
 from bench.hostile import most_subqueries
 from seed.loader import load_seed
 from seed.validate import read_seed
@@ -65,15 +63,8 @@ async def measure(settings: Settings) -> None:
 
 def main() -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    with tempfile.TemporaryDirectory(prefix="strikegraph-planning-") as folder:
-        local = LocalNeo4j(
-            settings.neo4j_cache_dir, Path(folder) / "neo4j", port=free_port(), heap="512m", pagecache="64m"
-        )
-        running = local.start()
-        try:
-            asyncio.run(measure(settings.with_neo4j(running.uri, running.user, running.password)))
-        finally:
-            local.stop()
+    with throwaway_neo4j(settings, "strikegraph-planning-") as reached:
+        asyncio.run(measure(reached))
 
 
 if __name__ == "__main__":

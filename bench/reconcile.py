@@ -8,16 +8,14 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 from asgi_lifespan import LifespanManager
 
-from api.database.local_neo4j import LocalNeo4j, free_port
 from api.settings import Settings
 from api.web.app import create_app
+from bench.harness import throwaway_neo4j
 from schema.model import Label
 from seed.validate import read_seed
 
@@ -69,15 +67,8 @@ async def measure(settings: Settings) -> None:
 
 def main() -> None:
     settings = Settings(_env_file=None, environment="development", metrics=False)  # type: ignore[call-arg]
-    with tempfile.TemporaryDirectory(prefix="strikegraph-reconcile-") as folder:
-        local = LocalNeo4j(
-            settings.neo4j_cache_dir, Path(folder) / "neo4j", port=free_port(), heap="512m", pagecache="64m"
-        )
-        running = local.start()
-        try:
-            asyncio.run(measure(settings.with_neo4j(running.uri, running.user, running.password)))
-        finally:
-            local.stop()
+    with throwaway_neo4j(settings, "strikegraph-reconcile-") as reached:
+        asyncio.run(measure(reached))
 
 
 if __name__ == "__main__":
