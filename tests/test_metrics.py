@@ -4,6 +4,8 @@ the planned cost of compiled queries; the document and plan caches; the connecti
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
@@ -28,6 +30,21 @@ async def _scrape(client: httpx.AsyncClient) -> dict[tuple[str, tuple[tuple[str,
 
 def _value(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+async def plan_lookups(client: httpx.AsyncClient, action: Awaitable[object]) -> tuple[float, float]:
+    """The plan cache's hits and misses while `action` runs, as /metrics counts them."""
+    before = await _scrape(client)
+    await action
+    after = await _scrape(client)
+
+    def grew(result: str) -> float:
+        labels = {"cache": "plans", "result": result}
+        return _value(after, "strikegraph_cache_lookups_total", **labels) - _value(
+            before, "strikegraph_cache_lookups_total", **labels
+        )
+
+    return grew("hit"), grew("miss")
 
 
 async def test_requests_operations_and_costs_are_counted_with_bounded_labels(client: httpx.AsyncClient) -> None:
