@@ -389,21 +389,25 @@ def test_on_a_phone_labels_are_readable_targets_big_enough_and_a_tapped_fact_s_c
 
 
 def test_axe_finds_no_serious_or_critical_violation(browser: webdriver.Chrome, live_url: str) -> None:
-    subprocess.run([str(INSTALL), "audit"], check=True)  # npm ci of tests/browser_audit (axe-core), if missing
     for view in (
         "/explore",
         "/explore?node=amptp&asOf=2023-08-10",
         "/explore?view=strikes&asOf=2023-08-10&selected=amptp",
     ):
         open_page(browser, f"{live_url}{view}").until(idle)
-        browser.execute_script(AXE.read_text())
-        result = browser.execute_async_script("const done = arguments[0]; axe.run(document).then(done)")
-        serious = [
-            (violation["id"], [node["target"] for node in violation["nodes"]][:3])
-            for violation in result["violations"]
-            if violation["impact"] in {"serious", "critical"}
-        ]
-        assert serious == [], (view, serious)
+        assert serious_violations(browser) == [], view
+
+
+def serious_violations(browser: webdriver.Chrome) -> list[tuple[str, list[Any]]]:
+    """What axe-core (tests/browser_audit/) finds serious or critical on the page shown, with where."""
+    subprocess.run([str(INSTALL), "audit"], check=True)  # npm ci of tests/browser_audit (axe-core), if missing
+    browser.execute_script(AXE.read_text())
+    result = browser.execute_async_script("const done = arguments[0]; axe.run(document).then(done)")
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
 
 
 def test_a_first_time_reader_answers_the_three_questions_in_three_actions(

@@ -17,6 +17,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from api.auth import Role
 from tests.browsers import headless_chromium
 from tests.conftest import API_KEYS
+from tests.test_explorer_tasks import serious_violations
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "review"
 ARTICLE = Path(__file__).parent / "fixtures" / "articles" / "2024-03-14-bakers-strike.txt"  # fictional
@@ -36,6 +37,14 @@ def idle(browser: webdriver.Chrome) -> bool:
     return bool(browser.execute_script("return document.body.dataset.busy === 'false'"))
 
 
+def test_axe_finds_no_serious_or_critical_violation_on_the_review_page(
+    browser: webdriver.Chrome, live_url: str
+) -> None:
+    browser.get(f"{live_url}/review")
+    WebDriverWait(browser, 30).until(lambda b: b.execute_script("return !!window.review"))
+    assert serious_violations(browser) == []
+
+
 def test_an_editor_drafts_an_article_accepts_a_fact_by_keyboard_and_the_explorer_draws_it(
     browser: webdriver.Chrome, live_url: str
 ) -> None:
@@ -50,6 +59,7 @@ def test_an_editor_drafts_an_article_accepts_a_fact_by_keyboard_and_the_explorer
     browser.find_element(By.ID, "draft-button").click()
     wait.until(lambda b: b.execute_script("return !!window.review.state.draft") and idle(b))
 
+    assert serious_violations(browser) == []  # the drafted article and its candidates, audited too
     marks = browser.find_elements(By.CSS_SELECTOR, "#article mark.mention")
     assert "Amalgamated Bakery Workers Union" in {mark.text for mark in marks}
     groups = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#candidates h3")]
