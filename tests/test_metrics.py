@@ -4,15 +4,19 @@ the planned cost of compiled queries; the document and plan caches; the connecti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from api.settings import Settings
 from api.web.app import create_app
+from api.web.metrics import route_of
 from tests.http_apps import app_client
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -147,3 +151,15 @@ async def test_the_connection_pool_shows_its_use_and_a_request_that_finds_it_ful
             assert _value(during, "db_client_connection_count", db_client_connection_state="used", **pool) == 1
             assert _value(during, "db_client_connection_timeouts_total", **pool) == 1
             assert (await client.post("/graphql", json=query)).status_code == 200
+
+
+def test_every_route_the_app_serves_is_counted_under_its_own_template(app: Starlette) -> None:
+    """A route added without a template in api/web/metrics.py would be counted as `other`: this names it."""
+    examples = []
+    for route in app.routes:
+        if isinstance(route, Mount):
+            examples.append(route.path + "/x")
+        elif isinstance(route, Route | WebSocketRoute):
+            examples.append(re.sub(r"\{[^}]+\}", "x", route.path))
+    assert "/reconcile/suggest/x" in examples and "/review/assets/x" in examples
+    assert [path for path in examples if route_of(path) == "other"] == []

@@ -31,8 +31,17 @@ from api.database.graph import RequestGraph
 from api.live.feed import ChangeFeed
 
 METHODS = frozenset({"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"})
-ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/explore", "/explore/model.json", "/")
-ASSET_ROUTES = ("/graphiql/assets", "/explore/assets")
+ROUTES = (
+    "/graphql", "/healthz", "/readyz", "/metrics", "/explore", "/explore/model.json", "/review", "/reconcile",
+    "/reconcile/preview", "/",
+)  # fmt: skip
+# Routes with a parameter: the path under each prefix counts as its template.
+TEMPLATES = {
+    "/graphiql/assets": "/graphiql/assets/{name}",
+    "/explore/assets": "/explore/assets/{name}",
+    "/review/assets": "/review/assets/{name}",
+    "/reconcile/suggest": "/reconcile/suggest/{kind}",
+}
 WAIT_SECONDS = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 2.5)
 POOL = "neo4j"  # the one pool: the app's driver
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)  # the conventions'
@@ -42,9 +51,9 @@ def route_of(path: str) -> str:
     """The route template a path matched, or `other`: never the raw path (unbounded)."""
     if path in ROUTES:
         return path
-    for prefix in ASSET_ROUTES:
+    for prefix, template in TEMPLATES.items():
         if path.startswith(prefix + "/"):
-            return prefix + "/{name}"
+            return template
     return "other"
 
 
