@@ -20,6 +20,21 @@ from tests.browsers import headless_chromium
 from tests.conftest import bearer
 
 
+def open_graphiql(browser: webdriver.Chrome, live_url: str) -> WebDriverWait[webdriver.Chrome]:
+    browser.get(f"{live_url}/graphql")
+    wait = WebDriverWait(browser, 60)
+    wait.until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, ".graphiql-execute-button")))
+    return wait
+
+
+def only_local_and_no_errors(browser: webdriver.Chrome, live_url: str) -> None:
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert loaded, "the page should have loaded its scripts"
+    assert [url for url in loaded if not url.startswith(live_url)] == []
+    failures = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert failures == []
+
+
 async def subscribed(live_url: str) -> bool:
     """A subscription runs on the server within 15 s (its /healthz counts them)."""
     async with httpx.AsyncClient() as http:
@@ -39,9 +54,8 @@ def browser() -> Iterator[webdriver.Chrome]:
 async def test_graphiql_runs_the_example_query_offline_and_shows_the_answer(
     browser: webdriver.Chrome, live_url: str, seeded: AsyncDriver
 ) -> None:
-    browser.get(f"{live_url}/graphql")
-    wait = WebDriverWait(browser, 60)
-    run = wait.until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, ".graphiql-execute-button")))
+    wait = open_graphiql(browser, live_url)
+    run = browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button")
     editor = browser.find_element(By.CSS_SELECTOR, ".graphiql-query-editor").text
     assert 'strikes(activeOn: "2023-08-10")' in editor
     headers = browser.find_element(By.CSS_SELECTOR, ".graphiql-editor-tool").text
@@ -54,19 +68,13 @@ async def test_graphiql_runs_the_example_query_offline_and_shows_the_answer(
     assert '"name": "Alliance of Motion Picture and Television Producers"' in answer
     assert "errors" not in answer
 
-    loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
-    assert loaded, "the page should have loaded its scripts"
-    assert [url for url in loaded if not url.startswith(live_url)] == []
-    failures = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
-    assert failures == []
+    only_local_and_no_errors(browser, live_url)
 
 
 async def test_graphiql_streams_a_subscription_over_the_services_websocket(
     browser: webdriver.Chrome, live_url: str, seeded: AsyncDriver
 ) -> None:
-    browser.get(f"{live_url}/graphql")
-    wait = WebDriverWait(browser, 60)
-    wait.until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, ".graphiql-execute-button")))
+    wait = open_graphiql(browser, live_url)
     browser.execute_script(
         "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(arguments[0])",
         "subscription Changes { changes { action entity } }",
@@ -91,19 +99,14 @@ async def test_graphiql_streams_a_subscription_over_the_services_websocket(
     )
     answer = browser.find_element(By.CSS_SELECTOR, ".result-window").text
     assert '"action": "CREATE_NODE"' in answer, answer
-    sockets = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
-    assert [url for url in sockets if not url.startswith(live_url)] == []
-    failures = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
-    assert failures == []
+    only_local_and_no_errors(browser, live_url)
 
 
 async def test_graphiql_s_headers_tab_key_reaches_the_websocket(
     browser: webdriver.Chrome, live_url: str, seeded: AsyncDriver
 ) -> None:
     """A browser cannot set a WebSocket's headers: the key typed in the Headers tab goes in connection_init."""
-    browser.get(f"{live_url}/graphql")
-    wait = WebDriverWait(browser, 60)
-    wait.until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, ".graphiql-execute-button")))
+    wait = open_graphiql(browser, live_url)
     browser.execute_script(
         """window.sentOverSockets = [];
         const send = WebSocket.prototype.send;
